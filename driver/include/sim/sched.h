@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduling layer of the simulated host (shim/sched.c).
+ *
+ * Every blocking primitive of the shims and models (mutexes, rwsems,
+ * completions, wait queues, msleep, flush_work, vCPU blocking) waits here
+ * and nowhere else.  All of them are monitors over one scheduler lock: a
+ * waiter holds it while it checks its condition and gives it up only inside
+ * sched_wait().  In the default mode threads run in parallel on pthreads;
+ * the layer is the one place a deterministic mode can take over.
+ *
+ * Time is virtual: sim_now_ms() runs SIM_TIMESCALE times faster than the
+ * real clock, so the driver's msleep(20) retry loops and the vfio core's
+ * 10 s request interval keep their proportions without costing real time.
+ */
+#ifndef SIM_SCHED_H
+#define SIM_SCHED_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+
+#define TASK_COMM_LEN 16
+#define SIM_MAX_HELD 48
+
+struct lockdep_map;
+
+struct held_lock {
+	struct lockdep_map *map;
+	const char *acquire_site;
+	int read;
+};
+
+struct task {
+	char comm[TASK_COMM_LEN];
+	int pid;
+	/* held-lock stack, innermost last */
+	int lockdep_depth;
+	struct held_lock held[SIM_MAX_HELD];
+	/* what the task is blocked on, for hang reports */
+	const char *blocked_on;
+	long blocked_since;
+	/* scheduler private */
+	void *sched_priv;
+	struct list_head node;
+	bool woken;
+	bool exited;
+	void *(*fn)(void *);
+	void *arg;
+	void *ret;
+};
+
+struct sim_waitq {
+	struct list_head waiters;
+};
+
+#define SIM_WAITQ_INIT(name) { .waiters = LIST_HEAD_INIT((name).waiters) }
+
+struct task *sim_current(void);
+struct task *sim_task_adopt(const char *comm);
+void sim_task_release_current(void);
+struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg);
+void *sim_thread_join(struct task *t);
+void sim_for_each_task(void (*fn)(struct task *, void *), void *arg);
+
+void sched_init(void);
+void sched_lock(void);
+void sched_unlock(void);
+void sim_waitq_init(struct sim_waitq *wq);
+/* With the scheduler lock held: sleep until woken; returns false on timeout
+ * (timeout_ms < 0: no timeout). */
+bool sched_wait(struct sim_waitq *wq, const char *what, long timeout_ms);
+void sched_wake_one(struct sim_waitq *wq);
+void sched_wake_all(struct sim_waitq *wq);
+
+long sim_now_ms(void);
+void sim_sleep_ms(long ms);
+void sim_yield(void);
+extern long sim_timescale;
+
+#endif

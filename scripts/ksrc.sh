@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Locate or fetch the kernel source tree the simulated host is built from.
+#
+#   ksrc.sh tree VERSION     fetch Debian's linux-source-VERSION if needed and
+#                            print the unpacked tree (under build/ksrc/)
+#   ksrc.sh key DIR          print the build key of a tree: <kernelversion>-<hash>
+#   ksrc.sh version DIR      print the kernel version from the tree's Makefile
+#
+# Only the paths the suite needs are unpacked.  A missing or unusable tree is
+# reported in one line with exit status 2.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache="$top/build/ksrc"
+
+die() { echo "ksrc: $*" >&2; exit 2; }
+
+# Paths taken from a Debian linux-source tarball (relative to its top).
+paths=(
+	Makefile
+	drivers/s390/crypto/vfio_ap_ops.c
+	drivers/s390/crypto/vfio_ap_drv.c
+	drivers/s390/crypto/vfio_ap_private.h
+	drivers/s390/crypto/vfio_ap_debug.h
+	drivers/s390/crypto/ap_bus.h
+	arch/s390/include/uapi
+	include/uapi
+	tools/testing/selftests/kselftest.h
+	tools/testing/selftests/kselftest_harness.h
+	tools/testing/selftests/lib.mk
+	tools/testing/selftests/kvm
+	tools/include
+	tools/arch/s390
+	tools/lib
+	scripts/checkpatch.pl
+	scripts/spelling.txt
+	scripts/const_structs.checkpatch
+	Documentation/fault-injection/fault-injection.rst
+	Documentation/locking/lockdep-design.rst
+)
+
+driver_files=(vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h vfio_ap_debug.h ap_bus.h)
+
+check_tree() {
+	local d=$1 f
+	[ -d "$d" ] || die "kernel tree '$d' does not exist"
+	[ -f "$d/Makefile" ] || die "'$d' has no top-level Makefile: not a kernel tree"
+	for f in "${driver_files[@]}"; do
+		[ -f "$d/drivers/s390/crypto/$f" ] ||
+			die "'$d' lacks drivers/s390/crypto/$f: not a kernel tree with vfio_ap"
+	done
+	[ -d "$d/include/uapi/linux" ] || die "'$d' lacks include/uapi/linux"
+}
+
+kversion() {
+	local d=$1
+	awk -F' *= *' '
+		/^VERSION *=/ { v = $2 } /^PATCHLEVEL *=/ { p = $2 }
+		/^SUBLEVEL *=/ { s = $2 }
+		END { if (v == "" || p == "") exit 1; printf "%s.%s.%s\n", v, p, (s == "" ? 0 : s) }
+	' "$d/Makefile" || die "cannot read the kernel version from $d/Makefile"
+}
+
+key() {
+	local d=$1 h
+	check_tree "$d"
+	h=$(cd "$d/drivers/s390/crypto" && cat "${driver_files[@]}" | sha256sum | cut -c1-10)
+	echo "$(kversion "$d")-$h"
+}
+
+# Make Debian's bookworm-backports suite available, taken from the mirror
+# this machine is already configured with.
+enable_backports() {
+	local uri suite
+	if apt-cache policy 2>/dev/null | grep -q 'bookworm-backports'; then
+		return 0
+	fi
+	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+	      grep -v security | head -n1 || true)
+	[ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list |
+	      awk '$0 !~ /security/ {print $2; exit}' || true)
+	[ -n "$uri" ] || die "no Debian mirror configured in /etc/apt; cannot enable bookworm-backports"
+	suite=bookworm-backports
+	cat > /etc/apt/sources.list.d/vfio-ap-stress-backports.sources <<EOS
+Types: deb
+URIs: $uri
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	apt-get update -qq >/dev/null
+}
+
+fetch() {
+	local v=$1 tree="$cache/linux-source-$1" dl="$cache/dl" deb tarball
+	if [ -f "$tree/.complete" ]; then
+		echo "$tree"
+		return
+	fi
+	command -v apt-get >/dev/null || die "apt-get not found: pass KSRC=<kernel tree> instead"
+	mkdir -p "$dl"
+	deb=$(ls "$dl"/linux-source-"${v}"_*.deb 2>/dev/null | head -n1 || true)
+	if [ -z "$deb" ]; then
+		if ! apt-cache show "linux-source-$v" >/dev/null 2>&1; then
+			case $v in 6.12*) enable_backports ;; *) apt-get update -qq >/dev/null ;; esac
+		fi
+		apt-cache show "linux-source-$v" >/dev/null 2>&1 ||
+			die "Debian package linux-source-$v is not available from this machine's apt sources"
+		(cd "$dl" && apt-get download -q "linux-source-$v" >&2 2>/dev/null) ||
+			(cd "$dl" && apt-get download -q "linux-source-$v" >&2) ||
+			die "apt-get download linux-source-$v failed"
+		deb=$(ls "$dl"/linux-source-"${v}"_*.deb | head -n1)
+	fi
+	echo "ksrc: unpacking the needed paths of $(basename "$deb")" >&2
+	rm -rf "$tree.tmp" && mkdir -p "$tree.tmp"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree.tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	tarball=$(ls "$tree.tmp"/usr/src/linux-source-*.tar.xz | head -n1)
+	local p pre
+	pre=$(basename "$tarball" .tar.xz)
+	local args=()
+	for p in "${paths[@]}"; do args+=("$pre/$p"); done
+	tar -xJf "$tarball" -C "$tree.tmp" "${args[@]}" 2>/dev/null ||
+		tar -xJf "$tarball" -C "$tree.tmp" --ignore-failed-read "${args[@]}" 2>/dev/null || true
+	rm -f "$tarball"
+	rm -rf "$tree"
+	mv "$tree.tmp/$pre" "$tree"
+	rm -rf "$tree.tmp"
+	check_tree "$tree"
+	touch "$tree/.complete"
+	echo "$tree"
+}
+
+case ${1:-} in
+tree) [ $# -eq 2 ] || die "usage: ksrc.sh tree VERSION"; fetch "$2" ;;
+key) [ $# -eq 2 ] || die "usage: ksrc.sh key DIR"; key "$2" ;;
+version) [ $# -eq 2 ] || die "usage: ksrc.sh version DIR"; check_tree "$2"; kversion "$2" ;;
+*) die "usage: ksrc.sh tree VERSION | key DIR | version DIR" ;;
+esac
