@@ -29,6 +29,7 @@ struct mutex {
 
 struct rw_semaphore {
 	int readers;
+	int writers_waiting;
 	struct task *writer;
 	struct sim_waitq wq;
 	struct lockdep_map dep;
@@ -65,6 +66,7 @@ void shim_lock_init(struct lockdep_map *dep, struct sim_waitq *wq,
 	static struct lock_class_key __key;				\
 	shim_lock_init(&(s)->dep, &(s)->wq, #s, &__key, SHIM_SITE_STR);	\
 	(s)->readers = 0;						\
+	(s)->writers_waiting = 0;					\
 	(s)->writer = NULL;						\
 } while (0)
 #define spin_lock_init(l) do {						\

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The allocator's ledger and its failure hook (shim/slab.c). */
+#ifndef SIM_SLAB_H
+#define SIM_SLAB_H
+
+#include <stddef.h>
+
+typedef bool (*shim_slab_fail_fn)(size_t size, unsigned int gfp, const char *site);
+extern shim_slab_fail_fn shim_slab_should_fail;
+
+unsigned long shim_slab_live(void);
+unsigned long shim_slab_mark(void);
+/* Reports every object allocated after mark `since` and still live. */
+int shim_slab_report_leaks(unsigned long since, const char *context);
+
+#endif

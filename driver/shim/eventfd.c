@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * eventfd contexts over real eventfd(2) descriptors of this process: the
+ * VMM model creates an eventfd and hands its number to the driver through
+ * VFIO_DEVICE_SET_IRQS; eventfd_signal writes to it and the VMM polls it.
+ * References are counted; the last put closes the duplicate taken at fdget.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/eventfd.h>
+#include <sim/report.h>
+
+struct eventfd_ctx {
+	int fd;
+	int refs;
+	unsigned long long signals;
+};
+
+static bool is_eventfd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = 0;
+	return strcmp(target, "anon_inode:[eventfd]") == 0;
+}
+
+struct eventfd_ctx *eventfd_ctx_fdget(int fd)
+{
+	struct eventfd_ctx *ctx;
+	int dup;
+
+	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+		return ERR_PTR(-EBADF);
+	if (!is_eventfd(fd))
+		return ERR_PTR(-EINVAL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dup < 0) {
+		kfree(ctx);
+		return ERR_PTR(-EMFILE);
+	}
+	ctx->fd = dup;
+	ctx->refs = 1;
+	return ctx;
+}
+
+void eventfd_ctx_put(struct eventfd_ctx *ctx)
+{
+	if (__atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_SEQ_CST) == 0) {
+		close(ctx->fd);
+		kfree(ctx);
+	}
+}
+
+static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
+{
+	if (write(ctx->fd, &n, sizeof(n)) != sizeof(n))
+		sim_report("WARNING", "eventfd_signal: write to eventfd %d failed\n", ctx->fd);
+	ctx->signals++;
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+void eventfd_signal(struct eventfd_ctx *ctx)
+{
+	do_signal(ctx, 1);
+}
+#else
+__u64 eventfd_signal(struct eventfd_ctx *ctx, __u64 n)
+{
+	do_signal(ctx, n);
+	return n;
+}
+#endif

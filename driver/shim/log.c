@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel log of the simulated host, in the kernel's line format
+ * ("[    1.234567] text"), printk levels, WARN/BUG reports, the dev_*
+ * helpers, s390dbf areas, and the list of findings.
+ *
+ * Times in the log are virtual (sim_now_ms), so a replayed run logs the
+ * same timestamps only in deterministic mode.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <linux/kernel.h>
+#include <linux/device.h>
+#include <asm/debug.h>
+#include <sim/sched.h>
+#include <sim/report.h>
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *logbuf;
+static size_t loglen, logcap, nlines;
+
+struct finding {
+	char *title;
+	char *body;
+};
+static struct finding *findings;
+static int nfindings, capfindings;
+
+/* Format with the kernel's %p extensions the driver and models use:
+ * %pad (dma_addr_t by reference), %pUl/%pUb (UUID bytes). */
+static int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	char f2[1024];
+	size_t i = 0, o = 0;
+	char tmp[64];
+	va_list aq;
+	int n;
+
+	/* rewrite the extensions into plain conversions on a copy */
+	while (fmt[i] && o < sizeof(f2) - 8) {
+		if (fmt[i] == '%' && fmt[i + 1] == 'p' &&
+		    (fmt[i + 2] == 'a' || fmt[i + 2] == 'U')) {
+			f2[o++] = '%';
+			f2[o++] = '@';
+			f2[o++] = fmt[i + 2];
+			i += 3;
+			if (fmt[i - 1] == 'a' && fmt[i] == 'd')
+				i++;
+			else if (fmt[i - 1] == 'U' && (fmt[i] == 'l' || fmt[i] == 'b'))
+				i++;
+			continue;
+		}
+		f2[o++] = fmt[i++];
+	}
+	f2[o] = 0;
+	if (!strstr(f2, "%@"))
+		return vsnprintf(buf, size, fmt, ap);
+
+	/* walk the conversions by hand */
+	va_copy(aq, ap);
+	o = 0;
+	for (i = 0; f2[i]; ) {
+		size_t j;
+		char spec[32];
+
+		if (f2[i] != '%') {
+			if (o + 1 < size)
+				buf[o] = f2[i];
+			o++;
+			i++;
+			continue;
+		}
+		if (f2[i + 1] == '@') {
+			if (f2[i + 2] == 'a') {
+				const u64 *a = va_arg(aq, const u64 *);
+
+				snprintf(tmp, sizeof(tmp), "0x%016llx",
+					 (unsigned long long)*a);
+			} else {
+				const unsigned char *u = va_arg(aq, const unsigned char *);
+
+				snprintf(tmp, sizeof(tmp),
+					 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+					 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
+					 u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+			}
+			for (j = 0; tmp[j]; j++, o++)
+				if (o + 1 < size)
+					buf[o] = tmp[j];
+			i += 3;
+			continue;
+		}
+		/* copy one ordinary conversion spec */
+		j = 0;
+		spec[j++] = f2[i++];
+		while (f2[i] && !strchr("diouxXcspn%", f2[i]) && j < sizeof(spec) - 2)
+			spec[j++] = f2[i++];
+		spec[j++] = f2[i] ? f2[i++] : 0;
+		spec[j] = 0;
+		if (strchr(spec, 'l') && strpbrk(spec, "diouxX"))
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(aq, long));
+		else if (strpbrk(spec, "diouxXc"))
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(aq, int));
+		else if (strchr(spec, 's'))
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(aq, const char *));
+		else if (strchr(spec, 'p'))
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(aq, void *));
+		else
+			n = snprintf(tmp, sizeof(tmp), "%%");
+		for (j = 0; j < (size_t)n && tmp[j]; j++, o++)
+			if (o + 1 < size)
+				buf[o] = tmp[j];
+	}
+	va_end(aq);
+	if (size)
+		buf[o < size ? o : size - 1] = 0;
+	return (int)o;
+}
+
+static void log_append_locked(const char *line)
+{
+	size_t n = strlen(line);
+
+	if (loglen + n + 2 > logcap) {
+		logcap = (loglen + n + 2) * 2;
+		logbuf = realloc(logbuf, logcap);
+		if (!logbuf)
+			abort();
+	}
+	memcpy(logbuf + loglen, line, n);
+	loglen += n;
+	if (!n || line[n - 1] != '\n')
+		logbuf[loglen++] = '\n';
+	logbuf[loglen] = 0;
+	nlines++;
+}
+
+/* Append text (possibly several lines) with kernel timestamps. */
+static void log_text(const char *text)
+{
+	long now = sim_now_ms();
+	char line[1200];
+	const char *p = text;
+
+	pthread_mutex_lock(&log_lock);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n > 1000)
+			n = 1000;
+		snprintf(line, sizeof(line), "[%5ld.%06ld] %.*s", now / 1000,
+			 (now % 1000) * 1000, (int)n, p);
+		log_append_locked(line);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+void sim_log(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_text(buf);
+}
+
+int printk(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	if (fmt[0] == KERN_SOH[0] && fmt[1])
+		fmt += 2;
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_text(buf);
+	return n;
+}
+
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!size)
+		return 0;
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n < (int)size ? n : (int)size - 1;
+}
+
+void shim_dev_printk(const char *level, const struct device *dev,
+		     const char *fmt, ...)
+{
+	char msg[3000], buf[3200];
+	const char *drv = dev->driver ? dev->driver->name :
+			  dev->bus ? dev->bus->name : "";
+	va_list ap;
+
+	(void)level;
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(buf, sizeof(buf), "%s %s: %s", drv, dev_name(dev), msg);
+	log_text(buf);
+}
+
+void sim_report(const char *title, const char *fmt, ...)
+{
+	char body[8192];
+	va_list ap;
+	int i;
+
+	va_start(ap, fmt);
+	kvsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+
+	pthread_mutex_lock(&log_lock);
+	for (i = 0; i < nfindings; i++) {
+		if (!strcmp(findings[i].title, title) && !strcmp(findings[i].body, body)) {
+			pthread_mutex_unlock(&log_lock);
+			return;
+		}
+	}
+	if (nfindings == capfindings) {
+		capfindings = capfindings ? capfindings * 2 : 16;
+		findings = realloc(findings, capfindings * sizeof(*findings));
+		if (!findings)
+			abort();
+	}
+	findings[nfindings].title = strdup(title);
+	findings[nfindings].body = strdup(body);
+	nfindings++;
+	pthread_mutex_unlock(&log_lock);
+
+	log_text("");
+	log_text("======================================================");
+	log_text(title);
+	log_text("------------------------------------------------------");
+	log_text(body);
+}
+
+const char *sim_finding(int i, const char **body)
+{
+	const char *t = NULL;
+
+	pthread_mutex_lock(&log_lock);
+	if (i >= 0 && i < nfindings) {
+		t = findings[i].title;
+		if (body)
+			*body = findings[i].body;
+	}
+	pthread_mutex_unlock(&log_lock);
+	return t;
+}
+
+int sim_nr_findings(void)
+{
+	return nfindings;
+}
+
+void sim_clear_findings(void)
+{
+	int i;
+
+	pthread_mutex_lock(&log_lock);
+	for (i = 0; i < nfindings; i++) {
+		free(findings[i].title);
+		free(findings[i].body);
+	}
+	nfindings = 0;
+	pthread_mutex_unlock(&log_lock);
+}
+
+char *sim_log_dump(void)
+{
+	char *s;
+
+	pthread_mutex_lock(&log_lock);
+	s = strdup(logbuf ? logbuf : "");
+	pthread_mutex_unlock(&log_lock);
+	return s;
+}
+
+size_t sim_log_lines(void)
+{
+	return nlines;
+}
+
+void shim_warn(const char *file, int line, const char *fmt, ...)
+{
+	char msg[2048] = "";
+	struct task *t = sim_current();
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		kvsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	sim_report("WARNING", "------------[ cut here ]------------\n%s%sWARNING: CPU: 0 PID: %d at %s:%d\nComm: %s\n---[ end trace ]---\n",
+		   msg, (msg[0] && msg[strlen(msg) - 1] != '\n') ? "\n" : "",
+		   t->pid, file, line, t->comm);
+}
+
+void shim_bug(const char *file, int line)
+{
+	sim_report("BUG", "kernel BUG at %s:%d!\n", file, line);
+	abort();
+}
+
+void shim_list_corruption(const char *what, const void *entry,
+			  const void *prev, const void *next)
+{
+	sim_report("list corruption", "%s corruption. entry=%p prev=%p next=%p\n",
+		   what, entry, prev, next);
+}
+
+/* s390dbf: a ring of formatted events per area. */
+#define DBF_RING 256
+struct debug_info {
+	char name[32];
+	int level;
+	char *ring[DBF_RING];
+	unsigned int next;
+	pthread_mutex_t lock;
+};
+struct debug_view debug_sprintf_view = { .name = "sprintf" };
+
+debug_info_t *debug_register(const char *name, int pages, int nr_areas, int buf_size)
+{
+	debug_info_t *id = kzalloc(sizeof(*id), GFP_KERNEL);
+
+	(void)pages;
+	(void)nr_areas;
+	(void)buf_size;
+	if (!id)
+		return NULL;
+	snprintf(id->name, sizeof(id->name), "%s", name);
+	id->level = 3;
+	pthread_mutex_init(&id->lock, NULL);
+	return id;
+}
+
+void debug_unregister(debug_info_t *id)
+{
+	int i;
+
+	if (!id)
+		return;
+	for (i = 0; i < DBF_RING; i++)
+		free(id->ring[i]);
+	pthread_mutex_destroy(&id->lock);
+	kfree(id);
+}
+
+int debug_register_view(debug_info_t *id, struct debug_view *view)
+{
+	(void)id;
+	(void)view;
+	return 0;
+}
+
+void debug_set_level(debug_info_t *id, int level)
+{
+	id->level = level;
+}
+
+void shim_debug_sprintf_event(debug_info_t *id, int level, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!id || level > id->level)
+		return;
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&id->lock);
+	free(id->ring[id->next % DBF_RING]);
+	id->ring[id->next % DBF_RING] = strdup(buf);
+	id->next++;
+	pthread_mutex_unlock(&id->lock);
+}
+
+/* The area's events, oldest first (caller frees). */
+char *shim_debug_dump(debug_info_t *id)
+{
+	size_t len = 1;
+	unsigned int i, first;
+	char *s;
+
+	pthread_mutex_lock(&id->lock);
+	first = id->next > DBF_RING ? id->next - DBF_RING : 0;
+	for (i = first; i < id->next; i++)
+		len += strlen(id->ring[i % DBF_RING]) + 1;
+	s = malloc(len);
+	s[0] = 0;
+	for (i = first; i < id->next; i++) {
+		strcat(s, id->ring[i % DBF_RING]);
+		if (s[strlen(s) - 1] != '\n')
+			strcat(s, "\n");
+	}
+	pthread_mutex_unlock(&id->lock);
+	return s;
+}

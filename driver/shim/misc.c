@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small kernel library pieces with the kernel's semantics: number parsing
+ * (kstrtox rules), UUID parsing, MSB-0 bit search, string duplication,
+ * module references, the facility list, user copies and sysfs_emit.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/bitops.h>
+#include <linux/module.h>
+#include <linux/uuid.h>
+#include <linux/uaccess.h>
+#include <linux/device.h>
+#include <asm/facility.h>
+#include <sim/report.h>
+
+static const char *fixup_radix(const char *s, unsigned int *base)
+{
+	if (*base == 0) {
+		if (s[0] == '0') {
+			if (tolower((unsigned char)s[1]) == 'x' &&
+			    isxdigit((unsigned char)s[2]))
+				*base = 16;
+			else
+				*base = 8;
+		} else {
+			*base = 10;
+		}
+	}
+	if (*base == 16 && s[0] == '0' && tolower((unsigned char)s[1]) == 'x')
+		s += 2;
+	return s;
+}
+
+/* Digits are parsed until the first non-digit; returns how many. */
+static int parse_digits(const char *s, unsigned int base, unsigned long long *res,
+			bool *overflow)
+{
+	unsigned long long v = 0;
+	int n = 0;
+
+	*overflow = false;
+	for (;; s++, n++) {
+		unsigned int c = (unsigned char)*s, d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (tolower(c) >= 'a' && tolower(c) <= 'f')
+			d = tolower(c) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		if (v > (~0ULL - d) / base)
+			*overflow = true;
+		v = v * base + d;
+	}
+	*res = v;
+	return n;
+}
+
+static int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
+{
+	unsigned long long v;
+	bool overflow;
+	int n;
+
+	if (s[0] == '+')
+		s++;
+	s = fixup_radix(s, &base);
+	n = parse_digits(s, base, &v, &overflow);
+	if (n == 0)
+		return -EINVAL;
+	if (overflow)
+		return -ERANGE;
+	s += n;
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -EINVAL;
+	*res = v;
+	return 0;
+}
+
+int kstrtoul(const char *s, unsigned int base, unsigned long *res)
+{
+	unsigned long long v;
+	int rc = kstrtoull(s, base, &v);
+
+	if (!rc)
+		*res = (unsigned long)v;
+	return rc;
+}
+
+int kstrtouint(const char *s, unsigned int base, unsigned int *res)
+{
+	unsigned long long v;
+	int rc = kstrtoull(s, base, &v);
+
+	if (rc)
+		return rc;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*res = (unsigned int)v;
+	return 0;
+}
+
+int kstrtoint(const char *s, unsigned int base, int *res)
+{
+	unsigned long long v;
+	int rc;
+
+	if (s[0] == '-') {
+		rc = kstrtoull(s + 1, base, &v);
+		if (rc)
+			return rc;
+		if (v > (unsigned long long)INT32_MAX + 1)
+			return -ERANGE;
+		*res = (int)(0 - v);
+		return 0;
+	}
+	rc = kstrtoull(s, base, &v);
+	if (rc)
+		return rc;
+	if (v > INT32_MAX)
+		return -ERANGE;
+	*res = (int)v;
+	return 0;
+}
+
+unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
+{
+	unsigned long long v;
+	bool overflow;
+	int n;
+
+	cp = fixup_radix(cp, &base);
+	n = parse_digits(cp, base, &v, &overflow);
+	if (endp)
+		*endp = (char *)cp + n;
+	return (unsigned long)v;
+}
+
+int guid_parse(const char *uuid, guid_t *u)
+{
+	static const int idx[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static const int pos[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
+	int i;
+
+	if (uuid[8] != '-' || uuid[13] != '-' || uuid[18] != '-' || uuid[23] != '-')
+		return -EINVAL;
+	for (i = 0; i < 16; i++) {
+		const char *p = uuid + pos[i];
+		unsigned int hi, lo;
+
+		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]))
+			return -EINVAL;
+		hi = isdigit((unsigned char)p[0]) ? p[0] - '0' : tolower(p[0]) - 'a' + 10;
+		lo = isdigit((unsigned char)p[1]) ? p[1] - '0' : tolower(p[1]) - 'a' + 10;
+		u->b[idx[i]] = (u8)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	size_t len;
+	char *buf;
+
+	if (!s)
+		return NULL;
+	len = strnlen(s, max);
+	buf = shim_kmalloc(len + 1, gfp, SHIM_SITE);
+	if (buf) {
+		memcpy(buf, s, len);
+		buf[len] = 0;
+	}
+	return buf;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	return kstrndup(s, SIZE_MAX, gfp);
+}
+
+unsigned long find_next_bit_inv(const unsigned long *addr, unsigned long size,
+				unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (test_bit_inv(offset, addr))
+			return offset;
+	return size;
+}
+
+unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
+			    unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (test_bit(offset, addr))
+			return offset;
+	return size;
+}
+
+struct module shim_vfio_ap_module = { .name = "vfio_ap", .state = 3 };
+
+bool try_module_get(struct module *m)
+{
+	if (!m)
+		return true;
+	if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) != 0)
+		return false;
+	__atomic_fetch_add(&m->refcnt, 1, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+void module_put(struct module *m)
+{
+	if (m && __atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST) < 0)
+		sim_report("WARNING", "module %s: refcount underflow\n", m->name);
+}
+
+bool shim_test_facility(unsigned long nr)
+{
+	/* QCI (12), APFT (15) and AQIC (65) are installed on the simulated machine. */
+	return nr == 12 || nr == 15 || nr == 65;
+}
+
+unsigned long shim_copy_user(void *to, const void *from, unsigned long n, bool from_user)
+{
+	(void)from_user;
+	if (!to || !from)
+		return n;
+	memcpy(to, from, n);
+	return 0;
+}
+
+static bool page_aligned(const char *buf)
+{
+	return ((uintptr_t)buf & (PAGE_SIZE - 1)) == 0;
+}
+
+int sysfs_emit(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (WARN(!buf || !page_aligned(buf), "invalid sysfs_emit: buf:%p\n", buf))
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, PAGE_SIZE, fmt, ap);
+	va_end(ap);
+	return n < (int)PAGE_SIZE ? n : (int)PAGE_SIZE - 1;
+}
+
+int sysfs_emit_at(char *buf, int at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (WARN(!buf || !page_aligned(buf) || at < 0 || at >= (int)PAGE_SIZE,
+		 "invalid sysfs_emit_at: buf:%p at:%d\n", buf, at))
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + at, PAGE_SIZE - at, fmt, ap);
+	va_end(ap);
+	return n < (int)PAGE_SIZE - at ? n : (int)PAGE_SIZE - at - 1;
+}
