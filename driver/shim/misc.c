@@ -203,13 +203,14 @@ unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
 	return size;
 }
 
+/* state: 0 live, 1 coming, 2 going, 3 not loaded */
 struct module shim_vfio_ap_module = { .name = "vfio_ap", .state = 3 };
 
 bool try_module_get(struct module *m)
 {
 	if (!m)
 		return true;
-	if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) != 0)
+	if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) >= 2)
 		return false;
 	__atomic_fetch_add(&m->refcnt, 1, __ATOMIC_SEQ_CST);
 	return true;

@@ -10,6 +10,7 @@
  * sched_wait/sched_wake_* and sim_sleep_ms without touching their callers.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

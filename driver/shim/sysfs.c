@@ -238,7 +238,13 @@ char *sysfs_path(struct sysfs_node *n)
 
 	pthread_mutex_lock(&tree_lock);
 	for (; n && n != root; n = n->parent) {
-		snprintf(tmp, sizeof(tmp), "/%s%s", n->name, buf);
+		size_t len = strlen(n->name);
+
+		if (len + 1 + strlen(buf) >= sizeof(tmp))
+			break;
+		tmp[0] = '/';
+		memcpy(tmp + 1, n->name, len);
+		strcpy(tmp + 1 + len, buf);
 		memcpy(buf, tmp, sizeof(buf));
 	}
 	pthread_mutex_unlock(&tree_lock);

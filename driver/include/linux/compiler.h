@@ -11,6 +11,7 @@
 #define __must_check __attribute__((warn_unused_result))
 #define __init
 #define __exit
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __packed __attribute__((packed))

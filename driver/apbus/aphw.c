@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AP hardware model: the machine's AP configuration as QCI reports it
+ * (adapter, usage domain and control domain masks, 256 x 256 at most) and
+ * the state of every queue as TAPQ, ZAPQ and AQIC see it.
+ *
+ * A ZAPQ starts a reset that stays in progress for aphw_reset_ms of
+ * virtual time (TAPQ answers 02 meanwhile) and then completes with the
+ * queue empty and interrupts disabled.  AQIC enabling interrupts on a
+ * queue that has them (or disabling on one that has not) answers 07,
+ * "otherwise changed"; the architecture leaves this to the machine.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <linux/kernel.h>
+#include <linux/bitops.h>
+#include "ap_bus.h"
+#include <sim/ap.h>
+#include <sim/sched.h>
+
+#define AP_TYPE_CEX7 13
+
+struct hwq {
+	bool reset_pending;
+	long reset_done;
+	bool irq;
+	unsigned int isc;
+	phys_addr_t nib;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	DECLARE_BITMAP(apm, 256);
+	DECLARE_BITMAP(aqm, 256);
+	DECLARE_BITMAP(adm, 256);
+	unsigned char type[256];
+	struct hwq *q;
+} hw = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+long aphw_reset_ms = 30;
+
+void aphw_init(int adapters, int domains)
+{
+	int i;
+
+	pthread_mutex_lock(&hw.lock);
+	free(hw.q);
+	hw.q = calloc(256 * 256, sizeof(*hw.q));
+	bitmap_zero(hw.apm, 256);
+	bitmap_zero(hw.aqm, 256);
+	bitmap_zero(hw.adm, 256);
+	for (i = 0; i < adapters; i++) {
+		set_bit_inv(i, hw.apm);
+		hw.type[i] = AP_TYPE_CEX7;
+	}
+	for (i = 0; i < domains; i++) {
+		set_bit_inv(i, hw.aqm);
+		set_bit_inv(i, hw.adm);
+	}
+	pthread_mutex_unlock(&hw.lock);
+}
+
+void aphw_exit(void)
+{
+	pthread_mutex_lock(&hw.lock);
+	free(hw.q);
+	hw.q = NULL;
+	pthread_mutex_unlock(&hw.lock);
+}
+
+bool aphw_adapter_configured(int apid)
+{
+	return apid >= 0 && apid < 256 && test_bit_inv(apid, hw.apm);
+}
+
+bool aphw_domain_configured(int apqi)
+{
+	return apqi >= 0 && apqi < 256 && test_bit_inv(apqi, hw.aqm);
+}
+
+void aphw_set_adapter(int apid, bool configured)
+{
+	pthread_mutex_lock(&hw.lock);
+	if (configured) {
+		set_bit_inv(apid, hw.apm);
+		hw.type[apid] = AP_TYPE_CEX7;
+	} else {
+		clear_bit_inv(apid, hw.apm);
+	}
+	pthread_mutex_unlock(&hw.lock);
+}
+
+void aphw_set_domain(int apqi, bool configured)
+{
+	pthread_mutex_lock(&hw.lock);
+	if (configured) {
+		set_bit_inv(apqi, hw.aqm);
+		set_bit_inv(apqi, hw.adm);
+	} else {
+		clear_bit_inv(apqi, hw.aqm);
+		clear_bit_inv(apqi, hw.adm);
+	}
+	pthread_mutex_unlock(&hw.lock);
+}
+
+bool aphw_instructions_available(void)
+{
+	return true;
+}
+
+static bool avail_locked(ap_qid_t qid)
+{
+	return test_bit_inv(AP_QID_CARD(qid), hw.apm) &&
+	       test_bit_inv(AP_QID_QUEUE(qid), hw.aqm);
+}
+
+/* Completes a reset whose time has come; true while one is in progress. */
+static bool resetting_locked(struct hwq *q)
+{
+	if (q->reset_pending && sim_now_ms() >= q->reset_done)
+		q->reset_pending = false;
+	return q->reset_pending;
+}
+
+static struct ap_queue_status status_of(struct hwq *q, unsigned int rc)
+{
+	struct ap_queue_status st = { 0 };
+
+	st.response_code = rc;
+	st.queue_empty = 1;
+	st.irq_enabled = q ? q->irq : 0;
+	return st;
+}
+
+bool aphw_queue_irq_enabled(int apqn)
+{
+	bool irq;
+
+	pthread_mutex_lock(&hw.lock);
+	irq = hw.q && hw.q[apqn & 0xffff].irq;
+	pthread_mutex_unlock(&hw.lock);
+	return irq;
+}
+
+struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
+{
+	struct ap_queue_status st;
+	struct hwq *q;
+	unsigned int type;
+
+	pthread_mutex_lock(&hw.lock);
+	q = &hw.q[qid & 0xffff];
+	type = hw.type[AP_QID_CARD(qid)];
+	if (!avail_locked(qid)) {
+		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
+	} else if (resetting_locked(q)) {
+		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
+	} else {
+		st = status_of(q, AP_RESPONSE_NORMAL);
+	}
+	pthread_mutex_unlock(&hw.lock);
+	if (info && tbit && st.response_code != AP_RESPONSE_Q_NOT_AVAIL) {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+		memset(info, 0, sizeof(*info));
+		info->at = type;
+		info->nd = 255;
+		info->apxa = 1;
+		info->cca = 1;
+		info->qd = 7;
+		info->ml = 0;
+#else
+		/* raw GR2: the AP type in value bits 24-31, Nd in 16-23 */
+		*info = (unsigned long)type << 24 | 255UL << 16 | 1UL << 55;
+#endif
+	} else if (info && tbit) {
+		memset(info, 0, sizeof(*info));
+	}
+	return st;
+}
+
+struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
+{
+	struct ap_queue_status st;
+	struct hwq *q;
+
+	(void)fbit;
+	pthread_mutex_lock(&hw.lock);
+	q = &hw.q[qid & 0xffff];
+	if (!avail_locked(qid)) {
+		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
+	} else if (resetting_locked(q)) {
+		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
+	} else {
+		q->reset_pending = true;
+		q->reset_done = sim_now_ms() + aphw_reset_ms;
+		q->irq = false;
+		q->nib = 0;
+		st = status_of(q, AP_RESPONSE_NORMAL);
+	}
+	pthread_mutex_unlock(&hw.lock);
+	return st;
+}
+
+struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc,
+				 unsigned int gisc, unsigned long gisa,
+				 phys_addr_t pa_ind)
+{
+	struct ap_queue_status st;
+	struct hwq *q;
+
+	(void)gisc;
+	(void)gisa;
+	pthread_mutex_lock(&hw.lock);
+	q = &hw.q[qid & 0xffff];
+	if (!avail_locked(qid)) {
+		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
+	} else if (resetting_locked(q)) {
+		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
+	} else if (!!ir == q->irq) {
+		st = status_of(q, AP_RESPONSE_OTHERWISE_CHANGED);
+	} else {
+		q->irq = !!ir;
+		q->isc = isc;
+		q->nib = ir ? pa_ind : 0;
+		st = status_of(q, AP_RESPONSE_NORMAL);
+	}
+	pthread_mutex_unlock(&hw.lock);
+	return st;
+}
+
+int aphw_qci(struct ap_config_info *info)
+{
+	unsigned long *apm = (unsigned long *)info->apm;
+	unsigned long *aqm = (unsigned long *)info->aqm;
+	unsigned long *adm = (unsigned long *)info->adm;
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	info->apxa = 1;
+	info->qact = 1;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	info->na = 255;
+	info->nd = 255;
+#else
+	info->Na = 255;
+	info->Nd = 255;
+#endif
+	pthread_mutex_lock(&hw.lock);
+	for (i = 0; i < 256; i++) {
+		if (test_bit_inv(i, hw.apm))
+			set_bit_inv(i, apm);
+		if (test_bit_inv(i, hw.aqm))
+			set_bit_inv(i, aqm);
+		if (test_bit_inv(i, hw.adm))
+			set_bit_inv(i, adm);
+	}
+	pthread_mutex_unlock(&hw.lock);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The AP hardware model (apbus/aphw.c) and AP bus model (apbus/bus.c). */
+#ifndef SIM_AP_H
+#define SIM_AP_H
+
+#include <linux/types.h>
+
+#define SIM_AP_MAX 256
+
+void aphw_init(int adapters, int domains);
+void aphw_exit(void);
+bool aphw_adapter_configured(int apid);
+bool aphw_domain_configured(int apqi);
+void aphw_set_adapter(int apid, bool configured);
+void aphw_set_domain(int apqi, bool configured);
+bool aphw_queue_irq_enabled(int apqn);
+extern long aphw_reset_ms;
+
+enum ap_owner { AP_OWNER_NONE, AP_OWNER_DEFAULT, AP_OWNER_VFIO };
+
+int apbus_init(void);
+void apbus_exit(void);
+/* Runs a bus scan now, as after a configuration change notification. */
+void apbus_scan(void);
+enum ap_owner apbus_owner(int apqn);
+bool apbus_queue_exists(int apqn);
+bool apbus_bindings_complete(void);
+
+#endif

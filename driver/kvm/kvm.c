@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The KVM s390 model: VMs with their lock, users count, crypto control
+ * block (format 2, 256-bit masks), PQAP hook and its rwsem, GISA and GISC
+ * reference counts, a memslot for guest memory; vCPUs as tasks.
+ *
+ * A vCPU loops "in SIE": it reads its crycb and, for every APQN the crycb
+ * gives it, checks that vfio_ap owns the queue (the isolation oracle, at
+ * every instruction).  Every so often it leaves SIE for a PQAP(AQIC)
+ * intercept through the driver's hook under pqap_hook_rwsem, as priv.c
+ * does.  kvm_arch_crypto_set_masks/clear_masks block every vCPU, wait for
+ * each to leave SIE, update the crycb and let them go, as kvm-s390.c does.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <linux/kernel.h>
+#include <linux/bitops.h>
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include "ap_bus.h"
+#include <sim/ap.h>
+#include <sim/kvm.h>
+#include <sim/report.h>
+#include <sim/sched.h>
+
+#define GUEST_PAGES 16384	/* 64 MiB of guest memory at gfn 0 */
+#define MAX_VCPUS 64
+#define MAX_VMS 64
+#define HOST_NISC 3
+
+struct sim_vcpu {
+	struct kvm_vcpu vcpu;
+	struct kvm_run run;
+	struct kvm_s390_sie_block sie;
+	struct task *task;
+	bool in_sie;
+	unsigned long iterations;
+	int irq_apqn;	/* APQN whose IRQ this vCPU enabled, or -1 */
+};
+
+struct sim_vm {
+	struct kvm kvm;
+	char name[64];
+	struct kvm_s390_crypto_cb *crycb;
+	struct kvm_s390_gisa *gisa;
+	int nvcpus;
+	struct sim_vcpu *vcpus[MAX_VCPUS];
+	int block;
+	bool stop;
+	struct sim_waitq sie_exit;
+	struct sim_waitq unblock;
+	unsigned long apcb_updates;
+	bool dead;
+};
+
+static pthread_mutex_t vms_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sim_vm *vms[MAX_VMS];
+
+static struct sim_vm *to_vm(struct kvm *kvm)
+{
+	return container_of(kvm, struct sim_vm, kvm);
+}
+
+/* The isolation oracle for one APQN seen from inside a guest. */
+static void check_apqn(struct sim_vm *vm, int apid, int apqi)
+{
+	int apqn = AP_MKQID(apid, apqi);
+
+	if (!aphw_adapter_configured(apid) || !aphw_domain_configured(apqi))
+		return;		/* TAPQ answers 01: nothing reachable */
+	if (apbus_owner(apqn) != AP_OWNER_VFIO)
+		sim_report("isolation: guest reaches a queue vfio_ap does not own",
+			   "guest %s: APQN %02x.%04x is in its crycb while the queue device is %s\n",
+			   vm->name, apid, apqi,
+			   apbus_owner(apqn) == AP_OWNER_DEFAULT ? "bound to the default driver" :
+			   "not bound to vfio_ap");
+}
+
+static void vcpu_execute(struct sim_vm *vm)
+{
+	unsigned long *apm = (unsigned long *)vm->crycb->apcb1.apm;
+	unsigned long *aqm = (unsigned long *)vm->crycb->apcb1.aqm;
+	unsigned long apid, apqi;
+
+	for_each_set_bit_inv(apid, apm, 256)
+		for_each_set_bit_inv(apqi, aqm, 256)
+			check_apqn(vm, apid, apqi);
+}
+
+/* PQAP(AQIC) from the guest: priv.c's handle_pqap path. */
+static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
+{
+	struct kvm_vcpu *vcpu = &sv->vcpu;
+	unsigned long *apm = (unsigned long *)vm->crycb->apcb1.apm;
+	unsigned long *aqm = (unsigned long *)vm->crycb->apcb1.aqm;
+	unsigned long apid, apqi;
+	int apqn = sv->irq_apqn;
+	bool enable = apqn < 0;
+
+	if (enable) {
+		apid = find_first_bit_inv(apm, 256);
+		apqi = find_first_bit_inv(aqm, 256);
+		if (apid >= 256 || apqi >= 256)
+			return;
+		apqn = AP_MKQID(apid, apqi);
+	}
+	mutex_lock(&vcpu->mutex);
+	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
+	vcpu->run->s.regs.gprs[1] = enable ? (1UL << (63 - 16)) | 3 : 0;
+	vcpu->run->s.regs.gprs[2] = enable ? (0x10000UL + (vcpu->vcpu_id << 8)) : 0;
+	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	if (vm->kvm.arch.crypto.pqap_hook)
+		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
+	up_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	mutex_unlock(&vcpu->mutex);
+	/*
+	 * The driver's status in GR1 is lost on a little-endian host (it
+	 * memcpys a 4-byte status and shifts the register); the effect is
+	 * read from the AP model instead.
+	 */
+	sv->irq_apqn = (enable && aphw_queue_irq_enabled(apqn)) ? apqn : -1;
+}
+
+static void *vcpu_fn(void *arg)
+{
+	struct sim_vcpu *sv = arg;
+	struct sim_vm *vm = to_vm(sv->vcpu.kvm);
+
+	for (;;) {
+		sched_lock();
+		while (vm->block && !vm->stop)
+			sched_wait(&vm->unblock, "kvm_s390_vcpu_block", -1);
+		if (vm->stop) {
+			sched_unlock();
+			break;
+		}
+		sv->in_sie = true;
+		sched_unlock();
+
+		vcpu_execute(vm);
+
+		sched_lock();
+		sv->in_sie = false;
+		sched_wake_all(&vm->sie_exit);
+		sched_unlock();
+
+		if (++sv->iterations % 16 == 0)
+			vcpu_pqap(vm, sv);
+		sim_sleep_ms(5);
+	}
+	return NULL;
+}
+
+struct kvm *sim_kvm_create(const char *name, int nvcpus)
+{
+	struct sim_vm *vm;
+	int i;
+
+	if (nvcpus < 1 || nvcpus > MAX_VCPUS)
+		return NULL;
+	vm = calloc(1, sizeof(*vm));
+	vm->crycb = aligned_alloc(256, sizeof(*vm->crycb) + 256);
+	memset(vm->crycb, 0, sizeof(*vm->crycb));
+	vm->gisa = aligned_alloc(8, 64);
+	memset(vm->gisa, 0, 64);
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	mutex_init(&vm->kvm.lock);
+	vm->kvm.users_count.refs.counter = 1;
+	init_rwsem(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	vm->kvm.arch.crypto.crycb = vm->crycb;
+	vm->kvm.arch.crypto.crycbd = ((u32)(uintptr_t)vm->crycb & ~0xffU) | CRYCB_FORMAT2;
+	vm->kvm.arch.crypto.apie = 1;
+	vm->kvm.arch.gisa_int.origin = vm->gisa;
+	vm->kvm.arch.gisa_int.nisc = HOST_NISC;
+	spin_lock_init(&vm->kvm.arch.gisa_int.ref_lock);
+	vm->kvm.sim = vm;
+	sim_waitq_init(&vm->sie_exit);
+	sim_waitq_init(&vm->unblock);
+	vm->nvcpus = nvcpus;
+	for (i = 0; i < nvcpus; i++) {
+		struct sim_vcpu *sv = calloc(1, sizeof(*sv));
+
+		sv->vcpu.kvm = &vm->kvm;
+		sv->vcpu.run = &sv->run;
+		sv->vcpu.arch.sie_block = &sv->sie;
+		sv->vcpu.vcpu_id = i;
+		sv->vcpu.sim = sv;
+		sv->sie.eca = ECA_AIV | ECA_APIE;
+		sv->irq_apqn = -1;
+		mutex_init(&sv->vcpu.mutex);
+		vm->vcpus[i] = sv;
+	}
+	pthread_mutex_lock(&vms_lock);
+	for (i = 0; i < MAX_VMS && vms[i]; i++)
+		;
+	if (i == MAX_VMS) {
+		pthread_mutex_unlock(&vms_lock);
+		return NULL;
+	}
+	vms[i] = vm;
+	pthread_mutex_unlock(&vms_lock);
+	for (i = 0; i < nvcpus; i++) {
+		char comm[TASK_COMM_LEN];
+
+		snprintf(comm, sizeof(comm), "CPU %d/KVM", i);
+		vm->vcpus[i]->task = sim_thread_start(comm, vcpu_fn, vm->vcpus[i]);
+	}
+	return &vm->kvm;
+}
+
+static void kvm_destroy_vm(struct sim_vm *vm)
+{
+	int i;
+
+	pthread_mutex_lock(&vms_lock);
+	for (i = 0; i < MAX_VMS; i++)
+		if (vms[i] == vm)
+			vms[i] = NULL;
+	pthread_mutex_unlock(&vms_lock);
+	for (i = 0; i < 8; i++)
+		if (vm->kvm.arch.gisa_int.ref_count[i])
+			sim_report("kvm: GISC still registered at VM destruction",
+				   "guest %s: guest ISC %d has %d registration(s) left\n",
+				   vm->name, i, vm->kvm.arch.gisa_int.ref_count[i]);
+	for (i = 0; i < vm->nvcpus; i++)
+		free(vm->vcpus[i]);
+	free(vm->crycb);
+	free(vm->gisa);
+	free(vm);
+}
+
+void sim_kvm_destroy(struct kvm *kvm)
+{
+	struct sim_vm *vm = to_vm(kvm);
+	int i;
+
+	sched_lock();
+	vm->stop = true;
+	sched_wake_all(&vm->unblock);
+	sched_unlock();
+	for (i = 0; i < vm->nvcpus; i++) {
+		sim_thread_join(vm->vcpus[i]->task);
+		vm->vcpus[i]->task = NULL;
+	}
+	kvm_put_kvm(kvm);
+}
+
+void kvm_get_kvm(struct kvm *kvm)
+{
+	__atomic_fetch_add(&kvm->users_count.refs.counter, 1, __ATOMIC_SEQ_CST);
+}
+
+void kvm_put_kvm(struct kvm *kvm)
+{
+	int r = __atomic_sub_fetch(&kvm->users_count.refs.counter, 1, __ATOMIC_SEQ_CST);
+
+	if (r < 0)
+		sim_report("refcount_t: underflow; use-after-free.",
+			   "kvm_put_kvm on guest %s with no reference left\n", to_vm(kvm)->name);
+	else if (r == 0)
+		kvm_destroy_vm(to_vm(kvm));
+}
+
+static void block_all(struct sim_vm *vm)
+{
+	int i;
+
+	WARN_ON(!mutex_is_locked(&vm->kvm.lock));
+	sched_lock();
+	vm->block++;
+	for (i = 0; i < vm->nvcpus; i++)
+		while (vm->vcpus[i]->in_sie)
+			sched_wait(&vm->sie_exit, "kvm_s390_vcpu_block_all", -1);
+	sched_unlock();
+}
+
+static void unblock_all(struct sim_vm *vm)
+{
+	sched_lock();
+	vm->block--;
+	vm->apcb_updates++;
+	sched_wake_all(&vm->unblock);
+	sched_unlock();
+}
+
+void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
+			       unsigned long *aqm, unsigned long *adm)
+{
+	struct sim_vm *vm = to_vm(kvm);
+	struct kvm_s390_crypto_cb *crycb = kvm->arch.crypto.crycb;
+
+	block_all(vm);
+	switch (kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK) {
+	case CRYCB_FORMAT2:
+		memcpy(crycb->apcb1.apm, apm, 32);
+		memcpy(crycb->apcb1.aqm, aqm, 32);
+		memcpy(crycb->apcb1.adm, adm, 32);
+		break;
+	default:
+		memcpy(crycb->apcb0.apm, apm, 8);
+		memcpy(crycb->apcb0.aqm, aqm, 2);
+		memcpy(crycb->apcb0.adm, adm, 2);
+		break;
+	}
+	sim_log("kvm: %s: SET CRYCB: apm %016lx %016lx %016lx %016lx aqm %016lx %016lx %016lx %016lx",
+		vm->name, apm[0], apm[1], apm[2], apm[3], aqm[0], aqm[1], aqm[2], aqm[3]);
+	unblock_all(vm);
+}
+
+void kvm_arch_crypto_clear_masks(struct kvm *kvm)
+{
+	struct sim_vm *vm = to_vm(kvm);
+
+	block_all(vm);
+	memset(&kvm->arch.crypto.crycb->apcb0, 0, sizeof(kvm->arch.crypto.crycb->apcb0));
+	memset(&kvm->arch.crypto.crycb->apcb1, 0, sizeof(kvm->arch.crypto.crycb->apcb1));
+	sim_log("kvm: %s: CLR CRYCB", vm->name);
+	unblock_all(vm);
+}
+
+int kvm_s390_gisc_register(struct kvm *kvm, u32 gisc)
+{
+	struct kvm_s390_gisa_interrupt *gi = &kvm->arch.gisa_int;
+
+	if (!gi->origin)
+		return -ENODEV;
+	if (gisc > 7)
+		return -ERANGE;
+	spin_lock(&gi->ref_lock);
+	gi->ref_count[gisc]++;
+	spin_unlock(&gi->ref_lock);
+	return gi->nisc;
+}
+
+int kvm_s390_gisc_unregister(struct kvm *kvm, u32 gisc)
+{
+	struct kvm_s390_gisa_interrupt *gi = &kvm->arch.gisa_int;
+	int rc = 0;
+
+	if (!gi->origin)
+		return -ENODEV;
+	if (gisc > 7)
+		return -ERANGE;
+	spin_lock(&gi->ref_lock);
+	if (gi->ref_count[gisc] == 0)
+		rc = -EINVAL;
+	else
+		gi->ref_count[gisc]--;
+	spin_unlock(&gi->ref_lock);
+	return rc;
+}
+
+unsigned long gfn_to_hva(struct kvm *kvm, gfn_t gfn)
+{
+	(void)kvm;
+	return gfn < GUEST_PAGES ? 0x7f0000000000UL + (gfn << PAGE_SHIFT) : KVM_HVA_ERR_BAD;
+}
+
+bool kvm_s390_pv_cpu_is_protected(struct kvm_vcpu *vcpu)
+{
+	lockdep_assert_held(&vcpu->mutex);
+	return vcpu->arch.pv_handle != 0;
+}
+
+int uv_pin_shared(unsigned long paddr)
+{
+	(void)paddr;
+	return 0;
+}
+
+int gmap_convert_to_secure(struct gmap *gmap, unsigned long gaddr)
+{
+	(void)gmap;
+	(void)gaddr;
+	return 0;
+}
+
+void sim_kvm_assert_unreachable(int apqn, const char *why)
+{
+	int i;
+
+	pthread_mutex_lock(&vms_lock);
+	for (i = 0; i < MAX_VMS; i++) {
+		struct sim_vm *vm = vms[i];
+		unsigned long *apm, *aqm;
+
+		if (!vm)
+			continue;
+		apm = (unsigned long *)vm->crycb->apcb1.apm;
+		aqm = (unsigned long *)vm->crycb->apcb1.aqm;
+		if (test_bit_inv(AP_QID_CARD(apqn), apm) && test_bit_inv(AP_QID_QUEUE(apqn), aqm))
+			sim_report("isolation: queue left vfio_ap while a guest could reach it",
+				   "guest %s: APQN %02x.%04x still in its crycb when %s\n",
+				   vm->name, AP_QID_CARD(apqn), AP_QID_QUEUE(apqn), why);
+	}
+	pthread_mutex_unlock(&vms_lock);
+}
+
+int sim_kvm_reachable(struct kvm *kvm, char *buf, size_t len)
+{
+	struct sim_vm *vm = to_vm(kvm);
+	unsigned long apid, apqi;
+	size_t o = 0;
+
+	buf[0] = 0;
+	sched_lock();
+	for_each_set_bit_inv(apid, (unsigned long *)vm->crycb->apcb1.apm, 256)
+		for_each_set_bit_inv(apqi, (unsigned long *)vm->crycb->apcb1.aqm, 256)
+			if (aphw_adapter_configured(apid) && aphw_domain_configured(apqi) &&
+			    o + 10 < len)
+				o += snprintf(buf + o, len - o, "%02lx.%04lx\n", apid, apqi);
+	sched_unlock();
+	return (int)o;
+}
+
+void sim_kvm_masks(struct kvm *kvm, unsigned long *apm, unsigned long *aqm,
+		   unsigned long *adm)
+{
+	struct kvm_s390_crypto_cb *c = kvm->arch.crypto.crycb;
+
+	sched_lock();
+	memcpy(apm, c->apcb1.apm, 32);
+	memcpy(aqm, c->apcb1.aqm, 32);
+	memcpy(adm, c->apcb1.adm, 32);
+	sched_unlock();
+}
+
+int sim_kvm_count(void)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&vms_lock);
+	for (i = 0; i < MAX_VMS; i++)
+		n += vms[i] != NULL;
+	pthread_mutex_unlock(&vms_lock);
+	return n;
+}
+
+struct kvm *sim_kvm_get(int i)
+{
+	struct kvm *k;
+
+	pthread_mutex_lock(&vms_lock);
+	k = (i >= 0 && i < MAX_VMS && vms[i]) ? &vms[i]->kvm : NULL;
+	pthread_mutex_unlock(&vms_lock);
+	return k;
+}
+
+const char *sim_kvm_name(struct kvm *kvm)
+{
+	return to_vm(kvm)->name;
+}
+
+unsigned long sim_kvm_apcb_updates(struct kvm *kvm)
+{
+	return to_vm(kvm)->apcb_updates;
+}

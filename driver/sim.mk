@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the simulated host for one kernel tree:
+#   make -f driver/sim.mk K=<kernel tree> OUT=<dir> KREL=<x.y.z> [SAN=1]
+# The driver files are copied from the tree into $(OUT)/src and compiled
+# there against our shim headers; the tree's UAPI headers come after ours.
+
+K ?= $(error K=<kernel tree> is required)
+OUT ?= $(error OUT=<build dir> is required)
+KREL ?= $(error KREL=<kernel release> is required)
+
+CC ?= gcc
+V1 := $(word 1,$(subst ., ,$(KREL)))
+V2 := $(word 2,$(subst ., ,$(KREL)))
+V3 := $(word 3,$(subst ., ,$(KREL)))
+VCODE := $(shell echo $$(( ($(V1) << 16) + ($(V2) << 8) + ($(V3) > 255 ? 255 : $(V3)) )))
+
+DRIVER_FILES := vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h vfio_ap_debug.h ap_bus.h
+SRC := $(OUT)/src
+
+INC := -Idriver/include -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
+DEFS := -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
+OPT := -O1 -g
+ifeq ($(SAN),1)
+OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN := -fsanitize=address,undefined
+endif
+# Our own code: every warning is an error.
+CFLAGS_OWN := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC)
+# The kernel's driver source: the kernel's own warning level.
+CFLAGS_DRV := -std=gnu11 $(OPT) -Wall -Wno-unused-parameter -Wno-sign-compare \
+	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
+	-Werror=int-conversion $(DEFS) $(INC)
+
+OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/kvm/*.c) driver/sim/host.c
+OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
+DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
+HDRS := $(wildcard driver/include/*/*.h)
+
+all: $(OUT)/bin/vfio-ap-sim $(OUT)/lib/libvfioapsim.a
+
+$(SRC)/.copied: $(addprefix $(K)/drivers/s390/crypto/,$(DRIVER_FILES))
+	@mkdir -p $(SRC)
+	cp $^ $(SRC)/
+	@touch $@
+
+$(OUT)/obj/%.o: driver/%.c $(HDRS) $(SRC)/.copied
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) -c $< -o $@
+
+$(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_DRV) -c $(SRC)/vfio_ap_$*.c -o $@
+
+$(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/bin/vfio-ap-sim: driver/sim/main.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
+
+.PHONY: all

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated host: boots the models and the driver, serves the file
+ * ABI, runs guests with a VMM each, and checks the invariants of the
+ * design (isolation, exclusivity, consistency, no leak).
+ *
+ * The VMM of a guest behaves like QEMU's vfio-ap device: it sets the
+ * kvm-vfio association, opens the device, registers a REQ eventfd where
+ * the kernel has one (6.12), and when the eventfd fires it unregisters it
+ * and closes the device, leaving the guest running without crypto.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <linux/kernel.h>
+#include <linux/bitops.h>
+#include <linux/module.h>
+#include <linux/vfio.h>
+#include <linux/kvm_host.h>
+#include <linux/workqueue.h>
+#include "ap_bus.h"
+#include <sim/ap.h>
+#include <sim/host.h>
+#include <sim/kvm.h>
+#include <sim/report.h>
+#include <sim/slab.h>
+#include <sim/sysfs.h>
+#include <sim/core.h>
+
+#define MAX_GUESTS 64
+
+struct guest {
+	char name[64];
+	char uuid[40];
+	struct kvm *kvm;
+	struct vfio_device *vdev;
+	pthread_mutex_t lock;
+	bool open;
+	int reqfd;
+	int stopfd;
+	struct task *vmm;
+};
+
+static struct guest *guests[MAX_GUESTS];
+static pthread_mutex_t guests_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long modprobe_mark;
+static bool loaded;
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+const char *simhost_kernel_version(void)
+{
+	return STR(KERNEL_RELEASE);
+}
+
+ssize_t simhost_read(const char *path, char *buf, size_t len)
+{
+	return sysfs_read(path, buf, len);
+}
+
+ssize_t simhost_write(const char *path, const char *value)
+{
+	char buf[4096];
+	size_t n = strlen(value);
+
+	/* as echo(1) writes it: the value and a newline, in one write */
+	if (n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	memcpy(buf, value, n);
+	buf[n++] = '\n';
+	buf[n] = 0;
+	return sysfs_write(path, buf, n);
+}
+
+int simhost_ls(const char *path, char ***names)
+{
+	return sysfs_list(path, names);
+}
+
+int simhost_modprobe(void)
+{
+	int ret;
+
+	if (loaded)
+		return -EEXIST;
+	modprobe_mark = shim_slab_mark();
+	__atomic_store_n(&THIS_MODULE->state, 1, __ATOMIC_SEQ_CST);
+	ret = shim_module_init();
+	if (ret) {
+		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
+		return ret;
+	}
+	__atomic_store_n(&THIS_MODULE->state, 0, __ATOMIC_SEQ_CST);
+	loaded = true;
+	return 0;
+}
+
+int simhost_rmmod(void)
+{
+	if (!loaded)
+		return -ENOENT;
+	if (__atomic_load_n(&THIS_MODULE->refcnt, __ATOMIC_SEQ_CST) > 0)
+		return -EBUSY;
+	__atomic_store_n(&THIS_MODULE->state, 2, __ATOMIC_SEQ_CST);
+	shim_module_exit();
+	shim_workqueue_drain();
+	__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
+	loaded = false;
+	shim_slab_report_leaks(modprobe_mark, "still allocated after rmmod vfio_ap");
+	return 0;
+}
+
+int simhost_boot(int adapters, int domains)
+{
+	int ret;
+
+	sim_task_adopt("init");
+	sysfs_root();
+	sysfs_mkdir_p("/sys/devices");
+	sysfs_mkdir_p("/sys/bus");
+	sysfs_mkdir_p("/sys/kernel/debug");
+	aphw_init(adapters, domains);
+	ret = sim_mdev_core_init();
+	if (ret)
+		return ret;
+	ret = apbus_init();
+	if (ret)
+		return ret;
+	return simhost_modprobe();
+}
+
+static struct guest *find_guest(const char *name)
+{
+	int i;
+
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (guests[i] && !strcmp(guests[i]->name, name))
+			return guests[i];
+	return NULL;
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static long set_req_irq(struct guest *g, int fd)
+{
+	struct {
+		struct vfio_irq_set hdr;
+		s32 fd;
+	} __attribute__((packed)) req = {
+		.hdr = {
+			.argsz = sizeof(req),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VFIO_AP_REQ_IRQ_INDEX,
+			.start = 0,
+			.count = 1,
+		},
+		.fd = fd,
+	};
+
+	return sim_vfio_ioctl(g->vdev, VFIO_DEVICE_SET_IRQS, &req);
+}
+#endif
+
+/* Detach the device as QEMU does on a device request or on shutdown. */
+static void vmm_detach(struct guest *g)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->open) {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+		set_req_irq(g, -1);
+#endif
+		sim_vfio_close(g->vdev);
+		g->open = false;
+		sim_log("vmm: %s: vfio-ap device %s detached", g->name, g->uuid);
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void *vmm_fn(void *arg)
+{
+	struct guest *g = arg;
+	struct pollfd p[2] = { { g->reqfd, POLLIN, 0 }, { g->stopfd, POLLIN, 0 } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			break;
+		if (p[0].revents) {
+			unsigned long long v;
+
+			if (read(g->reqfd, &v, sizeof(v)) == sizeof(v)) {
+				sim_log("vmm: %s: device request received", g->name);
+				vmm_detach(g);
+			}
+		}
+	}
+	return NULL;
+}
+
+int simhost_guest_start(const char *name, const char *uuid, int vcpus)
+{
+	struct guest *g;
+	int i, ret;
+
+	pthread_mutex_lock(&guests_lock);
+	if (find_guest(name)) {
+		pthread_mutex_unlock(&guests_lock);
+		return -EEXIST;
+	}
+	for (i = 0; i < MAX_GUESTS && guests[i]; i++)
+		;
+	if (i == MAX_GUESTS) {
+		pthread_mutex_unlock(&guests_lock);
+		return -ENOSPC;
+	}
+	g = calloc(1, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	snprintf(g->uuid, sizeof(g->uuid), "%s", uuid);
+	pthread_mutex_init(&g->lock, NULL);
+	g->reqfd = g->stopfd = -1;
+	g->vdev = sim_vfio_find(uuid);
+	if (!g->vdev) {
+		ret = -ENODEV;
+		goto fail;
+	}
+	g->kvm = sim_kvm_create(name, vcpus);
+	if (!g->kvm) {
+		ret = -EINVAL;
+		goto fail;
+	}
+	/* KVM_DEV_VFIO_FILE_ADD / GROUP_ADD on the kvm-vfio device */
+	sim_vfio_group_set_kvm(g->vdev, g->kvm);
+	ret = sim_vfio_open(g->vdev);
+	if (ret)
+		goto fail_kvm;
+	g->open = true;
+	g->reqfd = eventfd(0, EFD_CLOEXEC);
+	g->stopfd = eventfd(0, EFD_CLOEXEC);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	ret = set_req_irq(g, g->reqfd);
+	if (ret)
+		sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed: %d", name, ret);
+#endif
+	g->vmm = sim_thread_start("qemu-vmm", vmm_fn, g);
+	guests[i] = g;
+	pthread_mutex_unlock(&guests_lock);
+	return 0;
+
+fail_kvm:
+	mutex_lock(&g->kvm->lock);
+	sim_vfio_group_set_kvm(g->vdev, NULL);
+	mutex_unlock(&g->kvm->lock);
+	sim_kvm_destroy(g->kvm);
+fail:
+	if (g->vdev)
+		sim_vfio_put(g->vdev);
+	free(g);
+	pthread_mutex_unlock(&guests_lock);
+	return ret;
+}
+
+static void guest_teardown(struct guest *g)
+{
+	unsigned long long one = 1;
+
+	if (write(g->stopfd, &one, sizeof(one)) != sizeof(one))
+		abort();
+	sim_thread_join(g->vmm);
+	vmm_detach(g);
+	/* kvm_vfio_release runs with kvm->lock held */
+	mutex_lock(&g->kvm->lock);
+	sim_vfio_group_set_kvm(g->vdev, NULL);
+	mutex_unlock(&g->kvm->lock);
+	sim_kvm_destroy(g->kvm);
+	sim_vfio_put(g->vdev);
+	close(g->reqfd);
+	close(g->stopfd);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
+}
+
+int simhost_guest_stop(const char *name)
+{
+	struct guest *g;
+	int i;
+
+	pthread_mutex_lock(&guests_lock);
+	g = find_guest(name);
+	if (!g) {
+		pthread_mutex_unlock(&guests_lock);
+		return -ENOENT;
+	}
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (guests[i] == g)
+			guests[i] = NULL;
+	pthread_mutex_unlock(&guests_lock);
+	guest_teardown(g);
+	return 0;
+}
+
+int simhost_guest_show(const char *name, char *buf, size_t len)
+{
+	struct guest *g;
+	int n;
+
+	pthread_mutex_lock(&guests_lock);
+	g = find_guest(name);
+	n = g ? sim_kvm_reachable(g->kvm, buf, len) : -ENOENT;
+	pthread_mutex_unlock(&guests_lock);
+	return n;
+}
+
+int simhost_hw(const char *op, int id)
+{
+	if (id < 0 || id > 255)
+		return -EINVAL;
+	if (!strcmp(op, "remove-adapter"))
+		aphw_set_adapter(id, false);
+	else if (!strcmp(op, "add-adapter"))
+		aphw_set_adapter(id, true);
+	else if (!strcmp(op, "remove-domain"))
+		aphw_set_domain(id, false);
+	else if (!strcmp(op, "add-domain"))
+		aphw_set_domain(id, true);
+	else
+		return -EINVAL;
+	/* the configuration-change notification makes the bus rescan */
+	apbus_scan();
+	return 0;
+}
+
+void simhost_settle(void)
+{
+	shim_workqueue_drain();
+}
+
+/* ---------------------------------------------------------------- check */
+
+struct apqn_set {
+	DECLARE_BITMAP(apm, 256);
+	DECLARE_BITMAP(aqm, 256);
+};
+
+/* Parses "%02x.%04x" / "%02x." / ".%04x" lines into the two masks. */
+static void parse_matrix(const char *s, struct apqn_set *m)
+{
+	memset(m, 0, sizeof(*m));
+	while (*s) {
+		unsigned int a, q;
+
+		if (sscanf(s, "%x.%x", &a, &q) == 2) {
+			set_bit_inv(a & 0xff, m->apm);
+			set_bit_inv(q & 0xff, m->aqm);
+		} else if (s[0] == '.' && sscanf(s + 1, "%x", &q) == 1) {
+			set_bit_inv(q & 0xff, m->aqm);
+		} else if (sscanf(s, "%x.", &a) == 1) {
+			set_bit_inv(a & 0xff, m->apm);
+		}
+		s = strchr(s, '\n');
+		if (!s)
+			break;
+		s++;
+	}
+}
+
+static int finding(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int finding(FILE *out, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (out)
+		fprintf(out, "%s\n", buf);
+	sim_report("invariant violated", "%s\n", buf);
+	return 1;
+}
+
+#define MDEV_DIR "/sys/devices/vfio_ap/matrix"
+
+static int check_mdevs(FILE *out)
+{
+	static char buf[65536];
+	struct apqn_set seen_a[64];
+	char seen_n[64][40];
+	char **names = NULL;
+	int n, i, j, nm = 0, bad = 0;
+	struct ap_config_info_wrap {
+		DECLARE_BITMAP(apm, 256);
+		DECLARE_BITMAP(aqm, 256);
+	} cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	for (i = 0; i < 256; i++) {
+		if (aphw_adapter_configured(i))
+			set_bit_inv(i, cfg.apm);
+		if (aphw_domain_configured(i))
+			set_bit_inv(i, cfg.aqm);
+	}
+	n = sysfs_list(MDEV_DIR, &names);
+	for (i = 0; i < n; i++) {
+		char path[256];
+		struct apqn_set matrix, gm;
+		unsigned long apid, apqi;
+
+		if (strlen(names[i]) != 36)
+			goto next;
+		snprintf(path, sizeof(path), MDEV_DIR "/%s/matrix", names[i]);
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+			goto next;
+		parse_matrix(buf, &matrix);
+		snprintf(path, sizeof(path), MDEV_DIR "/%s/guest_matrix", names[i]);
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+			goto next;
+		parse_matrix(buf, &gm);
+		/* guest_matrix is within matrix and the host configuration */
+		for_each_set_bit_inv(apid, gm.apm, 256)
+			if (!test_bit_inv(apid, matrix.apm) || !test_bit_inv(apid, cfg.apm))
+				bad += finding(out, "consistency: mdev %s: adapter %02lx in guest_matrix but not in matrix and host configuration",
+					       names[i], apid);
+		for_each_set_bit_inv(apqi, gm.aqm, 256)
+			if (!test_bit_inv(apqi, matrix.aqm) || !test_bit_inv(apqi, cfg.aqm))
+				bad += finding(out, "consistency: mdev %s: domain %04lx in guest_matrix but not in matrix and host configuration",
+					       names[i], apqi);
+		/* every queue of the guest's APCB is bound to vfio_ap */
+		for_each_set_bit_inv(apid, gm.apm, 256)
+			for_each_set_bit_inv(apqi, gm.aqm, 256)
+				if (apbus_owner(AP_MKQID(apid, apqi)) != AP_OWNER_VFIO)
+					bad += finding(out, "consistency: mdev %s: %02lx.%04lx in guest_matrix but its queue is not bound to vfio_ap",
+						       names[i], apid, apqi);
+		/* exclusivity of assignments */
+		for (j = 0; j < nm; j++) {
+			struct apqn_set x;
+
+			if (bitmap_and(x.apm, matrix.apm, seen_a[j].apm, 256) &&
+			    bitmap_and(x.aqm, matrix.aqm, seen_a[j].aqm, 256))
+				bad += finding(out, "exclusivity: mdevs %s and %s share APQN %02lx.%04lx",
+					       names[i], seen_n[j], find_first_bit_inv(x.apm, 256),
+					       find_first_bit_inv(x.aqm, 256));
+		}
+		if (nm < 64) {
+			seen_a[nm] = matrix;
+			snprintf(seen_n[nm], sizeof(seen_n[nm]), "%s", names[i]);
+			nm++;
+		}
+next:
+		free(names[i]);
+	}
+	free(names);
+	return bad;
+}
+
+static int check_guests(FILE *out)
+{
+	static char buf[65536];
+	int i, j, bad = 0;
+	unsigned long am[MAX_GUESTS][4], qm[MAX_GUESTS][4], dm[4];
+
+	pthread_mutex_lock(&guests_lock);
+	for (i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = guests[i];
+		struct apqn_set gm;
+		char path[256];
+
+		if (!g)
+			continue;
+		sim_kvm_masks(g->kvm, am[i], qm[i], dm);
+		if (!g->open) {
+			if (!bitmap_empty(am[i], 256) || !bitmap_empty(qm[i], 256))
+				bad += finding(out, "consistency: guest %s: crycb not empty after its device was closed",
+					       g->name);
+			continue;
+		}
+		snprintf(path, sizeof(path), MDEV_DIR "/%s/guest_matrix", g->uuid);
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+			continue;
+		parse_matrix(buf, &gm);
+		if (!bitmap_equal(gm.apm, am[i], 256) || !bitmap_equal(gm.aqm, qm[i], 256))
+			bad += finding(out, "consistency: guest %s: crycb differs from guest_matrix of %s",
+				       g->name, g->uuid);
+	}
+	/* no APQN in two guests */
+	for (i = 0; i < MAX_GUESTS; i++) {
+		for (j = i + 1; j < MAX_GUESTS; j++) {
+			unsigned long a[4], q[4];
+
+			if (!guests[i] || !guests[j])
+				continue;
+			if (bitmap_and(a, am[i], am[j], 256) && bitmap_and(q, qm[i], qm[j], 256))
+				bad += finding(out, "exclusivity: guests %s and %s both reach APQN %02lx.%04lx",
+					       guests[i]->name, guests[j]->name,
+					       find_first_bit_inv(a, 256), find_first_bit_inv(q, 256));
+		}
+	}
+	pthread_mutex_unlock(&guests_lock);
+	return bad;
+}
+
+int simhost_check(FILE *out)
+{
+	int before = sim_nr_findings(), i, n;
+
+	simhost_settle();
+	check_mdevs(NULL);
+	check_guests(NULL);
+	n = sim_nr_findings();
+	for (i = 0; i < n; i++) {
+		const char *body, *title = sim_finding(i, &body);
+		char first[512];
+
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(body, "\n"), body);
+		if (out)
+			fprintf(out, "%s: %s\n", title, first);
+	}
+	(void)before;
+	return n;
+}
+
+char *simhost_log(void)
+{
+	return sim_log_dump();
+}
+
+char *simhost_uevents(void)
+{
+	return shim_uevent_dump();
+}
+
+void simhost_shutdown(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = guests[i];
+
+		if (g) {
+			guests[i] = NULL;
+			guest_teardown(g);
+		}
+	}
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ap-sim: an interactive simulated s390 host running the real vfio_ap
+ * driver.  Commands come one a line from --script FILE or standard input;
+ * see driver/README.md for the language.  Lines starting with "?" assert
+ * on the output of the previous command, which makes a script a test.
+ *
+ * Exit status: 0 no invariant failed, 1 an invariant or assertion failed,
+ * 2 usage or script error (with the line number).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sim/host.h>
+
+static const struct {
+	int e;
+	const char *name;
+} errnames[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" }, { ENXIO, "ENXIO" },
+	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" }, { EACCES, "EACCES" },
+	{ EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
+	{ ERANGE, "ERANGE" }, { ENOTTY, "ENOTTY" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EUSERS, "EUSERS" }, { EADDRINUSE, "EADDRINUSE" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+	{ ETIMEDOUT, "ETIMEDOUT" }, { 512, "ERESTARTSYS" },
+};
+
+static const char *errname(int e)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].e == e)
+			return errnames[i].name;
+	return "E?";
+}
+
+static char out[1 << 20];
+static size_t outlen;
+static int lineno;
+static int failures;
+
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		outlen += (size_t)n < sizeof(out) - outlen ? (size_t)n : sizeof(out) - outlen - 1;
+}
+
+static void emit_err(long rc)
+{
+	emit("error: %s (%ld)\n", errname((int)-rc), -rc);
+}
+
+static void script_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void script_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vfio-ap-sim: line %d: ", lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static int parse_int(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || end == s || v < 0 || v > 255)
+		script_error("%s '%s' is not a number from 0 to 255", what, s);
+	return (int)v;
+}
+
+static void cmd_guest(int argc, char **argv)
+{
+	long rc;
+
+	if (argc >= 4 && !strcmp(argv[1], "start")) {
+		int vcpus = 2;
+
+		if (argc == 5) {
+			if (strncmp(argv[4], "vcpus=", 6))
+				script_error("guest start: unknown option '%s'", argv[4]);
+			vcpus = atoi(argv[4] + 6);
+			if (vcpus < 1 || vcpus > 64)
+				script_error("guest start: vcpus must be 1..64");
+		} else if (argc != 4) {
+			script_error("usage: guest start NAME UUID [vcpus=N]");
+		}
+		rc = simhost_guest_start(argv[2], argv[3], vcpus);
+	} else if (argc == 3 && !strcmp(argv[1], "stop")) {
+		rc = simhost_guest_stop(argv[2]);
+	} else if (argc == 3 && !strcmp(argv[1], "show")) {
+		static char buf[1 << 20];
+
+		rc = simhost_guest_show(argv[2], buf, sizeof(buf));
+		if (rc >= 0) {
+			emit("%s", buf);
+			return;
+		}
+	} else {
+		script_error("usage: guest start NAME UUID [vcpus=N] | stop NAME | show NAME");
+	}
+	if (rc < 0)
+		emit_err(rc);
+	else
+		emit("ok\n");
+}
+
+/* "? ok", "? error EBUSY", "? contains TEXT", "? lacks TEXT", "? equals TEXT" */
+static void assertion(char *line)
+{
+	char *p = line + 1, *arg;
+	bool ok;
+	char expect[256];
+
+	while (isspace((unsigned char)*p))
+		p++;
+	arg = p + strcspn(p, " \t");
+	if (*arg) {
+		*arg++ = 0;
+		while (isspace((unsigned char)*arg))
+			arg++;
+	}
+	if (!strcmp(p, "ok")) {
+		ok = outlen == 3 && !strcmp(out, "ok\n");
+	} else if (!strcmp(p, "error")) {
+		snprintf(expect, sizeof(expect), "error: %s (", arg);
+		ok = !strncmp(out, expect, strlen(expect));
+	} else if (!strcmp(p, "contains")) {
+		ok = strstr(out, arg) != NULL;
+	} else if (!strcmp(p, "lacks")) {
+		ok = strstr(out, arg) == NULL;
+	} else if (!strcmp(p, "equals")) {
+		size_t n = strlen(arg);
+		char *exp = malloc(n + 2), *s, *d;
+
+		/* "\n" in the expected text stands for a newline */
+		for (s = arg, d = exp; *s; s++) {
+			if (s[0] == '\\' && s[1] == 'n') {
+				*d++ = '\n';
+				s++;
+			} else {
+				*d++ = *s;
+			}
+		}
+		*d = 0;
+		ok = !strcmp(out, exp);
+		free(exp);
+	} else if (!strcmp(p, "empty")) {
+		ok = outlen == 0;
+	} else {
+		script_error("unknown assertion '? %s'", p);
+	}
+	if (!ok) {
+		failures++;
+		printf("FAIL line %d: expected %s %s; got: %s%s", lineno, p, arg,
+		       outlen ? out : "(nothing)\n", outlen && out[outlen - 1] != '\n' ? "\n" : "");
+	}
+}
+
+static void run_line(char *line)
+{
+	char *argv[16];
+	int argc = 0;
+	char *p = line, *rest = NULL;
+	long rc;
+
+	while (*p && argc < 16) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (argc == 2 && !strcmp(argv[0], "write"))
+			rest = p;
+		argv[argc++] = p;
+		p += strcspn(p, " \t");
+		if (*p)
+			*p++ = 0;
+	}
+	if (!argc)
+		return;
+	outlen = 0;
+	out[0] = 0;
+	if (!strcmp(argv[0], "write")) {
+		if (argc < 3)
+			script_error("usage: write PATH VALUE");
+		/* the value is the rest of the line, spaces included */
+		if (rest && argc > 3) {
+			int i;
+
+			for (i = 3; i < argc; i++)
+				argv[i][-1] = ' ';
+		}
+		rc = simhost_write(argv[1], argv[2]);
+		if (rc < 0)
+			emit_err(rc);
+		else
+			emit("ok\n");
+	} else if (!strcmp(argv[0], "read") && argc == 2) {
+		static char buf[8192];
+
+		rc = simhost_read(argv[1], buf, sizeof(buf));
+		if (rc < 0)
+			emit_err(rc);
+		else
+			emit("%s", buf);
+	} else if (!strcmp(argv[0], "ls") && argc == 2) {
+		char **names;
+		int n, i;
+
+		n = simhost_ls(argv[1], &names);
+		if (n < 0) {
+			emit_err(n);
+		} else {
+			for (i = 0; i < n; i++) {
+				emit("%s\n", names[i]);
+				free(names[i]);
+			}
+			free(names);
+		}
+	} else if (!strcmp(argv[0], "guest")) {
+		cmd_guest(argc, argv);
+	} else if (!strcmp(argv[0], "hw") && argc == 3) {
+		rc = simhost_hw(argv[1], parse_int(argv[2], "hw id"));
+		if (rc == -EINVAL)
+			script_error("usage: hw remove-adapter|add-adapter|remove-domain|add-domain N");
+		emit("ok\n");
+	} else if (!strcmp(argv[0], "modprobe") && argc == 2 && !strcmp(argv[1], "vfio_ap")) {
+		rc = simhost_modprobe();
+		if (rc < 0)
+			emit_err(rc);
+		else
+			emit("ok\n");
+	} else if (!strcmp(argv[0], "rmmod") && argc == 2 && !strcmp(argv[1], "vfio_ap")) {
+		rc = simhost_rmmod();
+		if (rc < 0)
+			emit_err(rc);
+		else
+			emit("ok\n");
+	} else if (!strcmp(argv[0], "settle") && argc == 1) {
+		simhost_settle();
+		emit("ok\n");
+	} else if (!strcmp(argv[0], "check") && argc == 1) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		int n = simhost_check(f);
+
+		fclose(f);
+		if (n)
+			emit("%s", buf);
+		else
+			emit("ok\n");
+		free(buf);
+	} else if (!strcmp(argv[0], "log") && argc == 1) {
+		char *s = simhost_log();
+
+		emit("%s", s);
+		free(s);
+	} else if (!strcmp(argv[0], "uevents") && argc == 1) {
+		char *s = simhost_uevents();
+
+		emit("%s", s);
+		free(s);
+	} else {
+		script_error("unknown command or wrong arguments: %s", argv[0]);
+	}
+	fputs(out, stdout);
+	fflush(stdout);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vfio-ap-sim [--config ADAPTERSxDOMAINS] [--script FILE]\n"
+		   "  --config AxD   host AP configuration: adapters 0..A-1, domains 0..D-1 (default 4x16, up to 256x256)\n"
+		   "  --script FILE  read commands from FILE instead of standard input\n"
+		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
+		simhost_kernel_version());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "script", required_argument, NULL, 's' },
+		{ "ksrc", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int adapters = 4, domains = 16, c, rc;
+	const char *script = NULL;
+	FILE *in = stdin;
+	char line[8192];
+
+	while ((c = getopt_long(argc, argv, "c:s:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': {
+			char x, extra;
+
+			if (sscanf(optarg, "%d%c%d%c", &adapters, &x, &domains, &extra) != 3 ||
+			    x != 'x' || adapters < 1 || adapters > 256 || domains < 1 || domains > 256) {
+				fprintf(stderr, "vfio-ap-sim: --config '%s': expected ADAPTERSxDOMAINS, each 1..256\n",
+					optarg);
+				return 2;
+			}
+			break;
+		}
+		case 's':
+			script = optarg;
+			break;
+		case 'k':
+			fprintf(stderr, "vfio-ap-sim: --ksrc: this binary is built from kernel %s; run 'make sim KSRC=%s' and use the binary it names\n",
+				simhost_kernel_version(), optarg);
+			return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vfio-ap-sim: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (script) {
+		in = fopen(script, "r");
+		if (!in) {
+			fprintf(stderr, "vfio-ap-sim: --script '%s': %s\n", script, strerror(errno));
+			return 2;
+		}
+	}
+	rc = simhost_boot(adapters, domains);
+	if (rc) {
+		fprintf(stderr, "vfio-ap-sim: host boot failed: %s\n", strerror(-rc));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *p = line;
+
+		lineno++;
+		line[strcspn(line, "\n")] = 0;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		if (*p == '?')
+			assertion(p);
+		else
+			run_line(p);
+	}
+	if (in != stdin)
+		fclose(in);
+	simhost_shutdown();
+	if (failures)
+		return 1;
+	{
+		FILE *devnull = fopen("/dev/null", "w");
+		int n = simhost_check(devnull);
+
+		fclose(devnull);
+		return n ? 1 : 0;
+	}
+}

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mdev core and the vfio core as the vfio_ap driver meets them.
+ *
+ * mdev: the mdev bus (mdev_match never matches: binding is explicit),
+ * parents and their supported types with create/name/device_api/
+ * available_instances, mdev devices with their `remove` file, and parent
+ * unregistration under the parent's unreg_sem.
+ *
+ * vfio: device allocation and release, the emulated-IOMMU group of each
+ * device, registration references, unregistration that calls the
+ * driver's request op (6.12) and waits for the VMM to close the device,
+ * open/close in each version's lock order (6.1: dev_set -> group;
+ * 6.12: group -> dev_set, with the core's own kvm reference), the device
+ * ioctls, and a type1 container's page pins.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <linux/kernel.h>
+#include <linux/device.h>
+#include <linux/mdev.h>
+#include <linux/string.h>
+#include <linux/vfio.h>
+#include <linux/kvm_host.h>
+#include <linux/module.h>
+#include <sim/core.h>
+#include <sim/kvm.h>
+#include <sim/report.h>
+
+/* ------------------------------------------------------------------ mdev */
+
+static DEFINE_MUTEX(mdev_list_lock);
+static LIST_HEAD(mdev_list);
+
+static int mdev_match(struct device *dev, SHIM_CONST_DRV struct device_driver *drv)
+{
+	(void)dev;
+	(void)drv;
+	return 0;
+}
+
+static int mdev_probe(struct device *dev)
+{
+	struct mdev_driver *drv = container_of(dev->driver, struct mdev_driver, driver);
+
+	return drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
+}
+
+static void mdev_remove(struct device *dev)
+{
+	struct mdev_driver *drv = container_of(dev->driver, struct mdev_driver, driver);
+
+	if (drv->remove)
+		drv->remove(to_mdev_device(dev));
+}
+
+static struct bus_type mdev_bus_type = {
+	.name = "mdev",
+	.match = mdev_match,
+	.probe = mdev_probe,
+	.remove = mdev_remove,
+};
+
+int sim_mdev_core_init(void)
+{
+	return bus_register(&mdev_bus_type);
+}
+
+void sim_mdev_core_exit(void)
+{
+	bus_unregister(&mdev_bus_type);
+}
+
+int sim_mdev_count(void)
+{
+	struct mdev_device *m;
+	int n = 0;
+
+	mutex_lock(&mdev_list_lock);
+	list_for_each_entry(m, &mdev_list, next)
+		n++;
+	mutex_unlock(&mdev_list_lock);
+	return n;
+}
+
+int mdev_register_driver(struct mdev_driver *drv)
+{
+	if (!drv->device_api)
+		return -EINVAL;
+	drv->driver.bus = &mdev_bus_type;
+	return driver_register(&drv->driver);
+}
+
+void mdev_unregister_driver(struct mdev_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+
+static void mdev_device_release(struct device *dev)
+{
+	struct mdev_device *mdev = to_mdev_device(dev);
+	struct mdev_parent *parent = mdev->type->parent;
+
+	mutex_lock(&mdev_list_lock);
+	list_del(&mdev->next);
+	mutex_unlock(&mdev_list_lock);
+	__atomic_fetch_add(&parent->available_instances.counter, 1, __ATOMIC_SEQ_CST);
+	kfree(mdev);
+}
+
+static void uuid_str(const guid_t *g, char *out)
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g->b[3], g->b[2], g->b[1], g->b[0], g->b[5], g->b[4], g->b[7], g->b[6],
+		 g->b[8], g->b[9], g->b[10], g->b[11], g->b[12], g->b[13], g->b[14], g->b[15]);
+}
+
+static int mdev_device_remove(struct mdev_device *mdev);
+
+static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned long val;
+	int ret;
+
+	if (kstrtoul(buf, 0, &val) < 0)
+		return -EINVAL;
+	if (val && device_remove_file_self(dev, attr)) {
+		ret = mdev_device_remove(to_mdev_device(dev));
+		if (ret)
+			return ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_WO(remove);
+
+static void mdev_remove_common(struct mdev_device *mdev)
+{
+	struct mdev_type *type = mdev->type;
+	char name[40];
+
+	uuid_str(&mdev->uuid, name);
+	sysfs_remove_child(type->devices_dir, name);
+	sysfs_remove_child(mdev->dev.kobj.sd, "mdev_type");
+	device_del(&mdev->dev);
+}
+
+static int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
+{
+	struct mdev_parent *parent = type->parent;
+	struct mdev_driver *drv = parent->mdrv;
+	struct mdev_device *mdev, *tmp;
+	char name[40];
+	int ret;
+
+	mutex_lock(&mdev_list_lock);
+	list_for_each_entry(tmp, &mdev_list, next) {
+		if (guid_equal(&tmp->uuid, uuid)) {
+			mutex_unlock(&mdev_list_lock);
+			return -EEXIST;
+		}
+	}
+	if (!__atomic_load_n(&parent->available_instances.counter, __ATOMIC_SEQ_CST)) {
+		mutex_unlock(&mdev_list_lock);
+		return -EUSERS;
+	}
+	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
+	if (!mdev) {
+		mutex_unlock(&mdev_list_lock);
+		return -ENOMEM;
+	}
+	__atomic_fetch_sub(&parent->available_instances.counter, 1, __ATOMIC_SEQ_CST);
+	mdev->uuid = *uuid;
+	list_add(&mdev->next, &mdev_list);
+	mutex_unlock(&mdev_list_lock);
+
+	device_initialize(&mdev->dev);
+	mdev->dev.parent = parent->dev;
+	mdev->dev.bus = &mdev_bus_type;
+	mdev->dev.release = mdev_device_release;
+	mdev->type = type;
+	uuid_str(uuid, name);
+	dev_set_name(&mdev->dev, "%s", name);
+
+	if (!down_read_trylock(&parent->unreg_sem)) {
+		ret = -ENODEV;
+		goto out_put;
+	}
+	ret = device_add(&mdev->dev);
+	if (ret)
+		goto out_unlock;
+	ret = device_driver_attach(&drv->driver, &mdev->dev);
+	if (ret)
+		goto out_del;
+	device_create_file(&mdev->dev, &dev_attr_remove);
+	sysfs_symlink(mdev->dev.kobj.sd, "mdev_type", type->dir);
+	sysfs_symlink(type->devices_dir, name, mdev->dev.kobj.sd);
+	mdev->active = true;
+	up_read(&parent->unreg_sem);
+	return 0;
+
+out_del:
+	device_del(&mdev->dev);
+out_unlock:
+	up_read(&parent->unreg_sem);
+out_put:
+	put_device(&mdev->dev);
+	return ret;
+}
+
+static int mdev_device_remove(struct mdev_device *mdev)
+{
+	struct mdev_device *tmp;
+	struct mdev_parent *parent = mdev->type->parent;
+
+	mutex_lock(&mdev_list_lock);
+	list_for_each_entry(tmp, &mdev_list, next)
+		if (tmp == mdev)
+			break;
+	if (tmp != mdev) {
+		mutex_unlock(&mdev_list_lock);
+		return -ENODEV;
+	}
+	if (!mdev->active) {
+		mutex_unlock(&mdev_list_lock);
+		return -EAGAIN;
+	}
+	mdev->active = false;
+	mutex_unlock(&mdev_list_lock);
+
+	if (!down_read_trylock(&parent->unreg_sem))
+		return -ENODEV;
+	mdev_remove_common(mdev);
+	up_read(&parent->unreg_sem);
+	put_device(&mdev->dev);
+	return 0;
+}
+
+static ssize_t create_store(struct sysfs_node *n, const char *buf, size_t count)
+{
+	struct mdev_type *type = n->priv;
+	guid_t uuid;
+	char *str;
+	int ret;
+
+	if (count != 36 && count != 37)
+		return -EINVAL;
+	str = kstrndup(buf, count, GFP_KERNEL);
+	if (!str)
+		return -ENOMEM;
+	ret = guid_parse(str, &uuid);
+	kfree(str);
+	if (ret)
+		return ret;
+	ret = mdev_device_create(type, &uuid);
+	return ret ? ret : (ssize_t)count;
+}
+
+static ssize_t name_show(struct sysfs_node *n, char *buf)
+{
+	struct mdev_type *type = n->priv;
+
+	return sysfs_emit(buf, "%s\n", type->pretty_name ? type->pretty_name : type->sysfs_name);
+}
+
+static ssize_t device_api_show(struct sysfs_node *n, char *buf)
+{
+	struct mdev_type *type = n->priv;
+
+	return sysfs_emit(buf, "%s\n", type->parent->mdrv->device_api);
+}
+
+static ssize_t available_instances_show(struct sysfs_node *n, char *buf)
+{
+	struct mdev_type *type = n->priv;
+
+	return sysfs_emit(buf, "%d\n", __atomic_load_n(&type->parent->available_instances.counter,
+						       __ATOMIC_SEQ_CST));
+}
+
+int mdev_register_parent(struct mdev_parent *parent, struct device *dev,
+			 struct mdev_driver *mdev_driver, struct mdev_type **types,
+			 unsigned int nr_types)
+{
+	unsigned int i;
+
+	memset(parent, 0, sizeof(*parent));
+	init_rwsem(&parent->unreg_sem);
+	parent->dev = dev;
+	parent->mdrv = mdev_driver;
+	parent->types = types;
+	parent->nr_types = nr_types;
+	parent->available_instances.counter = mdev_driver->max_instances;
+	parent->types_dir = sysfs_mkdir(dev->kobj.sd, "mdev_supported_types");
+	if (!parent->types_dir)
+		return -EEXIST;
+	for (i = 0; i < nr_types; i++) {
+		struct mdev_type *t = types[i];
+
+		t->parent = parent;
+		snprintf(t->dirname, sizeof(t->dirname), "%s-%s", dev_driver_string(dev),
+			 t->sysfs_name);
+		t->dir = sysfs_mkdir(parent->types_dir, t->dirname);
+		sysfs_add_attr(t->dir, "create", 0200, NULL, create_store, t, NULL);
+		sysfs_add_attr(t->dir, "name", 0444, name_show, NULL, t, NULL);
+		sysfs_add_attr(t->dir, "device_api", 0444, device_api_show, NULL, t, NULL);
+		sysfs_add_attr(t->dir, "available_instances", 0444, available_instances_show,
+			       NULL, t, NULL);
+		t->devices_dir = sysfs_mkdir(t->dir, "devices");
+	}
+	shim_uevent(dev, "change", "MDEV_STATE=registered");
+	return 0;
+}
+
+void mdev_unregister_parent(struct mdev_parent *parent)
+{
+	struct mdev_device *mdev;
+
+	down_write(&parent->unreg_sem);
+	for (;;) {
+		struct mdev_device *found = NULL;
+
+		mutex_lock(&mdev_list_lock);
+		list_for_each_entry(mdev, &mdev_list, next) {
+			if (mdev->type->parent == parent && mdev->active) {
+				mdev->active = false;
+				found = mdev;
+				break;
+			}
+		}
+		mutex_unlock(&mdev_list_lock);
+		if (!found)
+			break;
+		mdev_remove_common(found);
+		put_device(&found->dev);
+	}
+	sysfs_remove(parent->types_dir);
+	shim_uevent(parent->dev, "change", "MDEV_STATE=unregistered");
+	up_write(&parent->unreg_sem);
+}
+
+/* ------------------------------------------------------------------ vfio */
+
+struct vfio_group {
+	struct mutex group_lock;
+	struct kvm *kvm;
+	int id;
+	/* type1 container: pinned iovas */
+	struct mutex iommu_lock;
+	struct pin {
+		dma_addr_t iova;
+		int count;
+		struct page page;
+	} pins[64];
+};
+
+static pthread_mutex_t vfio_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(vfio_devices);
+static int next_group_id;
+
+static void vfio_device_release(struct device *dev)
+{
+	struct vfio_device *vdev = container_of(dev, struct vfio_device, device);
+	struct vfio_group *g = vdev->group;
+
+	if (g) {
+		vdev->group = NULL;
+		free(g);
+	}
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	if (vdev->ops->release)
+		vdev->ops->release(vdev);
+	kvfree(vdev);
+#else
+	vdev->ops->release(vdev);
+#endif
+}
+
+struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
+				       const struct vfio_device_ops *ops)
+{
+	struct vfio_device *vdev;
+	int ret;
+
+	vdev = kvzalloc(size, GFP_KERNEL);
+	if (!vdev)
+		return ERR_PTR(-ENOMEM);
+	vdev->dev = dev;
+	vdev->ops = ops;
+	init_completion(&vdev->comp);
+	mutex_init(&vdev->dev_set_lock);
+	INIT_LIST_HEAD(&vdev->group_next);
+	if (ops->init) {
+		ret = ops->init(vdev);
+		if (ret) {
+			kvfree(vdev);
+			return ERR_PTR(ret);
+		}
+	}
+	device_initialize(&vdev->device);
+	vdev->device.release = vfio_device_release;
+	dev_set_name(&vdev->device, "vfio-dev");
+	return vdev;
+}
+
+void vfio_free_device(struct vfio_device *device)
+{
+	kvfree(device);
+}
+
+void vfio_put_device(struct vfio_device *device)
+{
+	put_device(&device->device);
+}
+
+int vfio_register_emulated_iommu_dev(struct vfio_device *device)
+{
+	struct vfio_group *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return -ENOMEM;
+	mutex_init(&g->group_lock);
+	mutex_init(&g->iommu_lock);
+	pthread_mutex_lock(&vfio_lock);
+	g->id = next_group_id++;
+	device->group = g;
+	device->registrations = 1;
+	device->registered = true;
+	list_add_tail(&device->group_next, &vfio_devices);
+	pthread_mutex_unlock(&vfio_lock);
+	dev_set_name(&device->device, "vfio%d", g->id);
+	return 0;
+}
+
+static void put_registration(struct vfio_device *vdev)
+{
+	if (__atomic_sub_fetch(&vdev->registrations, 1, __ATOMIC_SEQ_CST) == 0)
+		complete(&vdev->comp);
+}
+
+static void unlink_device(struct vfio_device *vdev)
+{
+	pthread_mutex_lock(&vfio_lock);
+	if (vdev->registered) {
+		vdev->registered = false;
+		list_del_init(&vdev->group_next);
+	}
+	pthread_mutex_unlock(&vfio_lock);
+}
+
+void vfio_unregister_group_dev(struct vfio_device *device)
+{
+	unsigned int i = 0;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	unlink_device(device);
+#endif
+	put_registration(device);
+	/* ask the driver to have the user let go, then wait; every 10 s again */
+	while (!completion_done(&device->comp)) {
+		if (device->ops->request)
+			device->ops->request(device, i++);
+		if (wait_for_completion_timeout(&device->comp, 10000))
+			break;
+	}
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	unlink_device(device);
+#endif
+}
+
+struct vfio_device *sim_vfio_find(const char *uuid)
+{
+	struct vfio_device *v, *found = NULL;
+
+	pthread_mutex_lock(&vfio_lock);
+	list_for_each_entry(v, &vfio_devices, group_next) {
+		int r = __atomic_load_n(&v->registrations, __ATOMIC_SEQ_CST);
+
+		if (!v->registered || strcasecmp(dev_name(v->dev), uuid))
+			continue;
+		/* refcount_inc_not_zero: none once unregistration began */
+		while (r > 0 && !__atomic_compare_exchange_n(&v->registrations, &r, r + 1, false,
+							     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			;
+		if (r > 0) {
+			found = v;
+			get_device(&v->device);
+		}
+		break;
+	}
+	pthread_mutex_unlock(&vfio_lock);
+	return found;
+}
+
+void sim_vfio_put(struct vfio_device *vdev)
+{
+	put_registration(vdev);
+	put_device(&vdev->device);
+}
+
+int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
+{
+	struct vfio_group *g = vdev->group;
+
+	if (!g)
+		return -ENODEV;
+	mutex_lock(&g->group_lock);
+	g->kvm = kvm;
+	mutex_unlock(&g->group_lock);
+	return 0;
+}
+
+/* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
+int sim_vfio_open(struct vfio_device *vdev)
+{
+	struct vfio_group *g = vdev->group;
+	int ret = 0;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	mutex_lock(&g->group_lock);
+	mutex_lock(&vdev->dev_set_lock);
+	if (vdev->open_count == 0) {
+		if (!g->kvm) {
+			vdev->kvm = NULL;
+		} else {
+			kvm_get_kvm(g->kvm);
+			vdev->kvm = g->kvm;
+		}
+		if (!try_module_get(THIS_MODULE)) {
+			ret = -ENODEV;
+		} else {
+			mutex_lock(&g->iommu_lock);
+			mutex_unlock(&g->iommu_lock);
+			ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+			if (ret)
+				module_put(THIS_MODULE);
+		}
+		if (ret && vdev->kvm) {
+			kvm_put_kvm(vdev->kvm);
+			vdev->kvm = NULL;
+		}
+	}
+	if (!ret)
+		vdev->open_count++;
+	mutex_unlock(&vdev->dev_set_lock);
+	mutex_unlock(&g->group_lock);
+#else
+	mutex_lock(&vdev->dev_set_lock);
+	if (vdev->open_count == 0) {
+		mutex_lock(&g->group_lock);
+		vdev->kvm = g->kvm;
+		ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+		if (ret)
+			vdev->kvm = NULL;
+		mutex_unlock(&g->group_lock);
+		if (!ret) {
+			mutex_lock(&g->iommu_lock);
+			mutex_unlock(&g->iommu_lock);
+		}
+	}
+	if (!ret)
+		vdev->open_count++;
+	mutex_unlock(&vdev->dev_set_lock);
+#endif
+	return ret;
+}
+
+static void check_pins(struct vfio_device *vdev)
+{
+	struct vfio_group *g = vdev->group;
+	unsigned int i;
+
+	mutex_lock(&g->iommu_lock);
+	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
+		if (g->pins[i].count) {
+			sim_report("vfio: pages still pinned after close",
+				   "%s: iova 0x%llx pinned %d time(s) after the last close\n",
+				   dev_name(vdev->dev), (unsigned long long)g->pins[i].iova,
+				   g->pins[i].count);
+			g->pins[i].count = 0;
+		}
+	}
+	mutex_unlock(&g->iommu_lock);
+}
+
+void sim_vfio_close(struct vfio_device *vdev)
+{
+	struct vfio_group *g = vdev->group;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	mutex_lock(&g->group_lock);
+	mutex_lock(&vdev->dev_set_lock);
+	if (vdev->open_count == 1) {
+		if (vdev->ops->close_device)
+			vdev->ops->close_device(vdev);
+		check_pins(vdev);
+		module_put(THIS_MODULE);
+		if (vdev->kvm) {
+			kvm_put_kvm(vdev->kvm);
+			vdev->kvm = NULL;
+		}
+	}
+	vdev->open_count--;
+	mutex_unlock(&vdev->dev_set_lock);
+	mutex_unlock(&g->group_lock);
+#else
+	mutex_lock(&vdev->dev_set_lock);
+	mutex_lock(&g->group_lock);
+	if (vdev->open_count == 1) {
+		if (vdev->ops->close_device)
+			vdev->ops->close_device(vdev);
+		check_pins(vdev);
+	}
+	vdev->open_count--;
+	if (!vdev->open_count)
+		vdev->kvm = NULL;
+	mutex_unlock(&g->group_lock);
+	mutex_unlock(&vdev->dev_set_lock);
+#endif
+}
+
+long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
+{
+	if (!vdev->ops->ioctl)
+		return -ENOTTY;
+	return vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
+}
+
+int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
+		   int prot, struct page **pages)
+{
+	struct vfio_group *g = device->group;
+	struct pin *free_slot = NULL;
+	unsigned int i;
+
+	(void)prot;
+	if (WARN_ON(!READ_ONCE(device->open_count)) || npage != 1 || !pages)
+		return -EINVAL;
+	iova &= PAGE_MASK;
+	mutex_lock(&g->iommu_lock);
+	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
+		if (g->pins[i].count && g->pins[i].iova == iova) {
+			g->pins[i].count++;
+			pages[0] = &g->pins[i].page;
+			mutex_unlock(&g->iommu_lock);
+			return 1;
+		}
+		if (!g->pins[i].count && !free_slot)
+			free_slot = &g->pins[i];
+	}
+	if (!free_slot) {
+		mutex_unlock(&g->iommu_lock);
+		return -ENOSPC;
+	}
+	free_slot->iova = iova;
+	free_slot->count = 1;
+	free_slot->page.phys = 0x80000000ULL + iova;
+	pages[0] = &free_slot->page;
+	mutex_unlock(&g->iommu_lock);
+	return 1;
+}
+
+void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
+{
+	struct vfio_group *g = device->group;
+	unsigned int i;
+
+	if (WARN_ON(!READ_ONCE(device->open_count)) || npage != 1)
+		return;
+	iova &= PAGE_MASK;
+	mutex_lock(&g->iommu_lock);
+	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
+		if (g->pins[i].count && g->pins[i].iova == iova) {
+			g->pins[i].count--;
+			mutex_unlock(&g->iommu_lock);
+			return;
+		}
+	}
+	mutex_unlock(&g->iommu_lock);
+	WARN(1, "vfio_unpin_pages: iova 0x%llx is not pinned\n", (unsigned long long)iova);
+}
+
+int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr, int num_irqs,
+				       int max_irq_type, size_t *data_size)
+{
+	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
+	size_t size = 0;
+
+	if (hdr->argsz < minsz || hdr->index >= (unsigned int)max_irq_type ||
+	    hdr->count >= (UINT32_MAX - hdr->start) ||
+	    hdr->flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK))
+		return -EINVAL;
+	if (data_size)
+		*data_size = 0;
+	if (hdr->start >= (unsigned int)num_irqs ||
+	    hdr->start + hdr->count > (unsigned int)num_irqs)
+		return -EINVAL;
+	switch (hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_NONE:
+		size = 0;
+		break;
+	case VFIO_IRQ_SET_DATA_BOOL:
+		size = sizeof(u8);
+		break;
+	case VFIO_IRQ_SET_DATA_EVENTFD:
+		size = sizeof(s32);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (size) {
+		if (hdr->argsz - minsz < hdr->count * size)
+			return -EINVAL;
+		if (!data_size)
+			return -EINVAL;
+		*data_size = hdr->count * size;
+	}
+	return 0;
+}
+
+int vfio_iommufd_emulated_bind(struct vfio_device *vdev, struct iommufd_ctx *ictx,
+			       u32 *out_device_id)
+{
+	(void)vdev;
+	(void)ictx;
+	(void)out_device_id;
+	return -EOPNOTSUPP;
+}
+
+void vfio_iommufd_emulated_unbind(struct vfio_device *vdev)
+{
+	(void)vdev;
+}
+
+int vfio_iommufd_emulated_attach_ioas(struct vfio_device *vdev, u32 *pt_id)
+{
+	(void)vdev;
+	(void)pt_id;
+	return -EOPNOTSUPP;
+}
+
+void vfio_iommufd_emulated_detach_ioas(struct vfio_device *vdev)
+{
+	(void)vdev;
+}
