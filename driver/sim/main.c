@@ -12,11 +12,32 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sim/host.h>
+
+/* "bg write PATH VALUE": a write on its own thread, collected by "wait". */
+struct bgjob {
+	pthread_t thread;
+	char path[512];
+	char value[512];
+	long rc;
+	bool active;
+	bool joined;
+};
+static struct bgjob bg;
+
+static void *bg_fn(void *arg)
+{
+	struct bgjob *j = arg;
+
+	j->rc = simhost_write(j->path, j->value);
+	return NULL;
+}
 
 static const struct {
 	int e;
@@ -256,6 +277,33 @@ static void run_line(char *line)
 			emit_err(rc);
 		else
 			emit("ok\n");
+	} else if (!strcmp(argv[0], "bg") && argc >= 4 && !strcmp(argv[1], "write")) {
+		if (bg.active)
+			script_error("bg: a background write is already running");
+		snprintf(bg.path, sizeof(bg.path), "%s", argv[2]);
+		snprintf(bg.value, sizeof(bg.value), "%s", argv[3]);
+		bg.active = true;
+		bg.joined = false;
+		pthread_create(&bg.thread, NULL, bg_fn, &bg);
+		emit("started\n");
+	} else if (!strcmp(argv[0], "wait") && argc == 1) {
+		if (!bg.active)
+			script_error("wait: no background write");
+		if (!bg.joined)
+			pthread_join(bg.thread, NULL);
+		bg.active = false;
+		if (bg.rc < 0)
+			emit_err(bg.rc);
+		else
+			emit("ok\n");
+	} else if (!strcmp(argv[0], "running") && argc == 1) {
+		/* whether the background write is still blocked, after a grace period */
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		if (bg.active && !bg.joined && pthread_tryjoin_np(bg.thread, NULL) == 0)
+			bg.joined = true;
+		emit("%s\n", bg.active && !bg.joined ? "running" : "finished");
 	} else if (!strcmp(argv[0], "settle") && argc == 1) {
 		simhost_settle();
 		emit("ok\n");
@@ -304,6 +352,7 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 's' },
 		{ "ksrc", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int adapters = 4, domains = 16, c, rc;
@@ -311,7 +360,8 @@ int main(int argc, char **argv)
 	FILE *in = stdin;
 	char line[8192];
 
-	while ((c = getopt_long(argc, argv, "c:s:k:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:s:k:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': {
 			char x, extra;
@@ -334,8 +384,11 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'V':
+			printf("%s\n", simhost_kernel_version());
+			return 0;
 		default:
-			usage(stderr);
+			fprintf(stderr, "vfio-ap-sim: unknown option '%s'; see --help\n", argv[optind - 1]);
 			return 2;
 		}
 	}

@@ -470,25 +470,18 @@ void vfio_unregister_group_dev(struct vfio_device *device)
 #endif
 }
 
+/* The VMM's handle on a device's group: a device reference, no registration. */
 struct vfio_device *sim_vfio_find(const char *uuid)
 {
 	struct vfio_device *v, *found = NULL;
 
 	pthread_mutex_lock(&vfio_lock);
 	list_for_each_entry(v, &vfio_devices, group_next) {
-		int r = __atomic_load_n(&v->registrations, __ATOMIC_SEQ_CST);
-
-		if (!v->registered || strcasecmp(dev_name(v->dev), uuid))
-			continue;
-		/* refcount_inc_not_zero: none once unregistration began */
-		while (r > 0 && !__atomic_compare_exchange_n(&v->registrations, &r, r + 1, false,
-							     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			;
-		if (r > 0) {
+		if (v->registered && !strcasecmp(dev_name(v->dev), uuid)) {
 			found = v;
 			get_device(&v->device);
+			break;
 		}
-		break;
 	}
 	pthread_mutex_unlock(&vfio_lock);
 	return found;
@@ -496,8 +489,18 @@ struct vfio_device *sim_vfio_find(const char *uuid)
 
 void sim_vfio_put(struct vfio_device *vdev)
 {
-	put_registration(vdev);
 	put_device(&vdev->device);
+}
+
+/* An open device fd holds a registration: refcount_inc_not_zero. */
+static bool try_get_registration(struct vfio_device *vdev)
+{
+	int r = __atomic_load_n(&vdev->registrations, __ATOMIC_SEQ_CST);
+
+	while (r > 0 && !__atomic_compare_exchange_n(&vdev->registrations, &r, r + 1, false,
+						     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+	return r > 0;
 }
 
 int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
@@ -517,6 +520,9 @@ int sim_vfio_open(struct vfio_device *vdev)
 {
 	struct vfio_group *g = vdev->group;
 	int ret = 0;
+
+	if (!try_get_registration(vdev))
+		return -ENODEV;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	mutex_lock(&g->group_lock);
@@ -546,6 +552,8 @@ int sim_vfio_open(struct vfio_device *vdev)
 		vdev->open_count++;
 	mutex_unlock(&vdev->dev_set_lock);
 	mutex_unlock(&g->group_lock);
+	if (ret)
+		put_registration(vdev);
 #else
 	mutex_lock(&vdev->dev_set_lock);
 	if (vdev->open_count == 0) {
@@ -563,6 +571,8 @@ int sim_vfio_open(struct vfio_device *vdev)
 	if (!ret)
 		vdev->open_count++;
 	mutex_unlock(&vdev->dev_set_lock);
+	if (ret)
+		put_registration(vdev);
 #endif
 	return ret;
 }
@@ -619,6 +629,7 @@ void sim_vfio_close(struct vfio_device *vdev)
 	mutex_unlock(&g->group_lock);
 	mutex_unlock(&vdev->dev_set_lock);
 #endif
+	put_registration(vdev);
 }
 
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-ap-stress: the two commands are `make run` and `make check`.
+#
+#   make            build the simulated host for KSRC (default: Debian's 6.1)
+#   make run        the main job (for now: a scripted scenario on the sim)
+#   make check      every test, against 6.1 and 6.12, plain and sanitized
+#   make bench      throughput and start-up figures
+#   make sim KSRC=<tree>   build the sim of another kernel tree
+#
+# Everything a fresh Debian 12 machine lacks is installed on the way.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+DEFAULT_KVER ?= 6.1
+CHECK_KVERS ?= 6.1 6.12
+
+DEPS_BIN := gcc:gcc make:make xz:xz-utils dpkg-deb:dpkg ar:binutils
+.PHONY: all deps sim run check bench clean help
+
+all: sim
+
+deps:
+	@scripts/deps.sh
+
+# The tree: KSRC if given (must be a kernel tree), else Debian's package.
+ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
+
+define build_sim
+	@tree="$(1)"; san="$(2)"; \
+	key=$$(scripts/ksrc.sh key "$$tree") || exit 2; \
+	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
+	out="build/k/$$key$${san:+-san}"; \
+	$(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" && \
+	echo "$$out"
+endef
+
+sim: deps
+	@tree="$(call ksrc,$(DEFAULT_KVER))"; \
+	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" | tail -n1) || exit $$?; \
+	mkdir -p build/bin && ln -sfn "$(TOP)/$$out/bin/vfio-ap-sim" build/bin/vfio-ap-sim && \
+	echo "built $$out/bin/vfio-ap-sim (build/bin/vfio-ap-sim)"
+
+sim-one:
+	$(call build_sim,$(TREE),$(SAN))
+
+run: sim
+	@driver/tests/run-scenario.sh build/bin/vfio-ap-sim
+
+check: deps
+	@set -e; bins=(); \
+	for v in $(CHECK_KVERS); do \
+		tree=$$(scripts/ksrc.sh tree $$v); \
+		for san in "" 1; do \
+			out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$$san" | tail -n1); \
+			bins+=("$$out/bin/vfio-ap-sim"); \
+		done; \
+	done; \
+	driver/tests/run.sh "$${bins[@]}"
+
+bench: sim
+	@driver/tests/bench.sh build/bin/vfio-ap-sim
+
+clean:
+	rm -rf build/k build/bin
+
+help:
+	@sed -n '3,12p' Makefile

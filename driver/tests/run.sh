@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs every scenario script (*.vas) beside this file against each given
+# vfio-ap-sim binary, and the command-line checks; prints TAP and ends with
+# "N passed, N failed, N skipped".  A script may start with
+# "# requires: X.Y" (kernel >= X.Y) or "# requires: <X.Y".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0 skip=0 n=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+vercmp_ge() { # $1 >= $2 (x.y[.z])
+	[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+result() { # status name [detail file]
+	n=$((n + 1))
+	case $1 in
+	ok) pass=$((pass + 1)); echo "ok $n - $2" ;;
+	skip) skip=$((skip + 1)); echo "ok $n - $2 # SKIP $3" ;;
+	*) fail=$((fail + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 40 ;;
+	esac
+}
+
+for bin in "$@"; do
+	kver=$("$bin" --version)
+	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; esac)"
+	for t in "$here"/*.vas; do
+		name="$label $(basename "$t" .vas)"
+		req=$(sed -n 's/^# requires: *//p' "$t" | head -n1)
+		if [ -n "$req" ]; then
+			case $req in
+			"<"*) vercmp_ge "$kver" "${req#<}" && { result skip "$name" "kernel $kver"; continue; } ;;
+			*) vercmp_ge "$kver" "$req" || { result skip "$name" "kernel $kver"; continue; } ;;
+			esac
+		fi
+		if timeout 120 "$bin" --script "$t" >"$out/log" 2>&1; then
+			result ok "$name"
+		else
+			echo "# exit status $?" >>"$out/log"
+			result fail "$name" "$out/log"
+		fi
+	done
+	# command line: bad input gives one line and exit status 2
+	for args in "--config 4y16" "--config 0x16" "--config 300x1" "--script /nonexistent" "--bogus"; do
+		# shellcheck disable=SC2086
+		"$bin" $args </dev/null >"$out/log" 2>&1
+		rc=$?
+		if [ $rc -eq 2 ] && [ "$(wc -l <"$out/log")" -le 3 ]; then
+			result ok "$label cli '$args' exits 2"
+		else
+			echo "# exit status $rc" >>"$out/log"
+			result fail "$label cli '$args' exits 2" "$out/log"
+		fi
+	done
+	printf 'read /nonexistent\nfrobnicate\n' | "$bin" >"$out/log" 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q 'line 2' "$out/log" && grep -q 'error: ENOENT (2)' "$out/log"; then
+		result ok "$label script error names its line"
+	else
+		result fail "$label script error names its line" "$out/log"
+	fi
+	printf 'write /sys/bus/ap/apmask -1\n? error EBUSY\n' | "$bin" >"$out/log" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'FAIL line 2' "$out/log"; then
+		result ok "$label failed assertion exits 1"
+	else
+		result fail "$label failed assertion exits 1" "$out/log"
+	fi
+done
+echo "1..$n"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
