@@ -36,7 +36,7 @@ define build_sim
 endef
 
 sim: deps
-	@tree="$(call ksrc,$(DEFAULT_KVER))"; \
+	@set -o pipefail; tree="$(call ksrc,$(DEFAULT_KVER))"; \
 	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" | tail -n1) || exit $$?; \
 	mkdir -p build/bin && ln -sfn "$(TOP)/$$out/bin/vfio-ap-sim" build/bin/vfio-ap-sim && \
 	echo "built $$out/bin/vfio-ap-sim (build/bin/vfio-ap-sim)"
@@ -48,7 +48,7 @@ run: sim
 	@driver/tests/run-scenario.sh build/bin/vfio-ap-sim
 
 check: deps
-	@set -e; bins=(); \
+	@set -eo pipefail; bins=(); \
 	for v in $(CHECK_KVERS); do \
 		tree=$$(scripts/ksrc.sh tree $$v); \
 		for san in "" 1; do \

@@ -200,7 +200,7 @@ static void ap_device_remove(struct device *dev)
 			sim_kvm_assert_unreachable(aq->qid, "vfio_ap released the queue");
 		set_owner(aq->qid, AP_OWNER_NONE);
 		/* ap_queue_remove: the bus resets the queue itself */
-		ap_zapq(aq->qid, 0);
+		aphw_zapq(aq->qid, 0);
 	}
 	put_device(dev);
 }
@@ -589,7 +589,7 @@ static void add_queue(int card, int dom)
 	aq->ap_dev.device.release = ap_queue_release;
 	dev_set_name(&aq->ap_dev.device, "%s", name);
 	/* the queue starts from a reset, as the bus's state machine does */
-	ap_zapq(aq->qid, 0);
+	aphw_zapq(aq->qid, 0);
 	if (device_register(&aq->ap_dev.device))
 		put_device(&aq->ap_dev.device);
 }

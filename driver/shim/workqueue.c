@@ -63,7 +63,7 @@ static void start_workers_locked(void)
 	if (workers[0])
 		return;
 	for (i = 0; i < NR_WORKERS; i++) {
-		snprintf(name, sizeof(name), "kworker/u:%d", i);
+		snprintf(name, sizeof(name), "kworker/u:%u", (unsigned int)i & 7u);
 		workers[i] = sim_thread_start(name, worker_fn, NULL);
 	}
 }
