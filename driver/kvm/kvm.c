@@ -200,7 +200,7 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus)
 	vms[i] = vm;
 	pthread_mutex_unlock(&vms_lock);
 	for (i = 0; i < nvcpus; i++) {
-		char comm[TASK_COMM_LEN];
+		char comm[32];
 
 		snprintf(comm, sizeof(comm), "CPU %d/KVM", i);
 		vm->vcpus[i]->task = sim_thread_start(comm, vcpu_fn, vm->vcpus[i]);
