@@ -97,6 +97,12 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 	int apqn = sv->irq_apqn;
 	bool enable = apqn < 0;
 
+	if (!enable && !(test_bit_inv(AP_QID_CARD(apqn), apm) &&
+			 test_bit_inv(AP_QID_QUEUE(apqn), aqm))) {
+		/* the queue left the guest's configuration: its AP bus drops it */
+		sv->irq_apqn = -1;
+		return;
+	}
 	if (enable) {
 		apid = find_first_bit_inv(apm, 256);
 		apqi = find_first_bit_inv(aqm, 256);
