@@ -73,17 +73,21 @@ key() {
 # Make Debian's bookworm-backports suite available, taken from the mirror
 # this machine is already configured with.
 enable_backports() {
-	local uri suite
+	local uri suite parts list
 	if apt-cache policy 2>/dev/null | grep -q 'bookworm-backports'; then
 		return 0
 	fi
-	uri=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+	# Where this apt keeps its sources (honours APT_CONFIG).
+	parts=/etc/apt/sources.list.d/ list=/etc/apt/sources.list
+	eval "$(apt-config shell parts Dir::Etc::sourceparts/d list Dir::Etc::sourcelist/f 2>/dev/null)"
+	uri=$(grep -hs '^URIs:' "$parts"/*.sources | awk '{print $2}' |
 	      grep -v security | head -n1 || true)
-	[ -n "$uri" ] || uri=$(grep -hs '^deb ' /etc/apt/sources.list |
+	[ -n "$uri" ] || uri=$(grep -hs '^deb ' "$list" "$parts"/*.list |
 	      awk '$0 !~ /security/ {print $2; exit}' || true)
-	[ -n "$uri" ] || die "no Debian mirror configured in /etc/apt; cannot enable bookworm-backports"
+	[ -n "$uri" ] || die "no Debian mirror configured in $parts; cannot enable bookworm-backports"
 	suite=bookworm-backports
-	cat > /etc/apt/sources.list.d/vfio-ap-stress-backports.sources <<EOS
+	echo "ksrc: enabling $suite from $uri" >&2
+	cat > "$parts/vfio-ap-stress-backports.sources" <<EOS
 Types: deb
 URIs: $uri
 Suites: $suite
