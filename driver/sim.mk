@@ -32,7 +32,7 @@ CFLAGS_DRV := -std=gnu11 $(OPT) -Wall -Wno-unused-parameter -Wno-sign-compare \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	-Werror=int-conversion $(DEFS) $(INC)
 
-OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/kvm/*.c) driver/sim/host.c
+OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/kvm/*.c) driver/sim/host.c driver/sim/known.c
 OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h)
@@ -59,6 +59,6 @@ $(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 
 $(OUT)/bin/vfio-ap-sim: driver/sim/main.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
+	$(CC) $(CFLAGS_OWN) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
 
 .PHONY: all

@@ -9,6 +9,11 @@
  * queue empty and interrupts disabled.  AQIC enabling interrupts on a
  * queue that has them (or disabling on one that has not) answers 07,
  * "otherwise changed"; the architecture leaves this to the machine.
+ *
+ * Response-code injection: rules make TAPQ, ZAPQ or AQIC answer a chosen
+ * code (busy, reset in progress, deconfigured, ...) on one APQN or all,
+ * a number of times and/or with a probability, without the instruction
+ * taking effect, as a machine answering that code does nothing else.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 #include "ap_bus.h"
 #include <sim/ap.h>
 #include <sim/sched.h>
+#include <sim/report.h>
 
 #define AP_TYPE_CEX7 13
 
@@ -38,6 +44,94 @@ static struct {
 } hw = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 long aphw_reset_ms = 30;
+
+#define MAX_RULES 16
+static struct aphw_inject rules[MAX_RULES];
+static int nr_rules;
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+/* the first AQIC answer per APQN since aphw_aqic_mark() (0x100: none yet) */
+static unsigned short last_aqic[256 * 256];
+
+void aphw_seed(uint64_t seed)
+{
+	pthread_mutex_lock(&hw.lock);
+	rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	pthread_mutex_unlock(&hw.lock);
+}
+
+static unsigned int rand_pct_locked(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned int)(rng % 100);
+}
+
+int aphw_inject_add(const struct aphw_inject *r)
+{
+	int ret = -ENOSPC;
+
+	if (!r->insns || r->rc == 0 || r->rc > 0xff || r->probability > 100 ||
+	    r->qid < -1 || r->qid > 0xffff)
+		return -EINVAL;
+	pthread_mutex_lock(&hw.lock);
+	if (nr_rules < MAX_RULES) {
+		rules[nr_rules++] = *r;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&hw.lock);
+	return ret;
+}
+
+void aphw_inject_clear(void)
+{
+	pthread_mutex_lock(&hw.lock);
+	nr_rules = 0;
+	pthread_mutex_unlock(&hw.lock);
+}
+
+static const char *const insn_name[] = { "TAPQ", "ZAPQ", "AQIC" };
+
+/* The injected response code for this instruction, or 0 for none. */
+static unsigned int injected_locked(unsigned int insn, ap_qid_t qid)
+{
+	int i;
+
+	for (i = 0; i < nr_rules; i++) {
+		struct aphw_inject *r = &rules[i];
+
+		if (!(r->insns & (1u << insn)) || r->times == 0)
+			continue;
+		if (r->qid >= 0 && r->qid != (int)(qid & 0xffff))
+			continue;
+		if (r->probability && r->probability < 100 &&
+		    rand_pct_locked() >= r->probability)
+			continue;
+		if (r->times > 0)
+			r->times--;
+		sim_log("aphw: injected response code %02x to %s of %02x.%04x\n", r->rc,
+			insn_name[insn], AP_QID_CARD(qid), AP_QID_QUEUE(qid));
+		return r->rc;
+	}
+	return 0;
+}
+
+void aphw_aqic_mark(int apqn)
+{
+	pthread_mutex_lock(&hw.lock);
+	last_aqic[apqn & 0xffff] = 0x100;
+	pthread_mutex_unlock(&hw.lock);
+}
+
+int aphw_last_aqic_rc(int apqn)
+{
+	int rc;
+
+	pthread_mutex_lock(&hw.lock);
+	rc = last_aqic[apqn & 0xffff];
+	pthread_mutex_unlock(&hw.lock);
+	return rc;
+}
 
 void aphw_init(int adapters, int domains)
 {
@@ -146,12 +240,14 @@ struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	unsigned int type;
+	unsigned int type, rc;
 
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
 	type = hw.type[AP_QID_CARD(qid)];
-	if (!avail_locked(qid)) {
+	if ((rc = injected_locked(APHW_TAPQ, qid))) {
+		st = status_of(q, rc);
+	} else if (!avail_locked(qid)) {
 		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
 	} else if (resetting_locked(q)) {
 		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
@@ -182,11 +278,14 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
+	unsigned int rc;
 
 	(void)fbit;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (!avail_locked(qid)) {
+	if ((rc = injected_locked(APHW_ZAPQ, qid))) {
+		st = status_of(q, rc);
+	} else if (!avail_locked(qid)) {
 		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
 	} else if (resetting_locked(q)) {
 		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
@@ -207,12 +306,15 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 {
 	struct ap_queue_status st;
 	struct hwq *q;
+	unsigned int rc;
 
 	(void)gisc;
 	(void)gisa;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (!avail_locked(qid)) {
+	if ((rc = injected_locked(APHW_AQIC, qid))) {
+		st = status_of(q, rc);
+	} else if (!avail_locked(qid)) {
 		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
 	} else if (resetting_locked(q)) {
 		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
@@ -224,6 +326,8 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 		q->nib = ir ? pa_ind : 0;
 		st = status_of(q, AP_RESPONSE_NORMAL);
 	}
+	if (last_aqic[qid & 0xffff] == 0x100)
+		last_aqic[qid & 0xffff] = st.response_code;
 	pthread_mutex_unlock(&hw.lock);
 	return st;
 }

@@ -107,7 +107,20 @@ static int count_one(struct device *dev, void *data)
 	return 0;
 }
 
-static void queue_counts(unsigned int *total, unsigned int *bound)
+/*
+ * Queue devices registered and bound, kept as they change: the bus asks
+ * after every probe, and walking 65536 queues each time would make a
+ * 256x256 boot quadratic.  queue_counts_walk() is the slow cross-check.
+ */
+static unsigned int nr_queues, nr_bound;
+
+void apbus_queue_counts(unsigned int *total, unsigned int *bound)
+{
+	*total = __atomic_load_n(&nr_queues, __ATOMIC_SEQ_CST);
+	*bound = __atomic_load_n(&nr_bound, __ATOMIC_SEQ_CST);
+}
+
+void apbus_queue_counts_walk(unsigned int *total, unsigned int *bound)
 {
 	unsigned int c[2] = { 0, 0 };
 
@@ -121,7 +134,7 @@ static void check_bindings_complete(void)
 	unsigned int total, bound;
 	char env[64];
 
-	queue_counts(&total, &bound);
+	apbus_queue_counts(&total, &bound);
 	if (!scans || bound != total)
 		return;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
@@ -137,7 +150,7 @@ bool apbus_bindings_complete(void)
 {
 	unsigned int total, bound;
 
-	queue_counts(&total, &bound);
+	apbus_queue_counts(&total, &bound);
 	return scans && total == bound;
 }
 
@@ -177,6 +190,8 @@ static int ap_device_probe(struct device *dev)
 		put_device(dev);
 		return rc;
 	}
+	if (aq)
+		__atomic_add_fetch(&nr_bound, 1, __ATOMIC_SEQ_CST);
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 	check_bindings_complete();
 #endif
@@ -193,6 +208,7 @@ static void ap_device_remove(struct device *dev)
 	if (is_queue_dev(dev)) {
 		struct ap_queue *aq = to_ap_queue(dev);
 
+		__atomic_sub_fetch(&nr_bound, 1, __ATOMIC_SEQ_CST);
 		spin_lock_bh(&ap_queues_lock);
 		hash_del(&aq->hnode);
 		spin_unlock_bh(&ap_queues_lock);
@@ -427,7 +443,7 @@ static ssize_t bindings_show(struct sysfs_node *n, char *buf)
 	unsigned int total, bound;
 
 	(void)n;
-	queue_counts(&total, &bound);
+	apbus_queue_counts(&total, &bound);
 	if (scans && bound == total)
 		return sysfs_emit(buf, "%u/%u (complete)\n", bound, total);
 	return sysfs_emit(buf, "%u/%u\n", bound, total);
@@ -551,6 +567,7 @@ static void remove_queue(int card, int dom)
 	if (!dev)
 		return;
 	device_unregister(dev);
+	__atomic_sub_fetch(&nr_queues, 1, __ATOMIC_SEQ_CST);
 	put_device(dev);
 }
 
@@ -590,8 +607,11 @@ static void add_queue(int card, int dom)
 	dev_set_name(&aq->ap_dev.device, "%s", name);
 	/* the queue starts from a reset, as the bus's state machine does */
 	aphw_zapq(aq->qid, 0);
-	if (device_register(&aq->ap_dev.device))
+	__atomic_add_fetch(&nr_queues, 1, __ATOMIC_SEQ_CST);
+	if (device_register(&aq->ap_dev.device)) {
+		__atomic_sub_fetch(&nr_queues, 1, __ATOMIC_SEQ_CST);
 		put_device(&aq->ap_dev.device);
+	}
 }
 
 static void add_card(int card)

@@ -36,6 +36,10 @@ struct sim_vcpu {
 	bool in_sie;
 	unsigned long iterations;
 	int irq_apqn;	/* APQN whose IRQ this vCPU enabled, or -1 */
+	/* a PQAP(AQIC) the test asks this vCPU to issue (guest pqap) */
+	int req_apqn;
+	bool req_enable, req_pending;
+	struct sim_waitq req_done;
 };
 
 struct sim_vm {
@@ -50,6 +54,7 @@ struct sim_vm {
 	struct sim_waitq sie_exit;
 	struct sim_waitq unblock;
 	unsigned long apcb_updates;
+	bool guest_aqic;	/* vCPUs issue their own PQAP(AQIC) */
 	bool dead;
 };
 
@@ -88,9 +93,24 @@ static void vcpu_execute(struct sim_vm *vm)
 }
 
 /* PQAP(AQIC) from the guest: priv.c's handle_pqap path. */
-static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
+static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable)
 {
 	struct kvm_vcpu *vcpu = &sv->vcpu;
+
+	mutex_lock(&vcpu->mutex);
+	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
+	vcpu->run->s.regs.gprs[1] = enable ? (1UL << (63 - 16)) | 3 : 0;
+	vcpu->run->s.regs.gprs[2] = enable ? (0x10000UL + (vcpu->vcpu_id << 8)) : 0;
+	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	if (vm->kvm.arch.crypto.pqap_hook)
+		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
+	up_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	mutex_unlock(&vcpu->mutex);
+}
+
+/* The guest's own AQIC traffic: enable on its first queue, later disable. */
+static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
+{
 	unsigned long *apm = (unsigned long *)vm->crycb->apcb1.apm;
 	unsigned long *aqm = (unsigned long *)vm->crycb->apcb1.aqm;
 	unsigned long apid, apqi;
@@ -110,21 +130,45 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 			return;
 		apqn = AP_MKQID(apid, apqi);
 	}
-	mutex_lock(&vcpu->mutex);
-	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
-	vcpu->run->s.regs.gprs[1] = enable ? (1UL << (63 - 16)) | 3 : 0;
-	vcpu->run->s.regs.gprs[2] = enable ? (0x10000UL + (vcpu->vcpu_id << 8)) : 0;
-	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
-	if (vm->kvm.arch.crypto.pqap_hook)
-		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
-	up_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
-	mutex_unlock(&vcpu->mutex);
+	issue_aqic(vm, sv, apqn, enable);
 	/*
 	 * The driver's status in GR1 is lost on a little-endian host (it
 	 * memcpys a 4-byte status and shifts the register); the effect is
 	 * read from the AP model instead.
 	 */
 	sv->irq_apqn = (enable && aphw_queue_irq_enabled(apqn)) ? apqn : -1;
+}
+
+/* A PQAP(AQIC) a test asked for, issued by vCPU 0 between two SIE runs. */
+static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
+{
+	if (!READ_ONCE(sv->req_pending))
+		return;
+	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable);
+	sched_lock();
+	sv->req_pending = false;
+	sched_wake_all(&sv->req_done);
+	sched_unlock();
+}
+
+int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable)
+{
+	struct sim_vm *vm = to_vm(kvm);
+	struct sim_vcpu *sv = vm->vcpus[0];
+
+	sched_lock();
+	if (vm->stop || sv->req_pending) {
+		sched_unlock();
+		return -EBUSY;
+	}
+	sv->req_apqn = apqn;
+	sv->req_enable = enable;
+	sv->req_pending = true;
+	aphw_aqic_mark(apqn);
+	while (sv->req_pending && !vm->stop)
+		sched_wait(&sv->req_done, "guest PQAP", -1);
+	sched_unlock();
+	return sv->req_pending ? -ESHUTDOWN : aphw_last_aqic_rc(apqn);
 }
 
 static void *vcpu_fn(void *arg)
@@ -150,14 +194,16 @@ static void *vcpu_fn(void *arg)
 		sched_wake_all(&vm->sie_exit);
 		sched_unlock();
 
-		if (++sv->iterations % 16 == 0)
+		if (sv == vm->vcpus[0])
+			vcpu_requested_pqap(vm, sv);
+		if (++sv->iterations % 16 == 0 && vm->guest_aqic)
 			vcpu_pqap(vm, sv);
 		sim_sleep_ms(5);
 	}
 	return NULL;
 }
 
-struct kvm *sim_kvm_create(const char *name, int nvcpus)
+struct kvm *sim_kvm_create(const char *name, int nvcpus, bool guest_aqic)
 {
 	struct sim_vm *vm;
 	int i;
@@ -183,6 +229,7 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus)
 	sim_waitq_init(&vm->sie_exit);
 	sim_waitq_init(&vm->unblock);
 	vm->nvcpus = nvcpus;
+	vm->guest_aqic = guest_aqic;
 	for (i = 0; i < nvcpus; i++) {
 		struct sim_vcpu *sv = calloc(1, sizeof(*sv));
 
@@ -193,6 +240,7 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus)
 		sv->vcpu.sim = sv;
 		sv->sie.eca = ECA_AIV | ECA_APIE;
 		sv->irq_apqn = -1;
+		sim_waitq_init(&sv->req_done);
 		mutex_init(&sv->vcpu.mutex);
 		vm->vcpus[i] = sv;
 	}
@@ -243,6 +291,7 @@ void sim_kvm_destroy(struct kvm *kvm)
 	sched_lock();
 	vm->stop = true;
 	sched_wake_all(&vm->unblock);
+	sched_wake_all(&vm->vcpus[0]->req_done);
 	sched_unlock();
 	for (i = 0; i < vm->nvcpus; i++) {
 		sim_thread_join(vm->vcpus[i]->task);

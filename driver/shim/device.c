@@ -18,6 +18,8 @@
 #include <sim/report.h>
 
 static pthread_mutex_t core_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Registered devices by (bus, name), under core_lock. */
+static struct sim_htab bus_by_name;
 
 struct bus_priv {
 	SHIM_CONST_BUS struct bus_type *bus;
@@ -117,7 +119,7 @@ void put_device(struct device *dev)
 	if (dev->release)
 		dev->release(dev);
 	else
-		sim_report("WARNING", "Device '%s' does not have a release() function, it is broken and must be fixed.\n",
+		sim_report("WARNING in device_release", "Device '%s' does not have a release() function, it is broken and must be fixed.\n",
 			   dev->init_name ? dev->init_name : "?");
 }
 
@@ -406,6 +408,7 @@ int device_add(struct device *dev)
 			sysfs_symlink(b->devices, dev->kobj.name, dev->kobj.sd);
 			pthread_mutex_lock(&core_lock);
 			list_add_tail(&dev->bus_node, &b->devs);
+			sim_hash_add(&bus_by_name, &dev->bus_hnode, b, dev->kobj.name);
 			pthread_mutex_unlock(&core_lock);
 		}
 	}
@@ -437,6 +440,7 @@ void device_del(struct device *dev)
 			sysfs_remove_child(b->devices, dev->kobj.name);
 			pthread_mutex_lock(&core_lock);
 			list_del_init(&dev->bus_node);
+			sim_hash_del(&bus_by_name, &dev->bus_hnode);
 			pthread_mutex_unlock(&core_lock);
 		}
 	}
@@ -523,17 +527,15 @@ void bus_unregister(SHIM_CONST_BUS struct bus_type *bus)
 struct device *shim_bus_find_device(SHIM_CONST_BUS struct bus_type *bus, const char *name)
 {
 	struct bus_priv *b = bus_priv(bus);
-	struct device *d, *found = NULL;
+	struct device *found = NULL;
+	struct sim_hnode *h;
 
 	if (!b)
 		return NULL;
 	pthread_mutex_lock(&core_lock);
-	list_for_each_entry(d, &b->devs, bus_node) {
-		if (d->kobj.name && !strcmp(d->kobj.name, name)) {
-			found = get_device(d);
-			break;
-		}
-	}
+	h = sim_hash_find(&bus_by_name, b, name, strlen(name));
+	if (h)
+		found = get_device(container_of(h, struct device, bus_hnode));
 	pthread_mutex_unlock(&core_lock);
 	return found;
 }

@@ -66,7 +66,7 @@ void eventfd_ctx_put(struct eventfd_ctx *ctx)
 static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 {
 	if (write(ctx->fd, &n, sizeof(n)) != sizeof(n))
-		sim_report("WARNING", "eventfd_signal: write to eventfd %d failed\n", ctx->fd);
+		sim_report("WARNING in eventfd_signal", "eventfd_signal: write to eventfd %d failed\n", ctx->fd);
 	ctx->signals++;
 }
 

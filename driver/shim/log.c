@@ -297,9 +297,22 @@ size_t sim_log_lines(void)
 	return nlines;
 }
 
-void shim_warn(const char *file, int line, const char *fmt, ...)
+/* The driver's files are named by their place in the kernel tree. */
+static const char *tree_path(const char *file, char *buf, size_t len)
 {
-	char msg[2048] = "";
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	if (!strncmp(base, "vfio_ap", 7) || !strncmp(base, "ap_bus", 6))
+		snprintf(buf, len, "drivers/s390/crypto/%s", base);
+	else
+		snprintf(buf, len, "%s", file);
+	return buf;
+}
+
+void shim_warn(const char *file, int line, const char *func, const char *fmt, ...)
+{
+	char msg[2048] = "", title[160], where[256];
 	struct task *t = sim_current();
 	va_list ap;
 
@@ -308,9 +321,11 @@ void shim_warn(const char *file, int line, const char *fmt, ...)
 		kvsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	sim_report("WARNING", "------------[ cut here ]------------\n%s%sWARNING: CPU: 0 PID: %d at %s:%d\nComm: %s\n---[ end trace ]---\n",
+	/* findings are named by site, as syzbot names them */
+	snprintf(title, sizeof(title), "WARNING in %s", func);
+	sim_report(title, "%s%s------------[ cut here ]------------\nWARNING: CPU: 0 PID: %d at %s:%d %s\nComm: %s\n---[ end trace ]---\n",
 		   msg, (msg[0] && msg[strlen(msg) - 1] != '\n') ? "\n" : "",
-		   t->pid, file, line, t->comm);
+		   t->pid, tree_path(file, where, sizeof(where)), line, func, t->comm);
 }
 
 void shim_bug(const char *file, int line)

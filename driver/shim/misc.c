@@ -219,7 +219,7 @@ bool try_module_get(struct module *m)
 void module_put(struct module *m)
 {
 	if (m && __atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST) < 0)
-		sim_report("WARNING", "module %s: refcount underflow\n", m->name);
+		sim_report("WARNING in module_put", "module %s: refcount underflow\n", m->name);
 }
 
 bool shim_test_facility(unsigned long nr)

@@ -18,6 +18,8 @@
 
 static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sysfs_node *root;
+/* Every linked node by (parent, name), under tree_lock. */
+static struct sim_htab by_name;
 static __thread struct sysfs_node *op_node;
 static __thread bool op_broken;
 
@@ -58,12 +60,9 @@ struct sysfs_node *sysfs_root(void)
 static struct sysfs_node *child_locked(struct sysfs_node *dir, const char *name,
 				       size_t len)
 {
-	struct sysfs_node *c;
+	struct sim_hnode *h = sim_hash_find(&by_name, dir, name, len);
 
-	list_for_each_entry(c, &dir->children, sibling)
-		if (strlen(c->name) == len && !strncmp(c->name, name, len))
-			return c;
-	return NULL;
+	return h ? container_of(h, struct sysfs_node, hnode) : NULL;
 }
 
 struct sysfs_node *sysfs_child(struct sysfs_node *dir, const char *name)
@@ -92,6 +91,8 @@ static struct sysfs_node *add_locked(struct sysfs_node *parent, struct sysfs_nod
 	}
 	n->parent = parent;
 	list_add_tail(&n->sibling, &parent->children);
+	sim_hash_add(&by_name, &n->hnode, parent, n->name);
+	n->hashed = true;
 	return n;
 }
 
@@ -175,6 +176,10 @@ static void kill_locked(struct sysfs_node *n, struct sysfs_node **drainlist, int
 		kill_locked(c, drainlist, nd, max);
 	n->dead = true;
 	list_del_init(&n->sibling);
+	if (n->hashed) {
+		sim_hash_del(&by_name, &n->hnode);
+		n->hashed = false;
+	}
 	if (n->type == SYSFS_LINK && n->target) {
 		node_put_locked(n->target);
 		n->target = NULL;

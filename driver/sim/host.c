@@ -200,7 +200,7 @@ static void *vmm_fn(void *arg)
 	return NULL;
 }
 
-int simhost_guest_start(const char *name, const char *uuid, int vcpus)
+int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic)
 {
 	struct guest *g;
 	int i, ret;
@@ -226,7 +226,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus)
 		ret = -ENODEV;
 		goto fail;
 	}
-	g->kvm = sim_kvm_create(name, vcpus);
+	g->kvm = sim_kvm_create(name, vcpus, aqic);
 	if (!g->kvm) {
 		ret = -EINVAL;
 		goto fail;
@@ -313,6 +313,27 @@ int simhost_guest_show(const char *name, char *buf, size_t len)
 	return n;
 }
 
+int simhost_guest_pqap(const char *name, int apqn, bool enable)
+{
+	struct guest *g;
+	int rc;
+
+	pthread_mutex_lock(&guests_lock);
+	g = find_guest(name);
+	rc = g ? sim_kvm_pqap(g->kvm, apqn, enable) : -ENOENT;
+	pthread_mutex_unlock(&guests_lock);
+	return rc;
+}
+
+int simhost_hw_inject(const struct aphw_inject *rule)
+{
+	if (!rule) {
+		aphw_inject_clear();
+		return 0;
+	}
+	return aphw_inject_add(rule);
+}
+
 int simhost_hw(const char *op, int id)
 {
 	if (id < 0 || id > 255)
@@ -330,6 +351,11 @@ int simhost_hw(const char *op, int id)
 	/* the configuration-change notification makes the bus rescan */
 	apbus_scan();
 	return 0;
+}
+
+void simhost_sleep_ms(long ms)
+{
+	sim_sleep_ms(ms);
 }
 
 void simhost_settle(void)
@@ -501,24 +527,48 @@ static int check_guests(FILE *out)
 	return bad;
 }
 
-int simhost_check(FILE *out)
+/* Once settled, the bus's kept queue counts must match a walk of the bus. */
+static void check_bus_counts(void)
 {
-	int before = sim_nr_findings(), i, n;
+	unsigned int t1, b1, t2, b2;
+
+	apbus_queue_counts(&t1, &b1);
+	apbus_queue_counts_walk(&t2, &b2);
+	if (t1 != t2 || b1 != b2)
+		sim_report("BUG: sim: AP bus queue counts drifted",
+			   "kept %u/%u bound/total, walked %u/%u\n", b1, t1, b2, t2);
+}
+
+int simhost_check(FILE *out, int *nknown)
+{
+	int i, n, unknown = 0, known = 0;
+	char *log;
 
 	simhost_settle();
+	check_bus_counts();
 	check_mdevs(NULL);
 	check_guests(NULL);
 	n = sim_nr_findings();
+	log = n ? sim_log_dump() : NULL;
 	for (i = 0; i < n; i++) {
 		const char *body, *title = sim_finding(i, &body);
+		const char *id = simhost_known_match(title, log);
 		char first[512];
 
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(body, "\n"), body);
-		if (out)
+		if (id)
+			known++;
+		else
+			unknown++;
+		if (out && id)
+			fprintf(out, "known %s: %s: %s\n", id, title, first);
+		else if (out)
 			fprintf(out, "%s: %s\n", title, first);
 	}
-	(void)before;
-	return n;
+	free(log);
+	if (nknown)
+		*nknown = known;
+	return unknown;
 }
 
 char *simhost_log(void)

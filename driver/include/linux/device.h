@@ -8,6 +8,7 @@
 #ifndef SHIM_LINUX_DEVICE_H
 #define SHIM_LINUX_DEVICE_H
 
+#include <sim/hash.h>
 #include <linux/version.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -122,6 +123,7 @@ struct device {
 	bool registered;
 	bool initialized;
 	struct list_head bus_node;
+	struct sim_hnode bus_hnode;	/* bus lookup by name */
 	struct list_head drv_node;
 	struct sysfs_node *groups_dirs;
 };

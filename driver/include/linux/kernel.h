@@ -60,24 +60,25 @@ __printf(1, 2) int printk(const char *fmt, ...);
 #define pr_warn_ratelimited(fmt, ...) pr_warn(fmt, ##__VA_ARGS__)
 
 /* WARN family: a kernel-format WARNING report, returning the condition. */
-__printf(3, 4) void shim_warn(const char *file, int line, const char *fmt, ...);
+__printf(4, 5) void shim_warn(const char *file, int line, const char *func,
+			      const char *fmt, ...);
 #define WARN(cond, fmt, ...) ({						\
 	bool __c = !!(cond);						\
 	if (unlikely(__c))						\
-		shim_warn(__FILE__, __LINE__, fmt, ##__VA_ARGS__);	\
+		shim_warn(__FILE__, __LINE__, __func__, fmt, ##__VA_ARGS__); \
 	unlikely(__c);							\
 })
-#define WARN_ON(cond) WARN(cond, NULL)
+#define WARN_ON(cond) WARN(cond, "WARN_ON(%s)", #cond)
 #define WARN_ONCE(cond, fmt, ...) ({					\
 	static bool __warned;						\
 	bool __c = !!(cond);						\
 	if (unlikely(__c) && !__warned) {				\
 		__warned = true;					\
-		shim_warn(__FILE__, __LINE__, fmt, ##__VA_ARGS__);	\
+		shim_warn(__FILE__, __LINE__, __func__, fmt, ##__VA_ARGS__); \
 	}								\
 	unlikely(__c);							\
 })
-#define WARN_ON_ONCE(cond) WARN_ONCE(cond, NULL)
+#define WARN_ON_ONCE(cond) WARN_ONCE(cond, "WARN_ON_ONCE(%s)", #cond)
 void shim_bug(const char *file, int line) __attribute__((noreturn));
 #define BUG() shim_bug(__FILE__, __LINE__)
 #define BUG_ON(cond) do { if (unlikely(cond)) BUG(); } while (0)

@@ -16,6 +16,15 @@ void aphw_set_domain(int apqi, bool configured);
 bool aphw_queue_irq_enabled(int apqn);
 extern long aphw_reset_ms;
 
+#include <sim/inject.h>
+int aphw_inject_add(const struct aphw_inject *r);
+void aphw_inject_clear(void);
+void aphw_seed(uint64_t seed);
+/* The response code of the first AQIC on this APQN since
+ * aphw_aqic_mark(apqn); 0x100 when there was none. */
+void aphw_aqic_mark(int apqn);
+int aphw_last_aqic_rc(int apqn);
+
 enum ap_owner { AP_OWNER_NONE, AP_OWNER_DEFAULT, AP_OWNER_VFIO };
 
 int apbus_init(void);
@@ -25,5 +34,8 @@ void apbus_scan(void);
 enum ap_owner apbus_owner(int apqn);
 bool apbus_queue_exists(int apqn);
 bool apbus_bindings_complete(void);
+/* The bound/total queue counts by walking the bus (cross-check of the kept ones). */
+void apbus_queue_counts_walk(unsigned int *total, unsigned int *bound);
+void apbus_queue_counts(unsigned int *total, unsigned int *bound);
 
 #endif

@@ -10,7 +10,9 @@
 #define SIM_HOST_H
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <sys/types.h>
+#include <sim/inject.h>
 
 int simhost_boot(int adapters, int domains);
 void simhost_shutdown(void);
@@ -23,13 +25,25 @@ int simhost_ls(const char *path, char ***names);
 
 int simhost_modprobe(void);
 int simhost_rmmod(void);
-int simhost_guest_start(const char *name, const char *uuid, int vcpus);
+/* aqic: whether the guest's vCPUs issue their own PQAP(AQIC) traffic. */
+int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic);
 int simhost_guest_stop(const char *name);
 int simhost_guest_show(const char *name, char *buf, size_t len);
 int simhost_hw(const char *op, int id);
+/* vCPU 0 of the guest issues PQAP(AQIC) on apqn: the response code. */
+int simhost_guest_pqap(const char *name, int apqn, bool enable);
+/* Adds a response-code injection rule; NULL clears them all. */
+int simhost_hw_inject(const struct aphw_inject *rule);
 void simhost_settle(void);
+/* Lets this much simulated time pass (queue resets complete, ...). */
+void simhost_sleep_ms(long ms);
 /* Prints each finding on its own line; returns how many. */
-int simhost_check(FILE *out);
+/* Runs the invariants; prints every finding (known driver bugs marked
+ * "known KI-n:") and returns the number of findings not known. */
+int simhost_check(FILE *out, int *nknown);
+/* Known driver bugs (sim/known.c); 0, or -1 with a message in err. */
+int simhost_known_load(const char *path, char *err, size_t errlen);
+const char *simhost_known_match(const char *title, const char *log);
 char *simhost_log(void);
 char *simhost_uevents(void);
 

@@ -8,7 +8,7 @@
 struct kvm;
 struct vfio_device;
 
-struct kvm *sim_kvm_create(const char *name, int nvcpus);
+struct kvm *sim_kvm_create(const char *name, int nvcpus, bool guest_aqic);
 /* Stops the vCPUs and drops the VMM's reference. */
 void sim_kvm_destroy(struct kvm *kvm);
 /* An APQN leaving vfio_ap must not be in any running guest's crycb. */
@@ -22,6 +22,9 @@ int sim_kvm_count(void);
 struct kvm *sim_kvm_get(int i);
 const char *sim_kvm_name(struct kvm *kvm);
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm);
+/* vCPU 0 issues PQAP(AQIC) for apqn; returns the machine's response code
+ * (0x100: the driver issued no AQIC) or a negative errno. */
+int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable);
 
 int sim_mdev_core_init(void);
 void sim_mdev_core_exit(void);

@@ -8,6 +8,7 @@
 #ifndef SIM_SYSFS_H
 #define SIM_SYSFS_H
 
+#include "sim/hash.h"
 #include <linux/types.h>
 #include <linux/list.h>
 #include <sim/sched.h>
@@ -25,6 +26,8 @@ struct sysfs_node {
 	struct sysfs_node *parent;
 	struct list_head children;
 	struct list_head sibling;
+	struct sim_hnode hnode;	/* in the by-name table while linked */
+	bool hashed;
 	sysfs_show_fn show;
 	sysfs_store_fn store;
 	void *priv, *priv2;
