@@ -59,7 +59,7 @@ check: deps
 	driver/tests/run.sh "$${bins[@]}"
 
 bench: sim
-	@driver/tests/bench.sh build/bin/vfio-ap-sim
+	@bin=$$(readlink -f build/bin/vfio-ap-sim) && driver/tests/bench.sh "$${bin%-sim}-bench"
 
 clean:
 	rm -rf build/k build/bin

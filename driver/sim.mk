@@ -37,7 +37,7 @@ OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h)
 
-all: $(OUT)/bin/vfio-ap-sim $(OUT)/lib/libvfioapsim.a
+all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/lib/libvfioapsim.a
 
 $(SRC)/.copied: $(addprefix $(K)/drivers/s390/crypto/,$(DRIVER_FILES))
 	@mkdir -p $(SRC)
@@ -60,5 +60,9 @@ $(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 $(OUT)/bin/vfio-ap-sim: driver/sim/main.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
+
+$(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
 
 .PHONY: all

@@ -1,31 +1,33 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# First figures: sysfs-level driver operations per second (one thread),
-# and host start-up time and peak memory for 4x16 and 256x256.
-set -u
-bin=${1:?usage: bench.sh VFIO-AP-SIM}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=2000
-{
-	echo "write /sys/bus/ap/apmask -1"
-	echo "write /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create 12345678-0000-0000-0000-000000000001"
-	for ((i = 0; i < n / 2; i++)); do
-		echo "write /sys/devices/vfio_ap/matrix/12345678-0000-0000-0000-000000000001/assign_domain $((i % 16))"
-		echo "write /sys/devices/vfio_ap/matrix/12345678-0000-0000-0000-000000000001/unassign_domain $((i % 16))"
-	done
-} >"$tmp/ops.vas"
-echo >"$tmp/empty.vas"
-t0=$(date +%s.%N)
-"$bin" --script "$tmp/empty.vas" >/dev/null
-t1=$(date +%s.%N)
-"$bin" --script "$tmp/ops.vas" >/dev/null
-t2=$(date +%s.%N)
-base=$(echo "$t1 - $t0" | bc -l)
-ops=$(echo "$n / (($t2 - $t1) - $base)" | bc -l)
-printf 'sysfs store ops/s (assign/unassign_domain, 1 thread, 4x16): %.0f\n' "$ops"
+# make bench: figures of the simulated host, each the median of 5 runs,
+# and ratios between figures taken in this same run (never absolute
+# thresholds: the machine varies, the ratios are what to compare).
+set -euo pipefail
+bench=${1:?usage: bench.sh VFIO-AP-BENCH}
+runs=5
+ops=400000
+
+# median of the value printed for KEY by RUNS runs of the given command
+median() {
+	local key=$1
+	shift
+	for ((i = 0; i < runs; i++)); do
+		"$@" | awk -v k="$key" '$1 == k { print $2 }'
+	done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+echo "# vfio-ap-stress bench: kernel $("${bench%-bench}-sim" --version), $(nproc) CPUs, median of $runs runs"
+one=$(median ops_per_second "$bench" ops 1 $ops 4x16)
+two=$(median ops_per_second "$bench" ops 2 $ops 4x16)
+big=$(median ops_per_second "$bench" ops 1 $ops 256x256)
+printf 'sysfs stores/s, 1 thread, 4x16:          %10.0f\n' "$one"
+printf 'sysfs stores/s, 2 threads, 4x16:         %10.0f  (ratio to 1 thread %.2f)\n' "$two" \
+	"$(awk -v a="$two" -v b="$one" 'BEGIN { print a / b }')"
+printf 'sysfs stores/s, 1 thread, 256x256:       %10.0f  (ratio to 4x16 %.2f)\n' "$big" \
+	"$(awk -v a="$big" -v b="$one" 'BEGIN { print a / b }')"
 for cfg in 4x16 256x256; do
-	/usr/bin/time -f "%e %M" -o "$tmp/t" "$bin" --config "$cfg" --script "$tmp/empty.vas" >/dev/null
-	read -r secs kb <"$tmp/t"
-	printf 'host start-up %-8s %6.2f s, peak RSS %6d KiB\n' "$cfg" "$secs" "$kb"
+	secs=$(median boot_seconds "$bench" boot "$cfg")
+	kib=$(median peak_rss_kib "$bench" boot "$cfg")
+	printf 'host start-up %-8s (all queues bound): %7.3f s, peak RSS %7d KiB\n' "$cfg" "$secs" "$kib"
 done

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ap-bench: throughput and start-up figures of the simulated host,
+ * measured inside one process so that ratios compare like with like.
+ *
+ *   vfio-ap-bench ops THREADS OPS [AxD]   sysfs stores per second: each thread
+ *                                         assigns and unassigns domains on its
+ *                                         own mdev (the driver's real store
+ *                                         functions, under its real locks)
+ *   vfio-ap-bench boot AxD                host start-up: seconds until every
+ *                                         queue is bound, and peak RSS
+ *
+ * Output: one "key value" line per figure, for bench.sh to combine.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <sim/host.h>
+
+#define MDEV_DIR "/sys/devices/vfio_ap/matrix/"
+#define CREATE MDEV_DIR "mdev_supported_types/vfio_ap-passthrough/create"
+
+static int domains = 16;
+static long ops_per_thread;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, long rc)
+{
+	fprintf(stderr, "vfio-ap-bench: %s failed (%ld)\n", what, rc);
+	exit(1);
+}
+
+static void *worker(void *arg)
+{
+	long t = (long)arg, i;
+	char path[256], val[16];
+
+	for (i = 0; i < ops_per_thread / 2; i++) {
+		ssize_t rc;
+
+		snprintf(val, sizeof(val), "%ld", i % domains);
+		snprintf(path, sizeof(path), MDEV_DIR "bbbbbbbb-0000-0000-0000-%012lx/assign_domain", t);
+		rc = simhost_write(path, val);
+		if (rc < 0)
+			die("assign_domain", rc);
+		snprintf(path, sizeof(path), MDEV_DIR "bbbbbbbb-0000-0000-0000-%012lx/unassign_domain", t);
+		rc = simhost_write(path, val);
+		if (rc < 0)
+			die("unassign_domain", rc);
+	}
+	return NULL;
+}
+
+static int parse_cfg(const char *s, int *a, int *d)
+{
+	char x, extra;
+
+	return sscanf(s, "%d%c%d%c", a, &x, d, &extra) == 3 && x == 'x' &&
+	       *a >= 1 && *a <= 256 && *d >= 1 && *d <= 256 ? 0 : -1;
+}
+
+static int bench_ops(int threads, long ops, int adapters)
+{
+	pthread_t tid[64];
+	char uuid[64], path[256], val[16];
+	double t0, t1;
+	long t;
+	ssize_t rc;
+
+	ops_per_thread = ops / threads;
+	if ((rc = simhost_boot(adapters, domains)))
+		die("boot", rc);
+	if ((rc = simhost_write("/sys/bus/ap/apmask", "0x0")) < 0)
+		die("apmask", rc);
+	for (t = 0; t < threads; t++) {
+		snprintf(uuid, sizeof(uuid), "bbbbbbbb-0000-0000-0000-%012lx", t);
+		if ((rc = simhost_write(CREATE, uuid)) < 0)
+			die("create", rc);
+		/* each mdev its own adapter, so that no assignment overlaps */
+		snprintf(path, sizeof(path), MDEV_DIR "%s/assign_adapter", uuid);
+		snprintf(val, sizeof(val), "%ld", t % adapters);
+		if ((rc = simhost_write(path, val)) < 0)
+			die("assign_adapter", rc);
+	}
+	t0 = now();
+	for (t = 0; t < threads; t++)
+		pthread_create(&tid[t], NULL, worker, (void *)t);
+	for (t = 0; t < threads; t++)
+		pthread_join(tid[t], NULL);
+	t1 = now();
+	printf("ops_per_second %.0f\n", (double)(ops_per_thread * threads) / (t1 - t0));
+	simhost_shutdown();
+	return 0;
+}
+
+static int bench_boot(int adapters, int doms)
+{
+	struct rusage ru;
+	char buf[64];
+	double t0 = now();
+	int rc = simhost_boot(adapters, doms);
+
+	if (rc)
+		die("boot", rc);
+	simhost_settle();
+	if (simhost_read("/sys/bus/ap/bindings", buf, sizeof(buf)) < 0 || !strstr(buf, "complete"))
+		die("bindings complete", -1);
+	printf("boot_seconds %.3f\n", now() - t0);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak_rss_kib %ld\n", ru.ru_maxrss);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int a = 4, d = 16;
+
+	if (argc >= 4 && argc <= 5 && !strcmp(argv[1], "ops")) {
+		int threads = atoi(argv[2]);
+		long ops = atol(argv[3]);
+
+		if (threads < 1 || threads > 64 || ops < 2 || (argc == 5 && parse_cfg(argv[4], &a, &d))) {
+			fprintf(stderr, "vfio-ap-bench: ops THREADS(1..64) OPS(>=2) [AxD]\n");
+			return 2;
+		}
+		domains = d;
+		return bench_ops(threads, ops, a);
+	}
+	if (argc == 3 && !strcmp(argv[1], "boot")) {
+		if (parse_cfg(argv[2], &a, &d)) {
+			fprintf(stderr, "vfio-ap-bench: boot: '%s' is not AxD (1..256 each)\n", argv[2]);
+			return 2;
+		}
+		return bench_boot(a, d);
+	}
+	fprintf(stderr, "usage: vfio-ap-bench ops THREADS OPS [AxD] | boot AxD\n");
+	return 2;
+}
