@@ -216,15 +216,15 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus, bool guest_aqic)
 	vm->gisa = aligned_alloc(8, 64);
 	memset(vm->gisa, 0, 64);
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
-	mutex_init(&vm->kvm.lock);
+	sim_mutex_init_as(&vm->kvm.lock, "&kvm->lock");
 	vm->kvm.users_count.refs.counter = 1;
-	init_rwsem(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	sim_rwsem_init_as(&vm->kvm.arch.crypto.pqap_hook_rwsem, "&kvm->arch.crypto.pqap_hook_rwsem");
 	vm->kvm.arch.crypto.crycb = vm->crycb;
 	vm->kvm.arch.crypto.crycbd = ((u32)(uintptr_t)vm->crycb & ~0xffU) | CRYCB_FORMAT2;
 	vm->kvm.arch.crypto.apie = 1;
 	vm->kvm.arch.gisa_int.origin = vm->gisa;
 	vm->kvm.arch.gisa_int.nisc = HOST_NISC;
-	spin_lock_init(&vm->kvm.arch.gisa_int.ref_lock);
+	sim_spin_lock_init_as(&vm->kvm.arch.gisa_int.ref_lock, "&kvm->arch.gisa_int.ref_lock");
 	vm->kvm.sim = vm;
 	sim_waitq_init(&vm->sie_exit);
 	sim_waitq_init(&vm->unblock);
@@ -241,7 +241,7 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus, bool guest_aqic)
 		sv->sie.eca = ECA_AIV | ECA_APIE;
 		sv->irq_apqn = -1;
 		sim_waitq_init(&sv->req_done);
-		mutex_init(&sv->vcpu.mutex);
+		sim_mutex_init_as(&sv->vcpu.mutex, "&vcpu->mutex");
 		vm->vcpus[i] = sv;
 	}
 	pthread_mutex_lock(&vms_lock);

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <sim/core.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 
 static pthread_mutex_t core_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Registered devices by (bus, name), under core_lock. */
@@ -86,7 +87,9 @@ const char *dev_driver_string(const struct device *dev)
 
 void device_initialize(struct device *dev)
 {
-	mutex_init(&dev->mutex);
+	sim_mutex_init_as(&dev->mutex, "&dev->mutex");
+	/* device mutexes nest parent/child: the kernel leaves them unvalidated */
+	sim_lockdep_set_novalidate(&dev->mutex.dep);
 	dev->refcount = 1;
 	dev->initialized = true;
 	INIT_LIST_HEAD(&dev->bus_node);
@@ -256,7 +259,7 @@ static int match(struct device_driver *drv, struct device *dev)
 /* Called with the device lock held. */
 static int really_probe(struct device *dev, struct device_driver *drv)
 {
-	int ret;
+	int ret, depth;
 
 	if (dev->driver)
 		return -EBUSY;
@@ -265,12 +268,14 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 		sysfs_symlink(drv->p->dir, dev_name(dev), dev->kobj.sd);
 		sysfs_symlink(dev->kobj.sd, "driver", drv->p->dir);
 	}
+	depth = sim_lockdep_depth();
 	if (dev->bus->probe)
 		ret = dev->bus->probe(dev);
 	else if (drv->probe)
 		ret = drv->probe(dev);
 	else
 		ret = 0;
+	sim_lockdep_check_return(depth, "the probe callback");
 	if (!ret && drv->dev_groups)
 		ret = sysfs_create_groups(&dev->kobj, drv->dev_groups);
 	if (ret) {
@@ -357,15 +362,18 @@ int device_attach(struct device *dev)
 static void release_driver_locked(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
+	int depth;
 
 	if (!drv)
 		return;
 	if (drv->dev_groups)
 		sysfs_remove_groups(&dev->kobj, drv->dev_groups);
+	depth = sim_lockdep_depth();
 	if (dev->bus->remove)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
+	sim_lockdep_check_return(depth, "the remove callback");
 	sysfs_remove_child(dev->kobj.sd, "driver");
 	if (drv->p && drv->p->dir)
 		sysfs_remove_child(drv->p->dir, dev_name(dev));

@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <sim/sched.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 
 void shim_lock_init(struct lockdep_map *dep, struct sim_waitq *wq,
 		    const char *name, struct lock_class_key *key,
@@ -85,10 +86,13 @@ void shim_mutex_lock(struct mutex *m, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	if (m->owner == t)
+	sim_lockdep_acquire(&m->dep, site, 0, false);
+	if (m->owner == t && !sim_lockdep_enabled)
 		recursive(&m->dep, site);
+	t->hung_check = true;
 	while (m->owner)
 		sched_wait(&m->wq, m->dep.name, -1);
+	t->hung_check = false;
 	m->owner = t;
 	held_push(&m->dep, site, 0);
 	sched_unlock();
@@ -108,6 +112,7 @@ int shim_mutex_trylock(struct mutex *m, const char *site)
 	sched_lock();
 	ok = !m->owner;
 	if (ok) {
+		sim_lockdep_acquire(&m->dep, site, 0, true);
 		m->owner = sim_current();
 		held_push(&m->dep, site, 0);
 	}
@@ -146,9 +151,14 @@ void mutex_destroy(struct mutex *m)
  */
 void shim_down_read(struct rw_semaphore *s, const char *site)
 {
+	struct task *t = sim_current();
+
 	sched_lock();
+	sim_lockdep_acquire(&s->dep, site, 1, false);
+	t->hung_check = true;
 	while (s->writer || s->writers_waiting)
 		sched_wait(&s->wq, s->dep.name, -1);
+	t->hung_check = false;
 	s->readers++;
 	held_push(&s->dep, site, 1);
 	sched_unlock();
@@ -161,6 +171,7 @@ int shim_down_read_trylock(struct rw_semaphore *s, const char *site)
 	sched_lock();
 	ok = !s->writer;
 	if (ok) {
+		sim_lockdep_acquire(&s->dep, site, 1, true);
 		s->readers++;
 		held_push(&s->dep, site, 1);
 	}
@@ -186,11 +197,14 @@ void shim_down_write(struct rw_semaphore *s, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	if (s->writer == t)
+	sim_lockdep_acquire(&s->dep, site, 0, false);
+	if (s->writer == t && !sim_lockdep_enabled)
 		recursive(&s->dep, site);
 	s->writers_waiting++;
+	t->hung_check = true;
 	while (s->writer || s->readers)
 		sched_wait(&s->wq, s->dep.name, -1);
+	t->hung_check = false;
 	s->writers_waiting--;
 	s->writer = t;
 	held_push(&s->dep, site, 0);
@@ -215,10 +229,13 @@ void shim_spin_lock(spinlock_t *l, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	if (l->owner == t)
+	sim_lockdep_acquire(&l->dep, site, 0, false);
+	if (l->owner == t && !sim_lockdep_enabled)
 		recursive(&l->dep, site);
+	t->hung_check = true;
 	while (l->owner)
 		sched_wait(&l->wq, l->dep.name, -1);
+	t->hung_check = false;
 	l->owner = t;
 	held_push(&l->dep, site, 0);
 	sched_unlock();
@@ -311,9 +328,13 @@ unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ms
 
 void wait_for_completion(struct completion *c)
 {
+	struct task *t = sim_current();
+
 	sched_lock();
+	t->hung_check = true;
 	while (!c->done)
 		sched_wait(&c->wq, "completion", -1);
+	t->hung_check = false;
 	if (c->done != UINT32_MAX)
 		c->done--;
 	sched_unlock();

@@ -15,6 +15,7 @@
 #include <asm/debug.h>
 #include <sim/sched.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *logbuf;
@@ -297,19 +298,6 @@ size_t sim_log_lines(void)
 	return nlines;
 }
 
-/* The driver's files are named by their place in the kernel tree. */
-static const char *tree_path(const char *file, char *buf, size_t len)
-{
-	const char *base = strrchr(file, '/');
-
-	base = base ? base + 1 : file;
-	if (!strncmp(base, "vfio_ap", 7) || !strncmp(base, "ap_bus", 6))
-		snprintf(buf, len, "drivers/s390/crypto/%s", base);
-	else
-		snprintf(buf, len, "%s", file);
-	return buf;
-}
-
 void shim_warn(const char *file, int line, const char *func, const char *fmt, ...)
 {
 	char msg[2048] = "", title[160], where[256];
@@ -325,7 +313,7 @@ void shim_warn(const char *file, int line, const char *func, const char *fmt, ..
 	snprintf(title, sizeof(title), "WARNING in %s", func);
 	sim_report(title, "%s%s------------[ cut here ]------------\nWARNING: CPU: 0 PID: %d at %s:%d %s\nComm: %s\n---[ end trace ]---\n",
 		   msg, (msg[0] && msg[strlen(msg) - 1] != '\n') ? "\n" : "",
-		   t->pid, tree_path(file, where, sizeof(where)), line, func, t->comm);
+		   t->pid, sim_tree_path(file, where, sizeof(where)), line, func, t->comm);
 }
 
 void shim_bug(const char *file, int line)

@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <sim/sysfs.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 
 static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sysfs_node *root;
@@ -207,9 +208,11 @@ void sysfs_remove(struct sysfs_node *n)
 
 	/* kernfs_drain: wait for every show/store still running on them */
 	sched_lock();
+	sim_current()->hung_check = true;
 	for (i = 0; i < nd; i++)
 		while (list[i]->active)
 			sched_wait(&list[i]->drain, "kernfs_drain", -1);
+	sim_current()->hung_check = false;
 	sched_unlock();
 
 	pthread_mutex_lock(&tree_lock);
@@ -369,9 +372,12 @@ ssize_t sysfs_read(const char *path, char *out, size_t size)
 	if (!get_active(n)) {
 		ret = -ENODEV;
 	} else {
+		int depth = sim_lockdep_depth();
+
 		op_node = n;
 		op_broken = false;
 		ret = n->show(n, page);
+		sim_lockdep_check_return(depth, path);
 		put_active(n);
 		op_node = NULL;
 		op_broken = false;
@@ -418,9 +424,12 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	if (!get_active(n)) {
 		ret = -ENODEV;
 	} else {
+		int depth = sim_lockdep_depth();
+
 		op_node = n;
 		op_broken = false;
 		ret = n->store(n, page, count);
+		sim_lockdep_check_return(depth, path);
 		put_active(n);
 		op_node = NULL;
 		op_broken = false;

@@ -25,6 +25,7 @@
 #include <sim/host.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 #include <sim/slab.h>
 #include <sim/sysfs.h>
 #include <sim/core.h>
@@ -37,6 +38,7 @@ struct guest {
 	struct kvm *kvm;
 	struct vfio_device *vdev;
 	pthread_mutex_t lock;
+	struct mutex kv_lock;	/* the kvm-vfio device's kv->lock */
 	bool open;
 	int reqfd;
 	int stopfd;
@@ -118,6 +120,7 @@ int simhost_boot(int adapters, int domains)
 	int ret;
 
 	sim_task_adopt("init");
+	sim_hung_task_start();
 	sysfs_root();
 	sysfs_mkdir_p("/sys/devices");
 	sysfs_mkdir_p("/sys/bus");
@@ -220,6 +223,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	snprintf(g->uuid, sizeof(g->uuid), "%s", uuid);
 	pthread_mutex_init(&g->lock, NULL);
+	sim_mutex_init_as(&g->kv_lock, "&kv->lock");
 	g->reqfd = g->stopfd = -1;
 	g->vdev = sim_vfio_find(uuid);
 	if (!g->vdev) {
@@ -231,8 +235,10 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 		ret = -EINVAL;
 		goto fail;
 	}
-	/* KVM_DEV_VFIO_FILE_ADD / GROUP_ADD on the kvm-vfio device */
+	/* KVM_DEV_VFIO_FILE_ADD / GROUP_ADD on the kvm-vfio device: kv->lock */
+	mutex_lock(&g->kv_lock);
 	sim_vfio_group_set_kvm(g->vdev, g->kvm);
+	mutex_unlock(&g->kv_lock);
 	ret = sim_vfio_open(g->vdev);
 	if (ret)
 		goto fail_kvm;
@@ -250,6 +256,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 	return 0;
 
 fail_kvm:
+	/* closing the kvm-vfio device: kvm_device_release takes kvm->lock */
 	mutex_lock(&g->kvm->lock);
 	sim_vfio_group_set_kvm(g->vdev, NULL);
 	mutex_unlock(&g->kvm->lock);
@@ -552,7 +559,7 @@ int simhost_check(FILE *out, int *nknown)
 	log = n ? sim_log_dump() : NULL;
 	for (i = 0; i < n; i++) {
 		const char *body, *title = sim_finding(i, &body);
-		const char *id = simhost_known_match(title, log);
+		const char *id = simhost_known_match(title, body, log);
 		char first[512];
 
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(body, "\n"), body);
@@ -579,6 +586,16 @@ char *simhost_log(void)
 char *simhost_uevents(void)
 {
 	return shim_uevent_dump();
+}
+
+void simhost_lockgraph(FILE *out)
+{
+	sim_lockdep_dot(out);
+}
+
+void simhost_set_lockdep(bool on)
+{
+	sim_lockdep_enabled = on;
 }
 
 void simhost_shutdown(void)

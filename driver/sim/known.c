@@ -2,8 +2,9 @@
 /*
  * Known driver bugs: findings the unmodified driver raises because of a bug
  * of its own (KNOWN-ISSUES.md).  A finding is known when its title matches
- * an entry for the running kernel version and the kernel log carries the
- * entry's evidence, the log line that shows the bug's own path was taken.
+ * an entry for the running kernel version and the finding's report or the
+ * kernel log carries the entry's evidence: the lines that show the bug's
+ * own path was taken.
  * Known findings are still printed, marked with their id; they do not make
  * a run fail.  Anything else does.
  */
@@ -103,7 +104,7 @@ bad:
 	return -1;
 }
 
-const char *simhost_known_match(const char *title, const char *log)
+const char *simhost_known_match(const char *title, const char *body, const char *log)
 {
 	unsigned int maj, min, v;
 	int i;
@@ -118,7 +119,8 @@ const char *simhost_known_match(const char *title, const char *log)
 			continue;
 		if (strcmp(k->title, title))
 			continue;
-		if (!regexec(&k->evidence, log, 0, NULL, 0))
+		if (!regexec(&k->evidence, body, 0, NULL, 0) ||
+		    (log && !regexec(&k->evidence, log, 0, NULL, 0)))
 			return k->id;
 	}
 	return NULL;

@@ -27,6 +27,7 @@
 #include <sim/core.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
+#include <sim/lockdep.h>
 
 /* ------------------------------------------------------------------ mdev */
 
@@ -345,6 +346,8 @@ void mdev_unregister_parent(struct mdev_parent *parent)
 
 struct vfio_group {
 	struct mutex group_lock;
+	/* 6.2+: group->kvm is set under this spinlock, not group_lock */
+	spinlock_t kvm_ref_lock;
 	struct kvm *kvm;
 	int id;
 	/* type1 container: pinned iovas */
@@ -390,7 +393,7 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 	vdev->dev = dev;
 	vdev->ops = ops;
 	init_completion(&vdev->comp);
-	mutex_init(&vdev->dev_set_lock);
+	sim_mutex_init_as(&vdev->dev_set_lock, "&dev_set->lock");
 	INIT_LIST_HEAD(&vdev->group_next);
 	if (ops->init) {
 		ret = ops->init(vdev);
@@ -421,8 +424,9 @@ int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 
 	if (!g)
 		return -ENOMEM;
-	mutex_init(&g->group_lock);
-	mutex_init(&g->iommu_lock);
+	sim_mutex_init_as(&g->group_lock, "&group->group_lock");
+	sim_spin_lock_init_as(&g->kvm_ref_lock, "&group->kvm_ref_lock");
+	sim_mutex_init_as(&g->iommu_lock, "&iommu->lock");
 	pthread_mutex_lock(&vfio_lock);
 	g->id = next_group_id++;
 	device->group = g;
@@ -509,9 +513,17 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 
 	if (!g)
 		return -ENODEV;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	/* vfio_group_set_kvm (2b48f52f2bff in 6.2): no group_lock here */
+	spin_lock(&g->kvm_ref_lock);
+	g->kvm = kvm;
+	spin_unlock(&g->kvm_ref_lock);
+#else
+	/* vfio_file_set_kvm of 6.1: under the group lock */
 	mutex_lock(&g->group_lock);
 	g->kvm = kvm;
 	mutex_unlock(&g->group_lock);
+#endif
 	return 0;
 }
 
@@ -528,12 +540,14 @@ int sim_vfio_open(struct vfio_device *vdev)
 	mutex_lock(&g->group_lock);
 	mutex_lock(&vdev->dev_set_lock);
 	if (vdev->open_count == 0) {
+		spin_lock(&g->kvm_ref_lock);
 		if (!g->kvm) {
 			vdev->kvm = NULL;
 		} else {
 			kvm_get_kvm(g->kvm);
 			vdev->kvm = g->kvm;
 		}
+		spin_unlock(&g->kvm_ref_lock);
 		if (!try_module_get(THIS_MODULE)) {
 			ret = -ENODEV;
 		} else {
@@ -634,9 +648,14 @@ void sim_vfio_close(struct vfio_device *vdev)
 
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 {
+	int depth = sim_lockdep_depth();
+	long ret;
+
 	if (!vdev->ops->ioctl)
 		return -ENOTTY;
-	return vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
+	ret = vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
+	sim_lockdep_check_return(depth, "/dev/vfio/devices ioctl");
+	return ret;
 }
 
 int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,

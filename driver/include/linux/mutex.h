@@ -19,6 +19,8 @@ struct lockdep_map {
 	const char *name;
 	struct lock_class_key *key;
 	const char *init_site;
+	int class_id;		/* validator's class + 1; 0 until first use */
+	bool novalidate;
 };
 
 struct mutex {
@@ -74,6 +76,21 @@ void shim_lock_init(struct lockdep_map *dep, struct sim_waitq *wq,
 	shim_lock_init(&(l)->dep, &(l)->wq, #l, &__key, SHIM_SITE_STR);	\
 	(l)->owner = NULL;						\
 } while (0)
+
+/* The models name their locks' classes as the kernel source spells them. */
+#define sim_mutex_init_as(m, lname) do {				\
+	static struct lock_class_key __key;				\
+	shim_lock_init(&(m)->dep, &(m)->wq, lname, &__key, SHIM_SITE_STR); \
+	(m)->owner = NULL;						\
+} while (0)
+#define sim_rwsem_init_as(s, lname) do {				\
+	static struct lock_class_key __key;				\
+	shim_lock_init(&(s)->dep, &(s)->wq, lname, &__key, SHIM_SITE_STR); \
+	(s)->readers = 0;						\
+	(s)->writers_waiting = 0;					\
+	(s)->writer = NULL;						\
+} while (0)
+#define sim_spin_lock_init_as(l, lname) sim_mutex_init_as(l, lname)
 
 #define SHIM_STR2_(x) #x
 #define SHIM_STR_(x) SHIM_STR2_(x)

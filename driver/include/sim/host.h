@@ -35,6 +35,9 @@ int simhost_guest_pqap(const char *name, int apqn, bool enable);
 /* Adds a response-code injection rule; NULL clears them all. */
 int simhost_hw_inject(const struct aphw_inject *rule);
 void simhost_settle(void);
+/* The lock validator's class graph in graphviz dot; validator on/off. */
+void simhost_lockgraph(FILE *out);
+void simhost_set_lockdep(bool on);
 /* Lets this much simulated time pass (queue resets complete, ...). */
 void simhost_sleep_ms(long ms);
 /* Prints each finding on its own line; returns how many. */
@@ -43,7 +46,7 @@ void simhost_sleep_ms(long ms);
 int simhost_check(FILE *out, int *nknown);
 /* Known driver bugs (sim/known.c); 0, or -1 with a message in err. */
 int simhost_known_load(const char *path, char *err, size_t errlen);
-const char *simhost_known_match(const char *title, const char *log);
+const char *simhost_known_match(const char *title, const char *body, const char *log);
 char *simhost_log(void);
 char *simhost_uevents(void);
 

@@ -39,6 +39,8 @@ struct task {
 	/* what the task is blocked on, for hang reports */
 	const char *blocked_on;
 	long blocked_since;
+	/* the block is uninterruptible: the hung-task detector watches it */
+	bool hung_check;
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;
