@@ -48,15 +48,15 @@ run: sim
 	@driver/tests/run-scenario.sh build/bin/vfio-ap-sim
 
 check: deps
-	@set -eo pipefail; bins=(); \
+	@set -eo pipefail; bins=(); trees=(); \
 	for v in $(CHECK_KVERS); do \
-		tree=$$(scripts/ksrc.sh tree $$v); \
+		tree=$$(scripts/ksrc.sh tree $$v); trees+=("$$tree"); \
 		for san in "" 1; do \
 			out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$$san" | tail -n1); \
 			bins+=("$$out/bin/vfio-ap-sim"); \
 		done; \
 	done; \
-	driver/tests/run.sh "$${bins[@]}"
+	driver/tests/run.sh "$${bins[@]}" --mutants "$${trees[@]}"
 
 bench: sim
 	@bin=$$(readlink -f build/bin/vfio-ap-sim) && driver/tests/bench.sh "$${bin%-sim}-bench"

@@ -5,7 +5,24 @@
 # vfio-ap-sim binary, and the command-line checks; prints TAP and ends with
 # "N passed, N failed, N skipped".  A script may start with
 # "# requires: X.Y" (kernel >= X.Y) or "# requires: <X.Y".
+#
+#   run.sh BIN... [--mutants TREE...]
+#
+# With --mutants, every mutant of driver/mutants/ is applied to a copy of
+# each TREE's driver, built, and run on its workload: the expected finding
+# must be reported (and the same workload runs clean on the unmutated BINs).
 set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bins=() trees=()
+while [ $# -gt 0 ]; do
+	if [ "$1" = --mutants ]; then
+		shift
+		trees=("$@")
+		break
+	fi
+	bins+=("$1")
+	shift
+done
 here=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0 skip=0 n=0
 out=$(mktemp -d)
@@ -24,7 +41,7 @@ result() { # status name [detail file]
 	esac
 }
 
-for bin in "$@"; do
+for bin in "${bins[@]}"; do
 	kver=$("$bin" --version)
 	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; esac)"
 	for t in "$here"/*.vas; do
@@ -36,6 +53,16 @@ for bin in "$@"; do
 			*) vercmp_ge "$kver" "$req" || { result skip "$name" "kernel $kver"; continue; } ;;
 			esac
 		fi
+		if timeout 120 "$bin" --script "$t" >"$out/log" 2>&1; then
+			result ok "$name"
+		else
+			echo "# exit status $?" >>"$out/log"
+			result fail "$name" "$out/log"
+		fi
+	done
+	# the mutants' workloads must run clean on the unmutated driver
+	for t in "$top"/driver/mutants/*.vas; do
+		name="$label unmutated workload $(basename "$t" .vas)"
 		if timeout 120 "$bin" --script "$t" >"$out/log" 2>&1; then
 			result ok "$name"
 		else
@@ -69,6 +96,38 @@ for bin in "$@"; do
 	else
 		result fail "$label failed assertion exits 1" "$out/log"
 	fi
+done
+# Each mutant must be caught, with the kind of finding it expects.
+for tree in "${trees[@]}"; do
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	for m in "$top"/driver/mutants/*.mut; do
+		mname=$(basename "$m" .mut)
+		name="$kver mutant $mname"
+		mtree="$top/build/mutants/$kver-$mname"
+		"$top/driver/mutants/apply.sh" "$tree" "$m" "$mtree" >"$out/log" 2>&1
+		case $? in
+		0) ;;
+		3) result skip "$name" "does not apply to $kver"; continue ;;
+		*) result fail "$name" "$out/log"; continue ;;
+		esac
+		mout=$(make -s --no-print-directory -C "$top" sim-one TREE="$mtree" 2>"$out/log" | tail -n1) ||
+			{ result fail "$name (build)" "$out/log"; continue; }
+		wl="$top/driver/mutants/$(sed -n 's/^workload: *//p' "$m")"
+		t0=$(date +%s%N)
+		timeout 120 "$top/$mout/bin/vfio-ap-sim" --script "$wl" >"$out/log" 2>&1
+		st=$? ms=$((($(date +%s%N) - t0) / 1000000))
+		caught=
+		while IFS= read -r e; do
+			grep -qF -- "$e" "$out/log" && caught=$e && break
+		done < <(sed -n 's/^expect: *//p' "$m")
+		if [ "$st" -ne 0 ] && [ -n "$caught" ]; then
+			result ok "$name caught in $ms ms: $caught"
+		else
+			echo "# exit status $st; expected one of:" >>"$out/log"
+			sed -n 's/^expect: */#   /p' "$m" >>"$out/log"
+			result fail "$name not caught" "$out/log"
+		fi
+	done
 done
 echo "1..$n"
 echo "$pass passed, $fail failed, $skip skipped"
