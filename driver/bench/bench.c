@@ -3,7 +3,8 @@
  * vfio-ap-bench: throughput and start-up figures of the simulated host,
  * measured inside one process so that ratios compare like with like.
  *
- *   vfio-ap-bench ops THREADS OPS [AxD]   sysfs stores per second: each thread
+ *   vfio-ap-bench ops THREADS OPS [AxD] [nolockdep]
+ *                                         sysfs stores per second: each thread
  *                                         assigns and unassigns domains on its
  *                                         own mdev (the driver's real store
  *                                         functions, under its real locks)
@@ -125,12 +126,17 @@ int main(int argc, char **argv)
 {
 	int a = 4, d = 16;
 
-	if (argc >= 4 && argc <= 5 && !strcmp(argv[1], "ops")) {
+	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "ops")) {
 		int threads = atoi(argv[2]);
 		long ops = atol(argv[3]);
 
-		if (threads < 1 || threads > 64 || ops < 2 || (argc == 5 && parse_cfg(argv[4], &a, &d))) {
-			fprintf(stderr, "vfio-ap-bench: ops THREADS(1..64) OPS(>=2) [AxD]\n");
+		if (argc == 6 && !strcmp(argv[5], "nolockdep")) {
+			simhost_set_lockdep(false);
+			argc--;
+		}
+		if (threads < 1 || threads > 64 || ops < 2 || argc == 6 ||
+		    (argc == 5 && parse_cfg(argv[4], &a, &d))) {
+			fprintf(stderr, "vfio-ap-bench: ops THREADS(1..64) OPS(>=2) [AxD] [nolockdep]\n");
 			return 2;
 		}
 		domains = d;

@@ -21,11 +21,14 @@ echo "# vfio-ap-stress bench: kernel $("${bench%-bench}-sim" --version), $(nproc
 one=$(median ops_per_second "$bench" ops 1 $ops 4x16)
 two=$(median ops_per_second "$bench" ops 2 $ops 4x16)
 big=$(median ops_per_second "$bench" ops 1 $ops 256x256)
+nold=$(median ops_per_second "$bench" ops 1 $ops 4x16 nolockdep)
 printf 'sysfs stores/s, 1 thread, 4x16:          %10.0f\n' "$one"
 printf 'sysfs stores/s, 2 threads, 4x16:         %10.0f  (ratio to 1 thread %.2f)\n' "$two" \
 	"$(awk -v a="$two" -v b="$one" 'BEGIN { print a / b }')"
 printf 'sysfs stores/s, 1 thread, 256x256:       %10.0f  (ratio to 4x16 %.2f)\n' "$big" \
 	"$(awk -v a="$big" -v b="$one" 'BEGIN { print a / b }')"
+printf 'sysfs stores/s, 1 thread, no validator:  %10.0f  (validator overhead: with/without %.2f)\n' "$nold" \
+	"$(awk -v a="$one" -v b="$nold" 'BEGIN { print a / b }')"
 for cfg in 4x16 256x256; do
 	secs=$(median boot_seconds "$bench" boot "$cfg")
 	kib=$(median peak_rss_kib "$bench" boot "$cfg")
