@@ -48,16 +48,10 @@ long aphw_reset_ms = 30;
 #define MAX_RULES 16
 static struct aphw_inject rules[MAX_RULES];
 static int nr_rules;
+/* fixed seed: the same script draws the same injections (xorshift64) */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 /* the first AQIC answer per APQN since aphw_aqic_mark() (0x100: none yet) */
 static unsigned short last_aqic[256 * 256];
-
-void aphw_seed(uint64_t seed)
-{
-	pthread_mutex_lock(&hw.lock);
-	rng = seed ? seed : 0x9e3779b97f4a7c15ull;
-	pthread_mutex_unlock(&hw.lock);
-}
 
 static unsigned int rand_pct_locked(void)
 {
@@ -236,24 +230,38 @@ bool aphw_queue_irq_enabled(int apqn)
 	return irq;
 }
 
+/*
+ * The answers every AP queue instruction shares, before it can act: an
+ * injected response code, queue not available, reset in progress.
+ * Returns true with *st set when the instruction ends there.
+ */
+static bool early_answer_locked(unsigned int insn, ap_qid_t qid, struct hwq *q,
+				struct ap_queue_status *st)
+{
+	unsigned int rc = injected_locked(insn, qid);
+
+	if (rc)
+		*st = status_of(q, rc);
+	else if (!avail_locked(qid))
+		*st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
+	else if (resetting_locked(q))
+		*st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
+	else
+		return false;
+	return true;
+}
+
 struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	unsigned int type, rc;
+	unsigned int type;
 
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
 	type = hw.type[AP_QID_CARD(qid)];
-	if ((rc = injected_locked(APHW_TAPQ, qid))) {
-		st = status_of(q, rc);
-	} else if (!avail_locked(qid)) {
-		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
-	} else if (resetting_locked(q)) {
-		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
-	} else {
+	if (!early_answer_locked(APHW_TAPQ, qid, q, &st))
 		st = status_of(q, AP_RESPONSE_NORMAL);
-	}
 	pthread_mutex_unlock(&hw.lock);
 	if (info && tbit && st.response_code != AP_RESPONSE_Q_NOT_AVAIL) {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
@@ -278,18 +286,11 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	unsigned int rc;
 
 	(void)fbit;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if ((rc = injected_locked(APHW_ZAPQ, qid))) {
-		st = status_of(q, rc);
-	} else if (!avail_locked(qid)) {
-		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
-	} else if (resetting_locked(q)) {
-		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
-	} else {
+	if (!early_answer_locked(APHW_ZAPQ, qid, q, &st)) {
 		q->reset_pending = true;
 		q->reset_done = sim_now_ms() + aphw_reset_ms;
 		q->irq = false;
@@ -306,18 +307,13 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	unsigned int rc;
 
 	(void)gisc;
 	(void)gisa;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if ((rc = injected_locked(APHW_AQIC, qid))) {
-		st = status_of(q, rc);
-	} else if (!avail_locked(qid)) {
-		st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
-	} else if (resetting_locked(q)) {
-		st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
+	if (early_answer_locked(APHW_AQIC, qid, q, &st)) {
+		/* answered */
 	} else if (!!ir == q->irq) {
 		st = status_of(q, AP_RESPONSE_OTHERWISE_CHANGED);
 	} else {

@@ -275,7 +275,7 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 		ret = drv->probe(dev);
 	else
 		ret = 0;
-	sim_lockdep_check_return(depth, "the probe callback");
+	sim_lockdep_check_return(depth, "the probe callback", false);
 	if (!ret && drv->dev_groups)
 		ret = sysfs_create_groups(&dev->kobj, drv->dev_groups);
 	if (ret) {
@@ -373,7 +373,7 @@ static void release_driver_locked(struct device *dev)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
-	sim_lockdep_check_return(depth, "the remove callback");
+	sim_lockdep_check_return(depth, "the remove callback", false);
 	sysfs_remove_child(dev->kobj.sd, "driver");
 	if (drv->p && drv->p->dir)
 		sysfs_remove_child(drv->p->dir, dev_name(dev));

@@ -257,7 +257,7 @@ int sim_lockdep_depth(void)
 	return sim_current()->lockdep_depth;
 }
 
-void sim_lockdep_check_return(int depth, const char *what)
+void sim_lockdep_check_return(int depth, const char *what, bool to_user)
 {
 	struct task *t = sim_current();
 	char held[4096];
@@ -265,7 +265,7 @@ void sim_lockdep_check_return(int depth, const char *what)
 	if (!sim_lockdep_enabled || t->lockdep_depth <= depth)
 		return;
 	sim_lockdep_print_held(t, held, sizeof(held));
-	sim_report(what[0] == '/' ? "WARNING: lock held when returning to user space!" :
+	sim_report(to_user ? "WARNING: lock held when returning to user space!" :
 		   "WARNING: lock held when returning from a callback!",
 		   "%s/%d is leaving %s with locks still held!\n%s",
 		   t->comm, t->pid, what, held);
@@ -300,7 +300,6 @@ void sim_lockdep_dot(FILE *out)
 long sim_hung_task_ms = 120000;
 static pthread_t watchdog;
 static bool watchdog_on;
-static volatile bool watchdog_stop;
 
 struct hung_scan {
 	long now;
@@ -335,7 +334,7 @@ static void *watchdog_fn(void *arg)
 	static char buf[16384];
 
 	(void)arg;
-	while (!watchdog_stop) {
+	for (;;) {
 		struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
 
 		sched_lock();
@@ -377,16 +376,6 @@ void sim_hung_task_start(void)
 		return;
 	if (s && atol(s) > 0)
 		sim_hung_task_ms = atol(s) * 1000;
-	watchdog_stop = false;
 	if (!pthread_create(&watchdog, NULL, watchdog_fn, NULL))
 		watchdog_on = true;
-}
-
-void sim_hung_task_stop(void)
-{
-	if (!watchdog_on)
-		return;
-	watchdog_stop = true;
-	pthread_join(watchdog, NULL);
-	watchdog_on = false;
 }

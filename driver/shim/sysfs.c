@@ -344,6 +344,45 @@ static void put_active(struct sysfs_node *n)
 	sched_unlock();
 }
 
+/* The attribute at path, if it may be read (or written): a referenced
+ * node, or NULL with the errno open(2) would give in *err. */
+static struct sysfs_node *open_attr(const char *path, bool write, int *err)
+{
+	struct sysfs_node *n = lookup(path, err);
+
+	if (!n)
+		return NULL;
+	if (n->type == SYSFS_DIR) {
+		*err = -EISDIR;
+	} else if (write ? (!n->store || !(n->mode & 0222)) :
+			   (!n->show || !(n->mode & 0444))) {
+		*err = -EACCES;
+	} else {
+		return n;
+	}
+	unref(n);
+	return NULL;
+}
+
+/* One show or store under an active reference, as kernfs runs them. */
+static ssize_t call_attr(struct sysfs_node *n, const char *path, char *page, size_t count)
+{
+	ssize_t ret;
+	int depth;
+
+	if (!get_active(n))
+		return -ENODEV;
+	depth = sim_lockdep_depth();
+	op_node = n;
+	op_broken = false;
+	ret = count ? n->store(n, page, count) : n->show(n, page);
+	sim_lockdep_check_return(depth, path, true);
+	put_active(n);
+	op_node = NULL;
+	op_broken = false;
+	return ret;
+}
+
 ssize_t sysfs_read(const char *path, char *out, size_t size)
 {
 	struct sysfs_node *n;
@@ -351,17 +390,9 @@ ssize_t sysfs_read(const char *path, char *out, size_t size)
 	char *page;
 	int err = 0;
 
-	n = lookup(path, &err);
+	n = open_attr(path, false, &err);
 	if (!n)
 		return err;
-	if (n->type == SYSFS_DIR) {
-		unref(n);
-		return -EISDIR;
-	}
-	if (!n->show || !(n->mode & 0444)) {
-		unref(n);
-		return -EACCES;
-	}
 	page = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
@@ -369,19 +400,7 @@ ssize_t sysfs_read(const char *path, char *out, size_t size)
 		return -ENOMEM;
 	}
 	mprotect(page + PAGE_SIZE, PAGE_SIZE, PROT_NONE);
-	if (!get_active(n)) {
-		ret = -ENODEV;
-	} else {
-		int depth = sim_lockdep_depth();
-
-		op_node = n;
-		op_broken = false;
-		ret = n->show(n, page);
-		sim_lockdep_check_return(depth, path);
-		put_active(n);
-		op_node = NULL;
-		op_broken = false;
-	}
+	ret = call_attr(n, path, page, 0);
 	if (ret > (ssize_t)PAGE_SIZE)
 		ret = PAGE_SIZE;
 	if (ret >= 0 && out && size) {
@@ -402,16 +421,12 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	ssize_t ret;
 	int err = 0;
 
-	n = lookup(path, &err);
+	n = open_attr(path, true, &err);
 	if (!n)
 		return err;
-	if (n->type == SYSFS_DIR) {
+	if (count == 0) {
 		unref(n);
-		return -EISDIR;
-	}
-	if (!n->store || !(n->mode & 0222)) {
-		unref(n);
-		return -EACCES;
+		return 0;	/* sysfs_kf_write: an empty write calls no store */
 	}
 	if (count >= PAGE_SIZE)
 		count = PAGE_SIZE - 1;
@@ -421,19 +436,7 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 		return -ENOMEM;
 	}
 	memcpy(page, buf, count);
-	if (!get_active(n)) {
-		ret = -ENODEV;
-	} else {
-		int depth = sim_lockdep_depth();
-
-		op_node = n;
-		op_broken = false;
-		ret = n->store(n, page, count);
-		sim_lockdep_check_return(depth, path);
-		put_active(n);
-		op_node = NULL;
-		op_broken = false;
-	}
+	ret = call_attr(n, path, page, count);
 	free(page);
 	unref(n);
 	return ret;

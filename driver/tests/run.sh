@@ -41,34 +41,30 @@ result() { # status name [detail file]
 	esac
 }
 
+run_script() { # bin kver name script: passes when the script exits 0
+	local req
+	req=$(sed -n 's/^# requires: *//p' "$4" | head -n1)
+	case $req in
+	"<"*) vercmp_ge "$2" "${req#<}" && { result skip "$3" "kernel $2"; return; } ;;
+	?*) vercmp_ge "$2" "$req" || { result skip "$3" "kernel $2"; return; } ;;
+	esac
+	if timeout 120 "$1" --script "$4" >"$out/log" 2>&1; then
+		result ok "$3"
+	else
+		echo "# exit status $?" >>"$out/log"
+		result fail "$3" "$out/log"
+	fi
+}
+
 for bin in "${bins[@]}"; do
 	kver=$("$bin" --version)
 	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; esac)"
 	for t in "$here"/*.vas; do
-		name="$label $(basename "$t" .vas)"
-		req=$(sed -n 's/^# requires: *//p' "$t" | head -n1)
-		if [ -n "$req" ]; then
-			case $req in
-			"<"*) vercmp_ge "$kver" "${req#<}" && { result skip "$name" "kernel $kver"; continue; } ;;
-			*) vercmp_ge "$kver" "$req" || { result skip "$name" "kernel $kver"; continue; } ;;
-			esac
-		fi
-		if timeout 120 "$bin" --script "$t" >"$out/log" 2>&1; then
-			result ok "$name"
-		else
-			echo "# exit status $?" >>"$out/log"
-			result fail "$name" "$out/log"
-		fi
+		run_script "$bin" "$kver" "$label $(basename "$t" .vas)" "$t"
 	done
 	# the mutants' workloads must run clean on the unmutated driver
 	for t in "$top"/driver/mutants/*.vas; do
-		name="$label unmutated workload $(basename "$t" .vas)"
-		if timeout 120 "$bin" --script "$t" >"$out/log" 2>&1; then
-			result ok "$name"
-		else
-			echo "# exit status $?" >>"$out/log"
-			result fail "$name" "$out/log"
-		fi
+		run_script "$bin" "$kver" "$label unmutated workload $(basename "$t" .vas)" "$t"
 	done
 	# command line: bad input gives one line and exit status 2
 	for args in "--config 4y16" "--config 0x16" "--config 300x1" "--script /nonexistent" "--bogus"; do

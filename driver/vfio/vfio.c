@@ -654,7 +654,7 @@ long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	if (!vdev->ops->ioctl)
 		return -ENOTTY;
 	ret = vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
-	sim_lockdep_check_return(depth, "/dev/vfio/devices ioctl");
+	sim_lockdep_check_return(depth, "a vfio device ioctl", true);
 	return ret;
 }
 

@@ -19,7 +19,6 @@ extern long aphw_reset_ms;
 #include <sim/inject.h>
 int aphw_inject_add(const struct aphw_inject *r);
 void aphw_inject_clear(void);
-void aphw_seed(uint64_t seed);
 /* The response code of the first AQIC on this APQN since
  * aphw_aqic_mark(apqn); 0x100 when there was none. */
 void aphw_aqic_mark(int apqn);

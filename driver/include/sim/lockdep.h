@@ -24,7 +24,7 @@ void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, int read, bo
 /* The task's held-lock depth, and the check that an operation that
  * started at that depth returned with nothing more held. */
 int sim_lockdep_depth(void);
-void sim_lockdep_check_return(int depth, const char *what);
+void sim_lockdep_check_return(int depth, const char *what, bool to_user);
 /* Excluded from validation, as the kernel does with device mutexes. */
 void sim_lockdep_set_novalidate(struct lockdep_map *dep);
 /* The observed class graph in graphviz dot. */
@@ -35,9 +35,9 @@ int sim_lockdep_print_held(struct task *t, char *buf, size_t len);
 const char *sim_tree_path(const char *file, char *buf, size_t len);
 
 /* Hung-task detector: a task blocked on a lock, a completion or a drain
- * for longer than this much simulated time is reported. */
+ * for longer than this much simulated time is reported, and the run ends
+ * (the watchdog runs until the process exits). */
 extern long sim_hung_task_ms;
 void sim_hung_task_start(void);
-void sim_hung_task_stop(void);
 
 #endif
