@@ -62,7 +62,7 @@ bench: sim
 	@bin=$$(readlink -f build/bin/vfio-ap-sim) && driver/tests/bench.sh "$${bin%-sim}-bench"
 
 clean:
-	rm -rf build/k build/bin
+	rm -rf build/k build/bin build/mutants
 
 help:
 	@sed -n '3,12p' Makefile

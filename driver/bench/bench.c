@@ -62,14 +62,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int parse_cfg(const char *s, int *a, int *d)
-{
-	char x, extra;
-
-	return sscanf(s, "%d%c%d%c", a, &x, d, &extra) == 3 && x == 'x' &&
-	       *a >= 1 && *a <= 256 && *d >= 1 && *d <= 256 ? 0 : -1;
-}
-
 static int bench_ops(int threads, long ops, int adapters)
 {
 	pthread_t tid[64];
@@ -89,7 +81,7 @@ static int bench_ops(int threads, long ops, int adapters)
 			die("create", rc);
 		/* each mdev its own adapter, so that no assignment overlaps */
 		snprintf(path, sizeof(path), MDEV_DIR "%s/assign_adapter", uuid);
-		snprintf(val, sizeof(val), "%ld", t % adapters);
+		snprintf(val, sizeof(val), "%d", (int)t);
 		if ((rc = simhost_write(path, val)) < 0)
 			die("assign_adapter", rc);
 	}
@@ -99,7 +91,7 @@ static int bench_ops(int threads, long ops, int adapters)
 	for (t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
 	t1 = now();
-	printf("ops_per_second %.0f\n", (double)(ops_per_thread * threads) / (t1 - t0));
+	printf("ops_per_second %.0f\n", (double)(ops_per_thread / 2 * 2 * threads) / (t1 - t0));
 	simhost_shutdown();
 	return 0;
 }
@@ -134,16 +126,16 @@ int main(int argc, char **argv)
 			simhost_set_lockdep(false);
 			argc--;
 		}
-		if (threads < 1 || threads > 64 || ops < 2 || argc == 6 ||
-		    (argc == 5 && parse_cfg(argv[4], &a, &d))) {
-			fprintf(stderr, "vfio-ap-bench: ops THREADS(1..64) OPS(>=2) [AxD] [nolockdep]\n");
+		if (threads < 1 || threads > 64 || ops < 2 * threads || argc == 6 ||
+		    (argc == 5 && simhost_parse_config(argv[4], &a, &d)) || threads > a) {
+			fprintf(stderr, "vfio-ap-bench: ops THREADS(1..64, at most one per adapter) OPS(>=2 per thread) [AxD] [nolockdep]\n");
 			return 2;
 		}
 		domains = d;
 		return bench_ops(threads, ops, a);
 	}
 	if (argc == 3 && !strcmp(argv[1], "boot")) {
-		if (parse_cfg(argv[2], &a, &d)) {
+		if (simhost_parse_config(argv[2], &a, &d)) {
 			fprintf(stderr, "vfio-ap-bench: boot: '%s' is not AxD (1..256 each)\n", argv[2]);
 			return 2;
 		}

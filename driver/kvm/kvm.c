@@ -165,8 +165,10 @@ int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable)
 	sv->req_enable = enable;
 	sv->req_pending = true;
 	aphw_aqic_mark(apqn);
+	sim_current()->hung_check = true;
 	while (sv->req_pending && !vm->stop)
 		sched_wait(&sv->req_done, "guest PQAP", -1);
+	sim_current()->hung_check = false;
 	sched_unlock();
 	return sv->req_pending ? -ESHUTDOWN : aphw_last_aqic_rc(apqn);
 }

@@ -63,11 +63,19 @@ void eventfd_ctx_put(struct eventfd_ctx *ctx)
 	}
 }
 
+/*
+ * The write wakes the VMM, which may at once drop the driver's reference
+ * (SET_IRQS with fd -1) and free this context: nothing of ctx is touched
+ * after the write.  (In the kernel the open file keeps the context alive
+ * longer; this shim frees it at the driver's last put.)
+ */
 static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 {
-	if (write(ctx->fd, &n, sizeof(n)) != sizeof(n))
-		sim_report("WARNING in eventfd_signal", "eventfd_signal: write to eventfd %d failed\n", ctx->fd);
+	int fd = ctx->fd;
+
 	ctx->signals++;
+	if (write(fd, &n, sizeof(n)) != sizeof(n))
+		sim_report("WARNING in eventfd_signal", "eventfd_signal: write to eventfd %d failed\n", fd);
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)

@@ -80,10 +80,3 @@ struct sim_hnode *sim_hash_find(struct sim_htab *t, const void *owner,
 			return n;
 	return NULL;
 }
-
-void sim_hash_free(struct sim_htab *t)
-{
-	free(t->b);
-	t->b = NULL;
-	t->nbuckets = t->count = 0;
-}

@@ -86,8 +86,8 @@ void shim_mutex_lock(struct mutex *m, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	sim_lockdep_acquire(&m->dep, site, 0, false);
-	if (m->owner == t && !sim_lockdep_enabled)
+	sim_lockdep_acquire(&m->dep, site, false);
+	if (m->owner == t && (!sim_lockdep_enabled || m->dep.novalidate))
 		recursive(&m->dep, site);
 	t->hung_check = true;
 	while (m->owner)
@@ -112,7 +112,7 @@ int shim_mutex_trylock(struct mutex *m, const char *site)
 	sched_lock();
 	ok = !m->owner;
 	if (ok) {
-		sim_lockdep_acquire(&m->dep, site, 0, true);
+		sim_lockdep_acquire(&m->dep, site, true);
 		m->owner = sim_current();
 		held_push(&m->dep, site, 0);
 	}
@@ -154,7 +154,7 @@ void shim_down_read(struct rw_semaphore *s, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	sim_lockdep_acquire(&s->dep, site, 1, false);
+	sim_lockdep_acquire(&s->dep, site, false);
 	t->hung_check = true;
 	while (s->writer || s->writers_waiting)
 		sched_wait(&s->wq, s->dep.name, -1);
@@ -171,7 +171,7 @@ int shim_down_read_trylock(struct rw_semaphore *s, const char *site)
 	sched_lock();
 	ok = !s->writer;
 	if (ok) {
-		sim_lockdep_acquire(&s->dep, site, 1, true);
+		sim_lockdep_acquire(&s->dep, site, true);
 		s->readers++;
 		held_push(&s->dep, site, 1);
 	}
@@ -197,8 +197,8 @@ void shim_down_write(struct rw_semaphore *s, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	sim_lockdep_acquire(&s->dep, site, 0, false);
-	if (s->writer == t && !sim_lockdep_enabled)
+	sim_lockdep_acquire(&s->dep, site, false);
+	if (s->writer == t && (!sim_lockdep_enabled || s->dep.novalidate))
 		recursive(&s->dep, site);
 	s->writers_waiting++;
 	t->hung_check = true;
@@ -229,8 +229,8 @@ void shim_spin_lock(spinlock_t *l, const char *site)
 	struct task *t = sim_current();
 
 	sched_lock();
-	sim_lockdep_acquire(&l->dep, site, 0, false);
-	if (l->owner == t && !sim_lockdep_enabled)
+	sim_lockdep_acquire(&l->dep, site, false);
+	if (l->owner == t && (!sim_lockdep_enabled || l->dep.novalidate))
 		recursive(&l->dep, site);
 	t->hung_check = true;
 	while (l->owner)

@@ -10,6 +10,7 @@
  * part in cycles like a write one, as lockdep treats it.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,22 @@
 #include <sim/sched.h>
 
 #define MAX_CLASSES 256
+
+/* snprintf at *n into buf[len], never past the end (output is truncated). */
+__attribute__((format(printf, 4, 5)))
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
 
 bool sim_lockdep_enabled = true;
 
@@ -112,18 +129,20 @@ int sim_lockdep_print_held(struct task *t, char *buf, size_t len)
 	size_t n = 0;
 	int i;
 
-	if (!t->lockdep_depth)
-		return snprintf(buf, len, "no locks held by %s/%d.\n", t->comm, t->pid);
-	n += snprintf(buf + n, len - n, "%d lock%s held by %s/%d:\n", t->lockdep_depth,
-		      t->lockdep_depth > 1 ? "s" : "", t->comm, t->pid);
-	for (i = 0; i < t->lockdep_depth && n < len; i++) {
+	if (!t->lockdep_depth) {
+		append(buf, len, &n, "no locks held by %s/%d.\n", t->comm, t->pid);
+		return (int)n;
+	}
+	append(buf, len, &n, "%d lock%s held by %s/%d:\n", t->lockdep_depth,
+	       t->lockdep_depth > 1 ? "s" : "", t->comm, t->pid);
+	for (i = 0; i < t->lockdep_depth; i++) {
 		char s[256];
 
-		n += snprintf(buf + n, len - n, " #%d: (%s){%s}, at: %s\n", i,
+		append(buf, len, &n, " #%d: (%s){%s}, at: %s\n", i,
 			      t->held[i].map->name, t->held[i].read ? "++++" : "+.+.",
 			      site_str(t->held[i].acquire_site, s, sizeof(s)));
 	}
-	return (int)(n < len ? n : len);
+	return (int)n;
 }
 
 /* Breadth-first search from 'from' to 'to'; fills path (class ids). */
@@ -167,7 +186,7 @@ static void report_cycle(struct task *t, struct held_lock *held, int prev, int n
 	size_t len = 0;
 	int i;
 
-	len += snprintf(body + len, sizeof(body) - len,
+	append(body, sizeof(body), &len,
 			"%s/%d is trying to acquire lock:\n (%s){+.+.}, at: %s\n\n"
 			"but task is already holding lock:\n (%s){+.+.}, at: %s\n\n"
 			"which lock already depends on the new lock.\n\n"
@@ -175,17 +194,17 @@ static void report_cycle(struct task *t, struct held_lock *held, int prev, int n
 			t->comm, t->pid, classes[next].name, site_str(site, s1, sizeof(s1)),
 			classes[prev].name, site_str(held->acquire_site, s2, sizeof(s2)));
 	/* path runs next -> ... -> prev; print it from prev back to next */
-	for (i = n - 1; i > 0 && len < sizeof(body); i--) {
+	for (i = n - 1; i > 0; i--) {
 		struct dep *d = &deps[path[i - 1]][path[i]];
 
-		len += snprintf(body + len, sizeof(body) - len,
+		append(body, sizeof(body), &len,
 				"\n-> #%d (%s):\n       acquired at %s by %s/%d\n"
 				"       while holding (%s), taken at %s\n",
 				i, classes[path[i]].name, site_str(d->next_site, s1, sizeof(s1)),
 				d->comm, d->pid, classes[path[i - 1]].name,
 				site_str(d->prev_site, s2, sizeof(s2)));
 	}
-	len += snprintf(body + len, sizeof(body) - len,
+	append(body, sizeof(body), &len,
 			"\n-> #0 (%s):\n       acquiring at %s\n\n"
 			"other info that might help us debug this:\n\n"
 			" Possible unsafe locking scenario:\n\n"
@@ -197,12 +216,11 @@ static void report_cycle(struct task *t, struct held_lock *held, int prev, int n
 			classes[next].name, site_str(site, s1, sizeof(s1)),
 			classes[prev].name, classes[next].name, classes[prev].name,
 			classes[next].name);
-	if (len < sizeof(body))
-		sim_lockdep_print_held(t, body + len, sizeof(body) - len);
+	sim_lockdep_print_held(t, body + len, sizeof(body) - len);
 	sim_report("WARNING: possible circular locking dependency detected", "%s", body);
 }
 
-void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, int read, bool trylock)
+void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, bool trylock)
 {
 	struct task *t = sim_current();
 	int next, i, path[MAX_CLASSES];
@@ -249,7 +267,6 @@ void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, int read, bo
 		deps[prev][next].pid = t->pid;
 	}
 	pthread_mutex_unlock(&graph_lock);
-	(void)read;
 }
 
 int sim_lockdep_depth(void)
@@ -280,7 +297,7 @@ void sim_lockdep_dot(FILE *out)
 	for (i = 0; i < nr_classes; i++) {
 		char s[256];
 
-		fprintf(out, "\tc%d [label=\"%s\\n%s\"];\n", i, classes[i].name,
+		fprintf(out, "\t\"%s\" [tooltip=\"initialised at %s\"];\n", classes[i].name,
 			site_str(classes[i].init_site, s, sizeof(s)));
 	}
 	for (i = 0; i < nr_classes; i++)
@@ -288,7 +305,8 @@ void sim_lockdep_dot(FILE *out)
 			if (deps[i][j].present) {
 				char s[256];
 
-				fprintf(out, "\tc%d -> c%d [tooltip=\"%s\"];\n", i, j,
+				fprintf(out, "\t\"%s\" -> \"%s\" [tooltip=\"%s\"];\n",
+					classes[i].name, classes[j].name,
 					site_str(deps[i][j].next_site, s, sizeof(s)));
 			}
 	fprintf(out, "}\n");
@@ -314,7 +332,7 @@ static void scan_task(struct task *t, void *arg)
 
 	if (t->blocked_on && t->hung_check && h->now - t->blocked_since > sim_hung_task_ms) {
 		h->hung = true;
-		h->n += snprintf(h->buf + h->n, h->len - h->n,
+		append(h->buf, h->len, &h->n,
 				 "INFO: task %s:%d blocked for more than %ld seconds.\n"
 				 "      blocked on %s\n", t->comm, t->pid,
 				 sim_hung_task_ms / 1000, t->blocked_on);
@@ -325,7 +343,7 @@ static void held_of_task(struct task *t, void *arg)
 {
 	struct hung_scan *h = arg;
 
-	if (t->lockdep_depth && h->n < h->len)
+	if (t->lockdep_depth && h->n + 1 < h->len)
 		h->n += sim_lockdep_print_held(t, h->buf + h->n, h->len - h->n);
 }
 
@@ -340,7 +358,7 @@ static void *watchdog_fn(void *arg)
 		sched_lock();
 		sim_for_each_task(scan_task, &h);
 		if (h.hung) {
-			h.n += snprintf(buf + h.n, h.len - h.n,
+			append(buf, h.len, &h.n,
 					"\nShowing all locks held in the system:\n");
 			sim_for_each_task(held_of_task, &h);
 		}

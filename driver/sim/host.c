@@ -115,6 +115,16 @@ int simhost_rmmod(void)
 	return 0;
 }
 
+int simhost_parse_config(const char *s, int *adapters, int *domains)
+{
+	char x, extra;
+
+	if (sscanf(s, "%d%c%d%c", adapters, &x, domains, &extra) != 3 || x != 'x' ||
+	    *adapters < 1 || *adapters > 256 || *domains < 1 || *domains > 256)
+		return -EINVAL;
+	return 0;
+}
+
 int simhost_boot(int adapters, int domains)
 {
 	int ret;

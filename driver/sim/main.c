@@ -138,6 +138,7 @@ static void cmd_inject(int argc, char **argv)
 		"not-avail|reset|deconfigured|checkstopped|busy|invalid-address|otherwise-changed|0xNN "
 		"[times=N|times=-1] [probability=P] | hw inject clear";
 	unsigned int i;
+	bool times_set = false;
 	int a;
 	char *end;
 
@@ -173,6 +174,7 @@ static void cmd_inject(int argc, char **argv)
 		long v;
 
 		if (!strncmp(argv[a], "times=", 6)) {
+			times_set = true;
 			v = strtol(argv[a] + 6, &end, 0);
 			if (*end || end == argv[a] + 6 || v < -1 || v == 0)
 				script_error("hw inject: times must be a positive count or -1");
@@ -182,12 +184,13 @@ static void cmd_inject(int argc, char **argv)
 			if (*end || end == argv[a] + 12 || v < 1 || v > 100)
 				script_error("hw inject: probability must be 1..100 (percent)");
 			r.probability = (unsigned int)v;
-			if (a == argc - 1 && r.times == 1)
-				r.times = -1;
 		} else {
 			script_error("hw inject: unknown option '%s'; %s", argv[a], usage);
 		}
 	}
+	/* a probability without a count applies for ever */
+	if (r.probability && !times_set)
+		r.times = -1;
 	if (simhost_hw_inject(&r))
 		script_error("hw inject: too many rules (16 at most)");
 	emit("ok\n");
@@ -490,10 +493,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:s:k:K:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': {
-			char x, extra;
-
-			if (sscanf(optarg, "%d%c%d%c", &adapters, &x, &domains, &extra) != 3 ||
-			    x != 'x' || adapters < 1 || adapters > 256 || domains < 1 || domains > 256) {
+			if (simhost_parse_config(optarg, &adapters, &domains)) {
 				fprintf(stderr, "vfio-ap-sim: --config '%s': expected ADAPTERSxDOMAINS, each 1..256\n",
 					optarg);
 				return 2;

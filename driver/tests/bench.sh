@@ -12,9 +12,13 @@ ops=400000
 median() {
 	local key=$1
 	shift
+	local i v vals=()
 	for ((i = 0; i < runs; i++)); do
-		"$@" | awk -v k="$key" '$1 == k { print $2 }'
-	done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+		v=$("$@" | awk -v k="$key" '$1 == k { print $2 }') && [ -n "$v" ] ||
+			{ echo "bench: '$*' failed" >&2; exit 1; }
+		vals+=("$v")
+	done
+	printf '%s\n' "${vals[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 echo "# vfio-ap-stress bench: kernel $("${bench%-bench}-sim" --version), $(nproc) CPUs, median of $runs runs"

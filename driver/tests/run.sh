@@ -106,15 +106,17 @@ for tree in "${trees[@]}"; do
 		3) result skip "$name" "does not apply to $kver"; continue ;;
 		*) result fail "$name" "$out/log"; continue ;;
 		esac
-		mout=$(make -s --no-print-directory -C "$top" sim-one TREE="$mtree" 2>"$out/log" | tail -n1) ||
+		make -s --no-print-directory -C "$top" sim-one TREE="$mtree" >"$out/log" 2>&1 ||
 			{ result fail "$name (build)" "$out/log"; continue; }
+		mout=$(tail -n1 "$out/log")
 		wl="$top/driver/mutants/$(sed -n 's/^workload: *//p' "$m")"
 		t0=$(date +%s%N)
 		timeout 120 "$top/$mout/bin/vfio-ap-sim" --script "$wl" >"$out/log" 2>&1
 		st=$? ms=$((($(date +%s%N) - t0) / 1000000))
 		caught=
 		while IFS= read -r e; do
-			grep -qF -- "$e" "$out/log" && caught=$e && break
+			# a known driver bug's line does not count as catching a mutant
+			grep -v '^known KI-' "$out/log" | grep -qF -- "$e" && caught=$e && break
 		done < <(sed -n 's/^expect: *//p' "$m")
 		if [ "$st" -ne 0 ] && [ -n "$caught" ]; then
 			result ok "$name caught in $ms ms: $caught"

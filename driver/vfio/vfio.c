@@ -527,6 +527,25 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 	return 0;
 }
 
+/* The driver's open/close callbacks must return with no more locks held. */
+static int call_open_device(struct vfio_device *vdev)
+{
+	int depth = sim_lockdep_depth(), ret;
+
+	ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+	sim_lockdep_check_return(depth, "the open_device callback", false);
+	return ret;
+}
+
+static void call_close_device(struct vfio_device *vdev)
+{
+	int depth = sim_lockdep_depth();
+
+	if (vdev->ops->close_device)
+		vdev->ops->close_device(vdev);
+	sim_lockdep_check_return(depth, "the close_device callback", false);
+}
+
 /* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
 int sim_vfio_open(struct vfio_device *vdev)
 {
@@ -553,7 +572,7 @@ int sim_vfio_open(struct vfio_device *vdev)
 		} else {
 			mutex_lock(&g->iommu_lock);
 			mutex_unlock(&g->iommu_lock);
-			ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+			ret = call_open_device(vdev);
 			if (ret)
 				module_put(THIS_MODULE);
 		}
@@ -573,7 +592,7 @@ int sim_vfio_open(struct vfio_device *vdev)
 	if (vdev->open_count == 0) {
 		mutex_lock(&g->group_lock);
 		vdev->kvm = g->kvm;
-		ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+		ret = call_open_device(vdev);
 		if (ret)
 			vdev->kvm = NULL;
 		mutex_unlock(&g->group_lock);
@@ -617,8 +636,7 @@ void sim_vfio_close(struct vfio_device *vdev)
 	mutex_lock(&g->group_lock);
 	mutex_lock(&vdev->dev_set_lock);
 	if (vdev->open_count == 1) {
-		if (vdev->ops->close_device)
-			vdev->ops->close_device(vdev);
+		call_close_device(vdev);
 		check_pins(vdev);
 		module_put(THIS_MODULE);
 		if (vdev->kvm) {
@@ -633,8 +651,7 @@ void sim_vfio_close(struct vfio_device *vdev)
 	mutex_lock(&vdev->dev_set_lock);
 	mutex_lock(&g->group_lock);
 	if (vdev->open_count == 1) {
-		if (vdev->ops->close_device)
-			vdev->ops->close_device(vdev);
+		call_close_device(vdev);
 		check_pins(vdev);
 	}
 	vdev->open_count--;

@@ -26,6 +26,5 @@ void sim_hash_del(struct sim_htab *t, struct sim_hnode *n);
 /* name need not be terminated: len bytes are compared. */
 struct sim_hnode *sim_hash_find(struct sim_htab *t, const void *owner,
 				const char *name, size_t len);
-void sim_hash_free(struct sim_htab *t);
 
 #endif

@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <sim/inject.h>
 
+/* "AxD", each 1..256: 0, or -EINVAL. */
+int simhost_parse_config(const char *s, int *adapters, int *domains);
 int simhost_boot(int adapters, int domains);
 void simhost_shutdown(void);
 const char *simhost_kernel_version(void);

@@ -20,7 +20,7 @@ struct task;
 extern bool sim_lockdep_enabled;
 
 /* Before a (possibly blocking) acquisition; with the scheduler lock held. */
-void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, int read, bool trylock);
+void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, bool trylock);
 /* The task's held-lock depth, and the check that an operation that
  * started at that depth returned with nothing more held. */
 int sim_lockdep_depth(void);
