@@ -59,10 +59,10 @@ $(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 
 $(OUT)/bin/vfio-ap-sim: driver/sim/main.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
+	$(CC) $(CFLAGS_OWN) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread -ldw
 
 $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread
+	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread -ldw
 
 .PHONY: all

@@ -20,6 +20,7 @@
 #include <linux/hashtable.h>
 #include <linux/mod_devicetable.h>
 #include "ap_bus.h"
+#include <sim/fault.h>
 #include <sim/ap.h>
 #include <sim/core.h>
 #include <sim/kvm.h>
@@ -521,6 +522,7 @@ static struct ap_driver zcrypt_queue_driver = {
 int ap_driver_register(struct ap_driver *ap_drv, struct module *owner, char *name)
 {
 	int rc;
+	SIM_FAIL_FUNCTION(ap_driver_register, int);
 
 	ap_drv->driver.bus = &ap_bus_type;
 	ap_drv->driver.name = name;

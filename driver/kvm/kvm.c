@@ -18,6 +18,7 @@
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include "ap_bus.h"
+#include <sim/fault.h>
 #include <sim/ap.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
@@ -379,6 +380,7 @@ int kvm_s390_gisc_register(struct kvm *kvm, u32 gisc)
 {
 	struct kvm_s390_gisa_interrupt *gi = &kvm->arch.gisa_int;
 
+	SIM_FAIL_FUNCTION(kvm_s390_gisc_register, int);
 	if (!gi->origin)
 		return -ENODEV;
 	if (gisc > 7)

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/device.h>
 #include <linux/slab.h>
+#include <sim/fault.h>
 #include <sim/core.h>
 #include <sim/report.h>
 #include <sim/lockdep.h>
@@ -431,6 +432,7 @@ int device_add(struct device *dev)
 
 int device_register(struct device *dev)
 {
+	SIM_FAIL_FUNCTION(device_register, int);
 	device_initialize(dev);
 	return device_add(dev);
 }
@@ -472,9 +474,11 @@ static void root_device_release(struct device *dev)
 
 struct device *root_device_register(const char *name)
 {
-	struct device *root = kzalloc(sizeof(*root), GFP_KERNEL);
+	struct device *root;
 	int err;
 
+	SIM_FAIL_FUNCTION(root_device_register, struct device *);
+	root = kzalloc_at(sizeof(*root), GFP_KERNEL, "drivers/base/core.c:root_device_register");
 	if (!root)
 		return ERR_PTR(-ENOMEM);
 	dev_set_name(root, "%s", name);
@@ -497,6 +501,7 @@ int bus_register(SHIM_CONST_BUS struct bus_type *bus)
 	struct bus_priv *b;
 	char path[128];
 
+	SIM_FAIL_FUNCTION(bus_register, int);
 	if (bus_priv(bus))
 		return -EEXIST;
 	b = calloc(1, sizeof(*b));
@@ -653,6 +658,7 @@ int driver_register(struct device_driver *drv)
 	struct device **v;
 	int n, i;
 
+	SIM_FAIL_FUNCTION(driver_register, int);
 	if (!b)
 		return -EINVAL;
 	if (sysfs_child(b->drivers, drv->name))

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/eventfd.h>
+#include <sim/fault.h>
 #include <sim/report.h>
 
 struct eventfd_ctx {
@@ -38,11 +39,13 @@ struct eventfd_ctx *eventfd_ctx_fdget(int fd)
 	struct eventfd_ctx *ctx;
 	int dup;
 
+	SIM_FAIL_FUNCTION(eventfd_ctx_fdget, struct eventfd_ctx *);
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
 		return ERR_PTR(-EBADF);
 	if (!is_eventfd(fd))
 		return ERR_PTR(-EINVAL);
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	/* the kernel's context exists with the file: no fault site */
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL | __GFP_NOFAIL);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);

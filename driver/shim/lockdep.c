@@ -19,6 +19,7 @@
 #include <sim/lockdep.h>
 #include <sim/report.h>
 #include <sim/sched.h>
+#include <sim/stack.h>
 
 #define MAX_CLASSES 256
 
@@ -50,6 +51,7 @@ struct lock_class {
 struct dep {
 	bool present;
 	const char *prev_site, *next_site;
+	struct sim_stack *stack;	/* where the dependency was first seen */
 	char comm[TASK_COMM_LEN];
 	int pid;
 };
@@ -62,9 +64,19 @@ static bool overflow_reported;
 
 const char *sim_tree_path(const char *file, char *buf, size_t len)
 {
+	static const char *const kernel_dirs[] = {
+		"arch/", "drivers/", "fs/", "kernel/", "lib/", "mm/", "virt/"
+	};
 	const char *base = strrchr(file, '/');
+	size_t i;
 
 	base = base ? base + 1 : file;
+	/* already a kernel tree path: the model's stand-in for that code */
+	for (i = 0; i < sizeof(kernel_dirs) / sizeof(kernel_dirs[0]); i++)
+		if (!strncmp(file, kernel_dirs[i], strlen(kernel_dirs[i]))) {
+			snprintf(buf, len, "%s", file);
+			return buf;
+		}
 	if (!strncmp(base, "vfio_ap", 7) || !strncmp(base, "ap_bus", 6))
 		snprintf(buf, len, "drivers/s390/crypto/%s", base);
 	else if (!strncmp(file, "driver/", 7))
@@ -182,7 +194,9 @@ static int find_path(int from, int to, int *path)
 static void report_cycle(struct task *t, struct held_lock *held, int prev, int next,
 			 const char *site, int *path, int n)
 {
-	char body[8192], s1[256], s2[256];
+	static char body[16384], trace[4096];
+	char s1[256], s2[256];
+	struct sim_stack now;
 	size_t len = 0;
 	int i;
 
@@ -203,6 +217,10 @@ static void report_cycle(struct task *t, struct held_lock *held, int prev, int n
 				i, classes[path[i]].name, site_str(d->next_site, s1, sizeof(s1)),
 				d->comm, d->pid, classes[path[i - 1]].name,
 				site_str(d->prev_site, s2, sizeof(s2)));
+		if (d->stack) {
+			sim_stack_format(d->stack, trace, sizeof(trace));
+			append(body, sizeof(body), &len, "%s", trace);
+		}
 	}
 	append(body, sizeof(body), &len,
 			"\n-> #0 (%s):\n       acquiring at %s\n\n"
@@ -216,7 +234,10 @@ static void report_cycle(struct task *t, struct held_lock *held, int prev, int n
 			classes[next].name, site_str(site, s1, sizeof(s1)),
 			classes[prev].name, classes[next].name, classes[prev].name,
 			classes[next].name);
-	sim_lockdep_print_held(t, body + len, sizeof(body) - len);
+	len += sim_lockdep_print_held(t, body + len, sizeof(body) - len);
+	sim_stack_save(&now, 2);
+	sim_stack_format(&now, trace, sizeof(trace));
+	append(body, sizeof(body), &len, "\nstack backtrace:\n%s", trace);
 	sim_report("WARNING: possible circular locking dependency detected", "%s", body);
 }
 
@@ -265,6 +286,9 @@ void sim_lockdep_acquire(struct lockdep_map *dep, const char *site, bool trylock
 		deps[prev][next].next_site = site;
 		snprintf(deps[prev][next].comm, TASK_COMM_LEN, "%s", t->comm);
 		deps[prev][next].pid = t->pid;
+		deps[prev][next].stack = malloc(sizeof(struct sim_stack));
+		if (deps[prev][next].stack)
+			sim_stack_save(deps[prev][next].stack, 1);
 	}
 	pthread_mutex_unlock(&graph_lock);
 }

@@ -342,7 +342,7 @@ struct debug_view debug_sprintf_view = { .name = "sprintf" };
 
 debug_info_t *debug_register(const char *name, int pages, int nr_areas, int buf_size)
 {
-	debug_info_t *id = kzalloc(sizeof(*id), GFP_KERNEL);
+	debug_info_t *id = kzalloc_at(sizeof(*id), GFP_KERNEL, "arch/s390/kernel/debug.c:debug_info_alloc");
 
 	(void)pages;
 	(void)nr_areas;

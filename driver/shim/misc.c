@@ -164,7 +164,7 @@ int guid_parse(const char *uuid, guid_t *u)
 	return 0;
 }
 
-char *kstrndup(const char *s, size_t max, gfp_t gfp)
+char *shim_kstrndup(const char *s, size_t max, gfp_t gfp, const char *site)
 {
 	size_t len;
 	char *buf;
@@ -172,17 +172,12 @@ char *kstrndup(const char *s, size_t max, gfp_t gfp)
 	if (!s)
 		return NULL;
 	len = strnlen(s, max);
-	buf = shim_kmalloc(len + 1, gfp, SHIM_SITE);
+	buf = shim_kmalloc(len + 1, gfp, site);
 	if (buf) {
 		memcpy(buf, s, len);
 		buf[len] = 0;
 	}
 	return buf;
-}
-
-char *kstrdup(const char *s, gfp_t gfp)
-{
-	return kstrndup(s, SIZE_MAX, gfp);
 }
 
 unsigned long find_next_bit_inv(const unsigned long *addr, unsigned long size,

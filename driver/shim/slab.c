@@ -11,6 +11,8 @@
 #include <linux/list.h>
 #include <sim/report.h>
 #include <sim/slab.h>
+#include <sim/stack.h>
+#include <sim/lockdep.h>
 
 #define SLAB_MAGIC 0x5ab5ab5ab5ab5ab5ULL
 
@@ -20,20 +22,39 @@ struct obj {
 	size_t size;
 	const char *site;
 	unsigned long seq;
-	/* keep the payload 16-byte aligned */
-	unsigned long pad;
-};
+	struct sim_stack stack;	/* the allocating stack, for leak reports */
+} __attribute__((aligned(16)));	/* keeps the payload 16-byte aligned */
 
 static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(live);
 static unsigned long nlive, seq;
 shim_slab_fail_fn shim_slab_should_fail;
 
+/* The object size of the kmalloc cache a request lands in (what failslab's
+ * space budget counts). */
+static size_t kmalloc_bucket(size_t size)
+{
+	size_t b = 8;
+
+	if (size > 64 && size <= 96)
+		return 96;
+	if (size > 128 && size <= 192)
+		return 192;
+	while (b < size)
+		b <<= 1;
+	return b;
+}
+
+bool shim_slab_fault(size_t size, gfp_t flags, const char *site)
+{
+	return shim_slab_should_fail && shim_slab_should_fail(kmalloc_bucket(size), flags, site);
+}
+
 void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 {
 	struct obj *o;
 
-	if (shim_slab_should_fail && shim_slab_should_fail(size, flags, site))
+	if (shim_slab_fault(size, flags, site))
 		return NULL;
 	o = malloc(sizeof(*o) + (size ? size : 1));
 	if (!o)
@@ -43,6 +64,7 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 	o->magic = SLAB_MAGIC;
 	o->size = size;
 	o->site = site;
+	sim_stack_save(&o->stack, 1);
 	pthread_mutex_lock(&slab_lock);
 	o->seq = ++seq;
 	list_add_tail(&o->node, &live);
@@ -82,6 +104,8 @@ unsigned long shim_slab_mark(void)
 
 int shim_slab_report_leaks(unsigned long since, const char *context)
 {
+	static char trace[4096];
+	char path[256];
 	struct obj *o;
 	int n = 0;
 
@@ -90,10 +114,11 @@ int shim_slab_report_leaks(unsigned long since, const char *context)
 		if (o->seq <= since)
 			continue;
 		n++;
+		sim_stack_format(&o->stack, trace, sizeof(trace));
 		pthread_mutex_unlock(&slab_lock);
 		sim_report("kmemleak: unreferenced object",
-			   "unreferenced object (size %zu) allocated at %s (%s)\n",
-			   o->size, o->site, context);
+			   "unreferenced object (size %zu) allocated at %s (%s)\n  backtrace:\n%s",
+			   o->size, sim_tree_path(o->site, path, sizeof(path)), context, trace);
 		pthread_mutex_lock(&slab_lock);
 	}
 	pthread_mutex_unlock(&slab_lock);

@@ -16,6 +16,8 @@
 #include <sim/sysfs.h>
 #include <sim/report.h>
 #include <sim/lockdep.h>
+#include <sim/slab.h>
+#include <linux/slab.h>
 
 static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sysfs_node *root;
@@ -383,6 +385,13 @@ static ssize_t call_attr(struct sysfs_node *n, const char *path, char *page, siz
 	return ret;
 }
 
+/* sysfs files are kernfs files; debugfs and proc files have their own
+ * file operations, with no allocation on the way to show/store. */
+static bool is_kernfs(const char *path)
+{
+	return !strncmp(path, "/sys/", 5) && strncmp(path, "/sys/kernel/debug/", 18);
+}
+
 ssize_t sysfs_read(const char *path, char *out, size_t size)
 {
 	struct sysfs_node *n;
@@ -393,6 +402,12 @@ ssize_t sysfs_read(const char *path, char *out, size_t size)
 	n = open_attr(path, false, &err);
 	if (!n)
 		return err;
+	/* seq_read_iter's first read allocates the page the show fills */
+	if (is_kernfs(path) &&
+	    shim_slab_fault(PAGE_SIZE, GFP_KERNEL_ACCOUNT, "fs/seq_file.c:seq_read_iter")) {
+		unref(n);
+		return -ENOMEM;
+	}
 	page = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
@@ -430,14 +445,19 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	}
 	if (count >= PAGE_SIZE)
 		count = PAGE_SIZE - 1;
-	page = calloc(1, PAGE_SIZE);
+	/* kernfs_fop_write_iter copies the write into a kmalloc'ed buffer of
+	 * the write's length plus a terminating NUL: a failslab site */
+	page = is_kernfs(path) ?
+	       shim_kmalloc(count + 1, GFP_KERNEL, "fs/kernfs/file.c:kernfs_fop_write_iter") :
+	       kmalloc(count + 1, __GFP_NOFAIL);
 	if (!page) {
 		unref(n);
 		return -ENOMEM;
 	}
 	memcpy(page, buf, count);
+	page[count] = 0;
 	ret = call_attr(n, path, page, count);
-	free(page);
+	kfree(page);
 	unref(n);
 	return ret;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sim/host.h>
+#include <sim/fault.h>
 
 /* "bg write PATH VALUE": a write on its own thread, collected by "wait". */
 struct bgjob {
@@ -84,6 +85,62 @@ static void emit(const char *fmt, ...)
 static void emit_err(long rc)
 {
 	emit("error: %s (%ld)\n", errname((int)-rc), -rc);
+}
+
+/*
+ * The systematic sweep of one write, as syzkaller does it: fail the 1st,
+ * 2nd, ... fault site the write reaches (/proc/thread-self/fail-nth) until
+ * a run reaches no more sites; after each, the invariants must hold, and a
+ * write that still succeeded is undone.
+ */
+static void sweep_fail_nth(const char *path, const char *value,
+			   const char *undo_path, const char *undo_value)
+{
+	int n, sites = 0, bad = 0;
+
+	for (n = 1; n <= 100000; n++) {
+		char nth[16], left[16], where[256];
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f;
+		long rc;
+		int known;
+
+		snprintf(nth, sizeof(nth), "%d", n);
+		simhost_write("/proc/thread-self/fail-nth", nth);
+		rc = simhost_write(path, value);
+		simhost_read("/proc/thread-self/fail-nth", left, sizeof(left));
+		simhost_write("/proc/thread-self/fail-nth", "0");
+		if (atoi(left) != 0) {
+			/* the write ran past its last fault site */
+			if (rc < 0)
+				emit("fail-nth %d: no fault site reached, yet error %s\n", n,
+				     errname((int)-rc));
+			if (rc >= 0 && undo_path)
+				simhost_write(undo_path, undo_value);
+			break;
+		}
+		sites++;
+		sim_fault_last_injected(where, sizeof(where));
+		if (rc < 0)
+			emit("fail-nth %d: %s -> error %s\n", n, where, errname((int)-rc));
+		else
+			emit("fail-nth %d: %s -> ok\n", n, where);
+		if (rc >= 0 && undo_path)
+			simhost_write(undo_path, undo_value);
+		f = open_memstream(&buf, &len);
+		if (simhost_check(f, &known)) {
+			bad++;
+			fclose(f);
+			emit("%s", buf);
+		} else {
+			fclose(f);
+		}
+		free(buf);
+	}
+	emit("%d fault sites\n", sites);
+	if (!bad && sites)
+		emit("ok\n");
 }
 
 static void script_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -251,6 +308,24 @@ static void cmd_guest(int argc, char **argv)
 		emit("ok\n");
 }
 
+/* An assertion's text, with "\n" and "\t" standing for newline and tab. */
+static const char *unescape(const char *arg)
+{
+	static char buf[4096];
+	size_t d = 0;
+
+	for (; *arg && d + 1 < sizeof(buf); arg++) {
+		if (arg[0] == '\\' && (arg[1] == 'n' || arg[1] == 't')) {
+			buf[d++] = arg[1] == 'n' ? '\n' : '\t';
+			arg++;
+		} else {
+			buf[d++] = *arg;
+		}
+	}
+	buf[d] = 0;
+	return buf;
+}
+
 /* "? ok", "? error EBUSY", "? contains TEXT", "? lacks TEXT", "? equals TEXT" */
 static void assertion(char *line)
 {
@@ -277,25 +352,11 @@ static void assertion(char *line)
 		snprintf(expect, sizeof(expect), "error: %s (", arg);
 		ok = !strncmp(out, expect, strlen(expect));
 	} else if (!strcmp(p, "contains")) {
-		ok = strstr(out, arg) != NULL;
+		ok = strstr(out, unescape(arg)) != NULL;
 	} else if (!strcmp(p, "lacks")) {
-		ok = strstr(out, arg) == NULL;
+		ok = strstr(out, unescape(arg)) == NULL;
 	} else if (!strcmp(p, "equals")) {
-		size_t n = strlen(arg);
-		char *exp = malloc(n + 2), *s, *d;
-
-		/* "\n" in the expected text stands for a newline */
-		for (s = arg, d = exp; *s; s++) {
-			if (s[0] == '\\' && s[1] == 'n') {
-				*d++ = '\n';
-				s++;
-			} else {
-				*d++ = *s;
-			}
-		}
-		*d = 0;
-		ok = !strcmp(out, exp);
-		free(exp);
+		ok = !strcmp(out, unescape(arg));
 	} else if (!strcmp(p, "empty")) {
 		ok = outlen == 0;
 	} else {
@@ -332,8 +393,8 @@ static void run_line(char *line)
 	outlen = 0;
 	out[0] = 0;
 	if (!strcmp(argv[0], "write")) {
-		if (argc < 3)
-			script_error("usage: write PATH VALUE");
+		if (argc < 2)
+			script_error("usage: write PATH [VALUE]");
 		/* the value is the rest of the line, spaces included */
 		if (rest && argc > 3) {
 			int i;
@@ -341,7 +402,8 @@ static void run_line(char *line)
 			for (i = 3; i < argc; i++)
 				argv[i][-1] = ' ';
 		}
-		rc = simhost_write(argv[1], argv[2]);
+		/* without a value: an empty line, as `echo > FILE` */
+		rc = simhost_write(argv[1], argc > 2 ? argv[2] : "");
 		if (rc < 0)
 			emit_err(rc);
 		else
@@ -446,6 +508,10 @@ static void run_line(char *line)
 		/* known driver bugs are listed first; "ok" ends a clean check */
 		emit("%s%s", buf, n ? "" : "ok\n");
 		free(buf);
+	} else if (!strcmp(argv[0], "sweep") && argc >= 4 && !strcmp(argv[1], "write") &&
+		   (argc == 4 || (argc == 7 && !strcmp(argv[4], "undo")))) {
+		sweep_fail_nth(argv[2], argv[3], argc == 7 ? argv[5] : NULL,
+			       argc == 7 ? argv[6] : NULL);
 	} else if (!strcmp(argv[0], "log") && argc == 1) {
 		char *s = simhost_log();
 

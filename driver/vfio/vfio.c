@@ -24,6 +24,7 @@
 #include <linux/vfio.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
+#include <sim/fault.h>
 #include <sim/core.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
@@ -87,6 +88,7 @@ int sim_mdev_count(void)
 
 int mdev_register_driver(struct mdev_driver *drv)
 {
+	SIM_FAIL_FUNCTION(mdev_register_driver, int);
 	if (!drv->device_api)
 		return -EINVAL;
 	drv->driver.bus = &mdev_bus_type;
@@ -167,7 +169,7 @@ static int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 		mutex_unlock(&mdev_list_lock);
 		return -EUSERS;
 	}
-	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
+	mdev = kzalloc_at(sizeof(*mdev), GFP_KERNEL, "drivers/vfio/mdev/mdev_core.c:mdev_device_create");
 	if (!mdev) {
 		mutex_unlock(&mdev_list_lock);
 		return -ENOMEM;
@@ -248,7 +250,7 @@ static ssize_t create_store(struct sysfs_node *n, const char *buf, size_t count)
 
 	if (count != 36 && count != 37)
 		return -EINVAL;
-	str = kstrndup(buf, count, GFP_KERNEL);
+	str = shim_kstrndup(buf, count, GFP_KERNEL, "drivers/vfio/mdev/mdev_sysfs.c:create_store");
 	if (!str)
 		return -ENOMEM;
 	ret = guid_parse(str, &uuid);
@@ -287,6 +289,7 @@ int mdev_register_parent(struct mdev_parent *parent, struct device *dev,
 {
 	unsigned int i;
 
+	SIM_FAIL_FUNCTION(mdev_register_parent, int);
 	memset(parent, 0, sizeof(*parent));
 	init_rwsem(&parent->unreg_sem);
 	parent->dev = dev;
@@ -370,7 +373,7 @@ static void vfio_device_release(struct device *dev)
 
 	if (g) {
 		vdev->group = NULL;
-		free(g);
+		kfree(g);
 	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	if (vdev->ops->release)
@@ -387,7 +390,8 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 	struct vfio_device *vdev;
 	int ret;
 
-	vdev = kvzalloc(size, GFP_KERNEL);
+	SIM_FAIL_FUNCTION(_vfio_alloc_device, struct vfio_device *);
+	vdev = kzalloc_at(size, GFP_KERNEL, "drivers/vfio/vfio_main.c:_vfio_alloc_device");
 	if (!vdev)
 		return ERR_PTR(-ENOMEM);
 	vdev->dev = dev;
@@ -420,8 +424,11 @@ void vfio_put_device(struct vfio_device *device)
 
 int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 {
-	struct vfio_group *g = calloc(1, sizeof(*g));
+	struct vfio_group *g;
 
+	SIM_FAIL_FUNCTION(vfio_register_emulated_iommu_dev, int);
+	/* vfio_create_group allocates the group: a failslab site */
+	g = kzalloc_at(sizeof(*g), GFP_KERNEL, "drivers/vfio/group.c:vfio_create_group");
 	if (!g)
 		return -ENOMEM;
 	sim_mutex_init_as(&g->group_lock, "&group->group_lock");
@@ -682,6 +689,7 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	struct pin *free_slot = NULL;
 	unsigned int i;
 
+	SIM_FAIL_FUNCTION(vfio_pin_pages, int);
 	(void)prot;
 	if (WARN_ON(!READ_ONCE(device->open_count)) || npage != 1 || !pages)
 		return -EINVAL;

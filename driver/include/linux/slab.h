@@ -14,6 +14,7 @@
 #define __GFP_ZERO 0x100u
 #define __GFP_NOWARN 0x200u
 #define __GFP_DIRECT_RECLAIM 0x400u
+#define __GFP_NOFAIL 0x8000u
 
 void *shim_kmalloc(size_t size, gfp_t flags, const char *site);
 void shim_kfree(const void *p);
@@ -26,6 +27,8 @@ void shim_kfree(const void *p);
 #define kzalloc(size, flags) shim_kmalloc(size, (flags) | __GFP_ZERO, SHIM_SITE)
 #define kcalloc(n, size, flags) shim_kmalloc((n) * (size), (flags) | __GFP_ZERO, SHIM_SITE)
 #define kvzalloc(size, flags) kzalloc(size, flags)
+/* The models' allocations name the kernel function they stand for. */
+#define kzalloc_at(size, flags, site) shim_kmalloc(size, (flags) | __GFP_ZERO, site)
 #define kfree(p) shim_kfree(p)
 #define kvfree(p) shim_kfree(p)
 #define kfree_sensitive(p) shim_kfree(p)

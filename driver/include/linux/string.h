@@ -7,7 +7,8 @@
 #include <linux/slab.h>
 #include <string.h>
 
-char *kstrndup(const char *s, size_t max, gfp_t gfp);
-char *kstrdup(const char *s, gfp_t gfp);
+char *shim_kstrndup(const char *s, size_t max, gfp_t gfp, const char *site);
+#define kstrndup(s, max, gfp) shim_kstrndup(s, max, gfp, SHIM_SITE)
+#define kstrdup(s, gfp) shim_kstrndup(s, SIZE_MAX, gfp, SHIM_SITE)
 
 #endif

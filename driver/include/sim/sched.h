@@ -41,6 +41,11 @@ struct task {
 	long blocked_since;
 	/* the block is uninterruptible: the hung-task detector watches it */
 	bool hung_check;
+	/* fault injection: /proc/thread-self/fail-nth and make-it-fail */
+	unsigned int fail_nth;
+	bool make_it_fail;
+	/* the sim's own checks run with fault injection off */
+	bool no_fault;
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;

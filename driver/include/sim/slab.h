@@ -8,6 +8,9 @@
 typedef bool (*shim_slab_fail_fn)(size_t size, unsigned int gfp, const char *site);
 extern shim_slab_fail_fn shim_slab_should_fail;
 
+/* The failslab decision alone, for an allocation the model makes
+ * outside the ledger (the kernel's kmalloc-NN size classes). */
+bool shim_slab_fault(size_t size, unsigned int gfp, const char *site);
 unsigned long shim_slab_live(void);
 unsigned long shim_slab_mark(void);
 /* Reports every object allocated after mark `since` and still live. */
