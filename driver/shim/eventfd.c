@@ -14,6 +14,7 @@
 #include <linux/eventfd.h>
 #include <sim/fault.h>
 #include <sim/report.h>
+#include <sim/sched.h>
 
 struct eventfd_ctx {
 	int fd;
@@ -72,6 +73,8 @@ void eventfd_ctx_put(struct eventfd_ctx *ctx)
  * after the write.  (In the kernel the open file keeps the context alive
  * longer; this shim frees it at the driver's last put.)
  */
+struct sim_waitq sim_eventfd_wq = SIM_WAITQ_INIT(sim_eventfd_wq);
+
 static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 {
 	int fd = ctx->fd;
@@ -79,6 +82,10 @@ static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 	ctx->signals++;
 	if (write(fd, &n, sizeof(n)) != sizeof(n))
 		sim_report("WARNING in eventfd_signal", "eventfd_signal: write to eventfd %d failed\n", fd);
+	/* the readers (the VMM models) wait in the scheduler, not in poll(2) */
+	sched_lock();
+	sched_wake_all(&sim_eventfd_wq);
+	sched_unlock();
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)

@@ -371,40 +371,42 @@ static void held_of_task(struct task *t, void *arg)
 		h->n += sim_lockdep_print_held(t, h->buf + h->n, h->len - h->n);
 }
 
-static void *watchdog_fn(void *arg)
+/* With the scheduler lock held: a task blocked past the deadline is
+ * reported with every task's held locks, and the run ends. */
+void sim_hung_task_check(void)
 {
 	static char buf[16384];
+	struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
+	int i, n;
 
+	sim_for_each_task(scan_task, &h);
+	if (!h.hung)
+		return;
+	append(buf, h.len, &h.n, "\nShowing all locks held in the system:\n");
+	sim_for_each_task(held_of_task, &h);
+	sim_report("INFO: task hung", "%s", buf);
+	/*
+	 * The simulated host is deadlocked: nothing it runs can finish.  Say
+	 * everything found so far and end the run.
+	 */
+	fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
+	n = sim_nr_findings();
+	for (i = 0; i < n; i++) {
+		const char *body, *title = sim_finding(i, &body);
+
+		fprintf(stderr, "%s\n%s\n", title, body);
+	}
+	fflush(NULL);
+	_exit(1);
+}
+
+static void *watchdog_fn(void *arg)
+{
 	(void)arg;
 	for (;;) {
-		struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
-
 		sched_lock();
-		sim_for_each_task(scan_task, &h);
-		if (h.hung) {
-			append(buf, h.len, &h.n,
-					"\nShowing all locks held in the system:\n");
-			sim_for_each_task(held_of_task, &h);
-		}
+		sim_hung_task_check();
 		sched_unlock();
-		if (h.hung) {
-			int i, n;
-
-			sim_report("INFO: task hung", "%s", buf);
-			/*
-			 * The simulated host is deadlocked: nothing it runs can
-			 * finish.  Say everything found so far and end the run.
-			 */
-			fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
-			n = sim_nr_findings();
-			for (i = 0; i < n; i++) {
-				const char *body, *title = sim_finding(i, &body);
-
-				fprintf(stderr, "%s\n%s\n", title, body);
-			}
-			fflush(NULL);
-			_exit(1);
-		}
 		usleep(20000);
 	}
 	return NULL;
@@ -414,10 +416,11 @@ void sim_hung_task_start(void)
 {
 	const char *s = getenv("SIM_HUNG_TASK_SECS");
 
-	if (watchdog_on)
-		return;
 	if (s && atol(s) > 0)
 		sim_hung_task_ms = atol(s) * 1000;
+	/* the deterministic scheduler checks whenever simulated time moves */
+	if (watchdog_on || sched_deterministic())
+		return;
 	if (!pthread_create(&watchdog, NULL, watchdog_fn, NULL))
 		watchdog_on = true;
 }

@@ -1,13 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The scheduling layer: simulated tasks, the scheduler lock every sleeping
- * primitive is a monitor over, wait queues, and virtual time.
+ * primitive is a monitor over, wait queues, and time.
  *
- * This is the pass-through mode: tasks are pthreads that run in parallel,
- * and a waiter sleeps on its own condition variable until a waker picks it
- * off a wait queue.  Nothing in the shims or models blocks anywhere else,
- * so a deterministic scheduler can later replace the bodies of
- * sched_wait/sched_wake_* and sim_sleep_ms without touching their callers.
+ * Two modes behind one interface:
+ *
+ * - threads (the default): tasks are pthreads that run in parallel; a
+ *   waiter sleeps on its own condition variable until a waker picks it off
+ *   a wait queue; time is the real clock, SIM_TIMESCALE times faster.
+ *
+ * - deterministic: exactly one task runs at a time.  The scheduler lock
+ *   becomes a token the running task holds throughout; at every scheduling
+ *   point (each entry to the scheduler lock, which every lock, unlock,
+ *   wake and completion goes through, and every wait, sleep and yield) a
+ *   seeded policy picks the task that runs next from the runnable ones:
+ *   a random walk, or PCT (random priorities, the running task demoted at
+ *   d-1 random steps).  Time is simulated: each scheduling point costs a
+ *   microsecond, and when no task can run the clock jumps to the next
+ *   timeout.  The same seed and the same input give the same
+ *   interleaving, byte for byte.
+ *
+ * Nothing in the shims or models blocks anywhere but here, so the callers
+ * of sched_wait/sched_wake_* and sim_sleep_ms never know the mode.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,7 +29,9 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <unistd.h>
 #include <sim/sched.h>
+#include <sim/lockdep.h>
 
 long sim_timescale = 100;
 
@@ -27,10 +43,31 @@ static int next_pid = 1;
 static struct timespec t0;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+enum task_state { RUNNABLE, BLOCKED, EXITED };
+
 struct task_priv {
 	pthread_cond_t cond;
 	pthread_t thread;
+	/* deterministic mode */
+	enum task_state state;
+	long long wake_at;	/* simulated us, or -1: no timeout */
+	unsigned int prio;	/* PCT priority */
+	struct sim_waitq exit_wq;
 };
+
+/* deterministic mode; all of it under `big`, which the running task holds */
+static struct {
+	bool on;
+	enum sim_sched_policy policy;
+	unsigned long long seed, rng;
+	struct task *running;
+	long long now_us;
+	unsigned long long steps, switches, digest;
+	int pct_depth;
+	unsigned long long pct_steps;
+	unsigned long long change_at[16];
+	unsigned int next_low;
+} det;
 
 static void do_init(void)
 {
@@ -46,6 +83,47 @@ void sched_init(void)
 	pthread_once(&init_once, do_init);
 }
 
+static unsigned long long det_random(void)
+{
+	/* splitmix64: a good stream from any seed, 0 included */
+	unsigned long long z = (det.rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+int sim_sched_deterministic(enum sim_sched_policy policy, unsigned long long seed,
+			    int pct_depth, unsigned long long pct_steps)
+{
+	int i;
+
+	if (!list_empty(&all_tasks) || pct_depth < 1 || pct_depth > 16 || !pct_steps)
+		return -1;
+	det.on = true;
+	det.policy = policy;
+	det.seed = det.rng = seed;
+	det.pct_depth = pct_depth;
+	det.pct_steps = pct_steps;
+	for (i = 0; i < pct_depth - 1; i++)
+		det.change_at[i] = 1 + det_random() % pct_steps;
+	det.next_low = (unsigned int)pct_depth - 1;
+	return 0;
+}
+
+bool sched_deterministic(void)
+{
+	return det.on;
+}
+
+void sim_sched_stats(unsigned long long *steps, unsigned long long *switches,
+		     unsigned long long *digest)
+{
+	*steps = det.steps;
+	*switches = det.switches;
+	*digest = det.digest;
+}
+
 static struct task *task_new(const char *comm)
 {
 	struct task *t = calloc(1, sizeof(*t));
@@ -58,11 +136,17 @@ static struct task *task_new(const char *comm)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	p->state = RUNNABLE;
+	p->wake_at = -1;
+	sim_waitq_init(&p->exit_wq);
 	t->sched_priv = p;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
 	INIT_LIST_HEAD(&t->node);
 	pthread_mutex_lock(&tasks_lock);
 	t->pid = next_pid++;
+	/* PCT: distinct random priorities above the change-point levels */
+	p->prio = (unsigned int)det.pct_depth + 1 +
+		  (det.on ? (unsigned int)(det_random() % 1000000) * 64 + (unsigned int)t->pid % 64 : 0);
 	list_add_tail(&t->node, &all_tasks);
 	pthread_mutex_unlock(&tasks_lock);
 	return t;
@@ -80,17 +164,141 @@ static void task_free(struct task *t)
 	free(t);
 }
 
+/* ------------------------------------------------ deterministic scheduler */
+
+static struct task_priv *priv(struct task *t)
+{
+	return t->sched_priv;
+}
+
+/* The task the policy runs next, from the runnable ones (in creation
+ * order, so that the choice depends on nothing but the seed). */
+static struct task *det_pick(void)
+{
+	struct task *t, *best = NULL;
+	int n = 0, k;
+
+	list_for_each_entry(t, &all_tasks, node)
+		if (priv(t)->state == RUNNABLE)
+			n++;
+	if (!n)
+		return NULL;
+	if (det.policy == SIM_SCHED_RANDOM) {
+		k = (int)(det_random() % (unsigned int)n);
+		list_for_each_entry(t, &all_tasks, node)
+			if (priv(t)->state == RUNNABLE && k-- == 0)
+				return t;
+	}
+	list_for_each_entry(t, &all_tasks, node)
+		if (priv(t)->state == RUNNABLE && (!best || priv(t)->prio > priv(best)->prio))
+			best = t;
+	return best;
+}
+
+/* Nothing can run: move the clock to the next timeout (or hung-task
+ * deadline) and make what it wakes runnable. */
+static void det_idle(void)
+{
+	long long next = -1, hung = -1;
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, node) {
+		struct task_priv *p = priv(t);
+
+		if (p->state != BLOCKED)
+			continue;
+		if (p->wake_at >= 0 && (next < 0 || p->wake_at < next))
+			next = p->wake_at;
+		if (t->hung_check) {
+			long long d = ((long long)t->blocked_since + sim_hung_task_ms) * 1000 + 1000;
+
+			if (hung < 0 || d < hung)
+				hung = d;
+		}
+	}
+	if (hung >= 0 && (next < 0 || hung <= next)) {
+		det.now_us = hung;
+		sim_hung_task_check();	/* reports and ends the run */
+	}
+	if (next < 0) {
+		fprintf(stderr, "vfio-ap-sim: deterministic scheduler: every task is blocked for ever\n");
+		list_for_each_entry(t, &all_tasks, node)
+			if (priv(t)->state == BLOCKED)
+				fprintf(stderr, "  %s/%d blocked on %s\n", t->comm, t->pid,
+					t->blocked_on ? t->blocked_on : "?");
+		fflush(NULL);
+		_exit(1);
+	}
+	if (next > det.now_us)
+		det.now_us = next;
+	list_for_each_entry(t, &all_tasks, node) {
+		struct task_priv *p = priv(t);
+
+		if (p->state == BLOCKED && p->wake_at >= 0 && p->wake_at <= det.now_us) {
+			p->state = RUNNABLE;
+			p->wake_at = -1;
+		}
+	}
+}
+
+/* Hand the token to `next` and wait (holding nothing) until it comes back. */
+static void det_switch(struct task *self, struct task *next)
+{
+	if (next != self) {
+		det.switches++;
+		det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
+		det.running = next;
+		pthread_cond_signal(&priv(next)->cond);
+	}
+	while (det.running != self)
+		pthread_cond_wait(&priv(self)->cond, &big);
+}
+
+/* A scheduling point of the running task. */
+static void det_point(void)
+{
+	struct task *self = sim_current(), *next;
+	unsigned int i;
+
+	det.steps++;
+	det.now_us++;
+	/* PCT: at each change point the running task drops below all others */
+	for (i = 0; det.policy == SIM_SCHED_PCT && i + 1 < (unsigned int)det.pct_depth; i++)
+		if (det.change_at[i] == det.steps && det.next_low > 0)
+			priv(self)->prio = det.next_low--;
+	while (!(next = det_pick()))
+		det_idle();
+	det_switch(self, next);
+}
+
+/* The running task blocks: someone else runs until it is runnable again. */
+static void det_block(void)
+{
+	struct task *self = sim_current();
+
+	priv(self)->state = BLOCKED;
+	det_point();
+}
+
+/* ------------------------------------------------------------------ tasks */
+
 struct task *sim_task_adopt(const char *comm)
 {
 	sched_init();
-	if (!cur)
+	if (!cur) {
 		cur = task_new(comm);
+		if (det.on && !det.running) {
+			/* the first task starts out holding the token */
+			pthread_mutex_lock(&big);
+			det.running = cur;
+		}
+	}
 	return cur;
 }
 
 void sim_task_release_current(void)
 {
-	if (cur) {
+	if (cur && !det.on) {
 		task_free(cur);
 		cur = NULL;
 	}
@@ -106,37 +314,73 @@ static void *trampoline(void *arg)
 	struct task *t = arg;
 
 	cur = t;
+	if (det.on) {
+		pthread_mutex_lock(&big);
+		while (det.running != t)
+			pthread_cond_wait(&priv(t)->cond, &big);
+	}
 	t->ret = t->fn(t->arg);
-	t->exited = true;
+	if (det.on) {
+		struct task *next;
+
+		t->exited = true;
+		sched_wake_all(&priv(t)->exit_wq);
+		priv(t)->state = EXITED;
+		det.steps++;
+		while (!(next = det_pick()))
+			det_idle();
+		det.switches++;
+		det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
+		det.running = next;
+		pthread_cond_signal(&priv(next)->cond);
+		pthread_mutex_unlock(&big);
+	} else {
+		t->exited = true;
+	}
 	return NULL;
 }
 
 struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg)
 {
 	struct task *t;
-	struct task_priv *p;
 
 	sched_init();
+	if (det.on)
+		sim_current();	/* the creator holds the token */
 	t = task_new(comm);
-	p = t->sched_priv;
 	t->fn = fn;
 	t->arg = arg;
-	if (pthread_create(&p->thread, NULL, trampoline, t)) {
+	if (pthread_create(&priv(t)->thread, NULL, trampoline, t)) {
 		task_free(t);
 		return NULL;
 	}
+	if (det.on)
+		det_point();
 	return t;
 }
 
 void *sim_thread_join(struct task *t)
 {
-	struct task_priv *p = t->sched_priv;
 	void *ret;
 
-	pthread_join(p->thread, NULL);
+	if (det.on) {
+		while (!t->exited)
+			sched_wait(&priv(t)->exit_wq, "join", -1);
+		/* it gave up the token; let it leave the thread */
+		pthread_mutex_unlock(&big);
+		pthread_join(priv(t)->thread, NULL);
+		pthread_mutex_lock(&big);
+	} else {
+		pthread_join(priv(t)->thread, NULL);
+	}
 	ret = t->ret;
 	task_free(t);
 	return ret;
+}
+
+bool sim_thread_exited(struct task *t)
+{
+	return __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE);
 }
 
 void sim_for_each_task(void (*fn)(struct task *, void *), void *arg)
@@ -149,14 +393,20 @@ void sim_for_each_task(void (*fn)(struct task *, void *), void *arg)
 	pthread_mutex_unlock(&tasks_lock);
 }
 
+/* ------------------------------------------------------ monitor and waits */
+
 void sched_lock(void)
 {
-	pthread_mutex_lock(&big);
+	if (det.on)
+		det_point();
+	else
+		pthread_mutex_lock(&big);
 }
 
 void sched_unlock(void)
 {
-	pthread_mutex_unlock(&big);
+	if (!det.on)
+		pthread_mutex_unlock(&big);
 }
 
 void sim_waitq_init(struct sim_waitq *wq)
@@ -191,16 +441,21 @@ bool sched_wait(struct sim_waitq *wq, const char *what, long timeout_ms)
 	struct timespec ts;
 	int rc = 0;
 
-	if (timeout_ms >= 0)
-		real_deadline(&ts, timeout_ms);
 	list_add_tail(&w.node, &wq->waiters);
 	t->blocked_on = what;
 	t->blocked_since = sim_now_ms();
-	while (!w.woken && rc != ETIMEDOUT) {
+	if (det.on) {
+		p->wake_at = timeout_ms >= 0 ? det.now_us + (long long)timeout_ms * 1000 : -1;
+		det_block();
+	} else {
 		if (timeout_ms >= 0)
-			rc = pthread_cond_timedwait(&p->cond, &big, &ts);
-		else
-			pthread_cond_wait(&p->cond, &big);
+			real_deadline(&ts, timeout_ms);
+		while (!w.woken && rc != ETIMEDOUT) {
+			if (timeout_ms >= 0)
+				rc = pthread_cond_timedwait(&p->cond, &big, &ts);
+			else
+				pthread_cond_wait(&p->cond, &big);
+		}
 	}
 	if (!w.woken)
 		list_del(&w.node);
@@ -214,7 +469,12 @@ static void wake(struct waiter *w)
 
 	list_del(&w->node);
 	w->woken = true;
-	pthread_cond_signal(&p->cond);
+	if (det.on) {
+		p->state = RUNNABLE;
+		p->wake_at = -1;
+	} else {
+		pthread_cond_signal(&p->cond);
+	}
 }
 
 void sched_wake_one(struct sim_waitq *wq)
@@ -229,11 +489,15 @@ void sched_wake_all(struct sim_waitq *wq)
 		wake(list_first_entry(&wq->waiters, struct waiter, node));
 }
 
+/* ------------------------------------------------------------------- time */
+
 long sim_now_ms(void)
 {
 	struct timespec ts;
 	long long ns;
 
+	if (det.on)
+		return (long)(det.now_us / 1000);
 	sched_init();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ns = (ts.tv_sec - t0.tv_sec) * 1000000000LL + (ts.tv_nsec - t0.tv_nsec);
@@ -242,18 +506,27 @@ long sim_now_ms(void)
 
 void sim_sleep_ms(long ms)
 {
-	long long ns = (long long)ms * 1000000LL / sim_timescale;
-	struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
 	struct task *t = sim_current();
 
 	t->blocked_on = "msleep";
 	t->blocked_since = sim_now_ms();
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	if (det.on) {
+		priv(t)->wake_at = det.now_us + (long long)ms * 1000;
+		det_block();
+	} else {
+		long long ns = (long long)ms * 1000000LL / sim_timescale;
+		struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
 	t->blocked_on = NULL;
 }
 
 void sim_yield(void)
 {
-	sched_yield();
+	if (det.on)
+		det_point();
+	else
+		sched_yield();
 }

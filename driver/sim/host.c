@@ -38,16 +38,17 @@ struct guest {
 	char uuid[40];
 	struct kvm *kvm;
 	struct vfio_device *vdev;
-	pthread_mutex_t lock;
+	struct mutex lock;	/* the VMM's own, not validated */
 	struct mutex kv_lock;	/* the kvm-vfio device's kv->lock */
 	bool open;
 	int reqfd;
-	int stopfd;
+	bool stopping;
 	struct task *vmm;
 };
 
 static struct guest *guests[MAX_GUESTS];
-static pthread_mutex_t guests_lock = PTHREAD_MUTEX_INITIALIZER;
+/* the harness's guest table; a scheduler-aware lock, not validated */
+static DEFINE_MUTEX(guests_lock);
 static unsigned long modprobe_mark;
 static bool loaded;
 
@@ -116,6 +117,11 @@ int simhost_rmmod(void)
 	return 0;
 }
 
+void simhost_seed(unsigned long long seed)
+{
+	sim_fault_seed(seed);
+}
+
 int simhost_parse_config(const char *s, int *adapters, int *domains)
 {
 	char x, extra;
@@ -131,6 +137,7 @@ int simhost_boot(int adapters, int domains)
 	int ret;
 
 	sim_task_adopt("init");
+	sim_lockdep_set_novalidate(&guests_lock.dep);
 	sim_hung_task_start();
 	sysfs_root();
 	sysfs_mkdir_p("/sys/devices");
@@ -181,7 +188,7 @@ static long set_req_irq(struct guest *g, int fd)
 /* Detach the device as QEMU does on a device request or on shutdown. */
 static void vmm_detach(struct guest *g)
 {
-	pthread_mutex_lock(&g->lock);
+	mutex_lock(&g->lock);
 	if (g->open) {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 		set_req_irq(g, -1);
@@ -190,26 +197,28 @@ static void vmm_detach(struct guest *g)
 		g->open = false;
 		sim_log("vmm: %s: vfio-ap device %s detached", g->name, g->uuid);
 	}
-	pthread_mutex_unlock(&g->lock);
+	mutex_unlock(&g->lock);
 }
 
 static void *vmm_fn(void *arg)
 {
 	struct guest *g = arg;
-	struct pollfd p[2] = { { g->reqfd, POLLIN, 0 }, { g->stopfd, POLLIN, 0 } };
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
-			break;
-		if (p[0].revents) {
-			unsigned long long v;
+		struct pollfd p = { g->reqfd, POLLIN, 0 };
+		unsigned long long v;
+		bool stop;
 
-			if (read(g->reqfd, &v, sizeof(v)) == sizeof(v)) {
-				sim_log("vmm: %s: device request received", g->name);
-				vmm_detach(g);
-			}
+		/* QEMU's main loop, waiting for the device request eventfd */
+		sched_lock();
+		while (!(stop = g->stopping) && poll(&p, 1, 0) <= 0)
+			sched_wait(&sim_eventfd_wq, "vmm main loop", -1);
+		sched_unlock();
+		if (stop)
+			break;
+		if (read(g->reqfd, &v, sizeof(v)) == sizeof(v)) {
+			sim_log("vmm: %s: device request received", g->name);
+			vmm_detach(g);
 		}
 	}
 	return NULL;
@@ -220,23 +229,24 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 	struct guest *g;
 	int i, ret;
 
-	pthread_mutex_lock(&guests_lock);
+	mutex_lock(&guests_lock);
 	if (find_guest(name)) {
-		pthread_mutex_unlock(&guests_lock);
+		mutex_unlock(&guests_lock);
 		return -EEXIST;
 	}
 	for (i = 0; i < MAX_GUESTS && guests[i]; i++)
 		;
 	if (i == MAX_GUESTS) {
-		pthread_mutex_unlock(&guests_lock);
+		mutex_unlock(&guests_lock);
 		return -ENOSPC;
 	}
 	g = calloc(1, sizeof(*g));
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	snprintf(g->uuid, sizeof(g->uuid), "%s", uuid);
-	pthread_mutex_init(&g->lock, NULL);
+	mutex_init(&g->lock);
+	sim_lockdep_set_novalidate(&g->lock.dep);
 	sim_mutex_init_as(&g->kv_lock, "&kv->lock");
-	g->reqfd = g->stopfd = -1;
+	g->reqfd = -1;
 	g->vdev = sim_vfio_find(uuid);
 	if (!g->vdev) {
 		ret = -ENODEV;
@@ -255,8 +265,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 	if (ret)
 		goto fail_kvm;
 	g->open = true;
-	g->reqfd = eventfd(0, EFD_CLOEXEC);
-	g->stopfd = eventfd(0, EFD_CLOEXEC);
+	g->reqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	ret = set_req_irq(g, g->reqfd);
 	if (ret)
@@ -264,7 +273,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 #endif
 	g->vmm = sim_thread_start("qemu-vmm", vmm_fn, g);
 	guests[i] = g;
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	return 0;
 
 fail_kvm:
@@ -277,16 +286,16 @@ fail:
 	if (g->vdev)
 		sim_vfio_put(g->vdev);
 	free(g);
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	return ret;
 }
 
 static void guest_teardown(struct guest *g)
 {
-	unsigned long long one = 1;
-
-	if (write(g->stopfd, &one, sizeof(one)) != sizeof(one))
-		abort();
+	sched_lock();
+	g->stopping = true;
+	sched_wake_all(&sim_eventfd_wq);
+	sched_unlock();
 	sim_thread_join(g->vmm);
 	vmm_detach(g);
 	/* kvm_vfio_release runs with kvm->lock held */
@@ -296,8 +305,6 @@ static void guest_teardown(struct guest *g)
 	sim_kvm_destroy(g->kvm);
 	sim_vfio_put(g->vdev);
 	close(g->reqfd);
-	close(g->stopfd);
-	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
 
@@ -306,16 +313,16 @@ int simhost_guest_stop(const char *name)
 	struct guest *g;
 	int i;
 
-	pthread_mutex_lock(&guests_lock);
+	mutex_lock(&guests_lock);
 	g = find_guest(name);
 	if (!g) {
-		pthread_mutex_unlock(&guests_lock);
+		mutex_unlock(&guests_lock);
 		return -ENOENT;
 	}
 	for (i = 0; i < MAX_GUESTS; i++)
 		if (guests[i] == g)
 			guests[i] = NULL;
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	guest_teardown(g);
 	return 0;
 }
@@ -325,10 +332,10 @@ int simhost_guest_show(const char *name, char *buf, size_t len)
 	struct guest *g;
 	int n;
 
-	pthread_mutex_lock(&guests_lock);
+	mutex_lock(&guests_lock);
 	g = find_guest(name);
 	n = g ? sim_kvm_reachable(g->kvm, buf, len) : -ENOENT;
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	return n;
 }
 
@@ -337,10 +344,10 @@ int simhost_guest_pqap(const char *name, int apqn, bool enable)
 	struct guest *g;
 	int rc;
 
-	pthread_mutex_lock(&guests_lock);
+	mutex_lock(&guests_lock);
 	g = find_guest(name);
 	rc = g ? sim_kvm_pqap(g->kvm, apqn, enable) : -ENOENT;
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	return rc;
 }
 
@@ -500,16 +507,26 @@ next:
 	return bad;
 }
 
+static bool subset(const unsigned long *a, const unsigned long *b)
+{
+	int i;
+
+	for (i = 0; i < 256 / BITS_PER_LONG; i++)
+		if (a[i] & ~b[i])
+			return false;
+	return true;
+}
+
 static int check_guests(FILE *out)
 {
 	static char buf[65536];
 	int i, j, bad = 0;
 	unsigned long am[MAX_GUESTS][4], qm[MAX_GUESTS][4], dm[4];
 
-	pthread_mutex_lock(&guests_lock);
+	mutex_lock(&guests_lock);
 	for (i = 0; i < MAX_GUESTS; i++) {
 		struct guest *g = guests[i];
-		struct apqn_set gm;
+		struct apqn_set gm, mm;
 		char path[256];
 
 		if (!g)
@@ -528,6 +545,14 @@ static int check_guests(FILE *out)
 		if (!bitmap_equal(gm.apm, am[i], 256) || !bitmap_equal(gm.aqm, qm[i], 256))
 			bad += finding(out, "consistency: guest %s: crycb differs from guest_matrix of %s",
 				       g->name, g->uuid);
+		/* isolation: the guest reaches nothing its mdev does not have */
+		snprintf(path, sizeof(path), MDEV_DIR "/%s/matrix", g->uuid);
+		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+			continue;
+		parse_matrix(buf, &mm);
+		if (!subset(am[i], mm.apm) || !subset(qm[i], mm.aqm))
+			bad += finding(out, "isolation: guest %s reaches APQNs not assigned to %s",
+				       g->name, g->uuid);
 	}
 	/* no APQN in two guests */
 	for (i = 0; i < MAX_GUESTS; i++) {
@@ -542,7 +567,7 @@ static int check_guests(FILE *out)
 					       find_first_bit_inv(a, 256), find_first_bit_inv(q, 256));
 		}
 	}
-	pthread_mutex_unlock(&guests_lock);
+	mutex_unlock(&guests_lock);
 	return bad;
 }
 

@@ -21,15 +21,15 @@
 #include <unistd.h>
 #include <sim/host.h>
 #include <sim/fault.h>
+#include <sim/sched.h>
 
 /* "bg write PATH VALUE": a write on its own thread, collected by "wait". */
 struct bgjob {
-	pthread_t thread;
+	struct task *task;
 	char path[512];
 	char value[512];
 	long rc;
 	bool active;
-	bool joined;
 };
 static struct bgjob bg;
 
@@ -457,27 +457,24 @@ static void run_line(char *line)
 		snprintf(bg.path, sizeof(bg.path), "%s", argv[2]);
 		snprintf(bg.value, sizeof(bg.value), "%s", argv[3]);
 		bg.active = true;
-		bg.joined = false;
-		pthread_create(&bg.thread, NULL, bg_fn, &bg);
+		bg.task = sim_thread_start("bg-write", bg_fn, &bg);
+		if (!bg.task)
+			script_error("bg: cannot start a thread");
 		emit("started\n");
 	} else if (!strcmp(argv[0], "wait") && argc == 1) {
 		if (!bg.active)
 			script_error("wait: no background write");
-		if (!bg.joined)
-			pthread_join(bg.thread, NULL);
+		sim_thread_join(bg.task);
 		bg.active = false;
 		if (bg.rc < 0)
 			emit_err(bg.rc);
 		else
 			emit("ok\n");
 	} else if (!strcmp(argv[0], "running") && argc == 1) {
-		/* whether the background write is still blocked, after a grace period */
-		struct timespec ts = { 0, 200 * 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-		if (bg.active && !bg.joined && pthread_tryjoin_np(bg.thread, NULL) == 0)
-			bg.joined = true;
-		emit("%s\n", bg.active && !bg.joined ? "running" : "finished");
+		/* whether the background write is still blocked, after a grace
+		 * period of 200 ms of real time in the threaded mode */
+		simhost_sleep_ms(200 * sim_timescale);
+		emit("%s\n", bg.active && !sim_thread_exited(bg.task) ? "running" : "finished");
 	} else if (!strcmp(argv[0], "lockgraph") && argc == 1) {
 		char *buf = NULL;
 		size_t len = 0;
@@ -535,8 +532,22 @@ static void usage(FILE *f)
 		   "  --config AxD   host AP configuration: adapters 0..A-1, domains 0..D-1 (default 4x16, up to 256x256)\n"
 		   "  --script FILE  read commands from FILE instead of standard input\n"
 		   "  --known FILE   known driver bugs (default %s; 'none' for none)\n"
+		   "  --sched MODE   threads (default: real threads in parallel), or one task at a\n"
+		   "                 time, the next picked at every scheduling point by a seeded\n"
+		   "                 random walk (random) or PCT (pct); the seed is printed\n"
+		   "  --seed N       seed of the schedule and of the fault-injection draws\n"
+		   "  --pct-depth D  PCT's bug depth: D-1 priority change points (default 3)\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
 		SIM_KNOWN_DEFAULT, simhost_kernel_version());
+}
+
+static void print_sched_stats(void)
+{
+	unsigned long long steps, switches, digest;
+
+	sim_sched_stats(&steps, &switches, &digest);
+	fprintf(stderr, "vfio-ap-sim: schedule: %llu scheduling points, %llu switches, digest %016llx\n",
+		steps, switches, digest);
 }
 
 int main(int argc, char **argv)
@@ -546,17 +557,23 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 's' },
 		{ "ksrc", required_argument, NULL, 'k' },
 		{ "known", required_argument, NULL, 'K' },
+		{ "sched", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 'e' },
+		{ "pct-depth", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int adapters = 4, domains = 16, c, rc;
-	const char *script = NULL, *known = NULL;
+	int adapters = 4, domains = 16, c, rc, pct_depth = 3;
+	const char *script = NULL, *known = NULL, *sched = "threads";
+	unsigned long long seed = 0;
+	bool have_seed = false;
+	char *end;
 	FILE *in = stdin;
 	char line[8192];
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:s:k:K:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:k:K:S:e:d:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': {
 			if (simhost_parse_config(optarg, &adapters, &domains)) {
@@ -575,6 +592,29 @@ int main(int argc, char **argv)
 			return 2;
 		case 'K':
 			known = optarg;
+			break;
+		case 'S':
+			sched = optarg;
+			if (strcmp(sched, "threads") && strcmp(sched, "random") && strcmp(sched, "pct")) {
+				fprintf(stderr, "vfio-ap-sim: --sched '%s': expected threads, random or pct\n", sched);
+				return 2;
+			}
+			break;
+		case 'e':
+			errno = 0;
+			seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "vfio-ap-sim: --seed '%s': expected an unsigned number\n", optarg);
+				return 2;
+			}
+			have_seed = true;
+			break;
+		case 'd':
+			pct_depth = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end || pct_depth < 1 || pct_depth > 16) {
+				fprintf(stderr, "vfio-ap-sim: --pct-depth '%s': expected 1..16\n", optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -607,6 +647,23 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vfio-ap-sim: --script '%s': %s\n", script, strerror(errno));
 			return 2;
 		}
+	}
+	if (!have_seed && strcmp(sched, "threads")) {
+		/* a fresh schedule each run, replayable with the seed printed */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20);
+		seed %= 1000000000ULL;
+	}
+	simhost_seed(seed);
+	if (strcmp(sched, "threads")) {
+		sim_sched_deterministic(strcmp(sched, "pct") ? SIM_SCHED_RANDOM : SIM_SCHED_PCT,
+					seed, pct_depth, 20000);
+		/* the seed replays the run: say it first */
+		fprintf(stderr, "vfio-ap-sim: deterministic scheduler: --sched %s --seed %llu\n",
+			sched, seed);
+		atexit(print_sched_stats);
 	}
 	rc = simhost_boot(adapters, domains);
 	if (rc) {

@@ -23,6 +23,8 @@ const char *simhost_kernel_version(void);
 /* A byte count, or -errno, as read(2)/write(2) on the kernel's file. */
 ssize_t simhost_read(const char *path, char *buf, size_t len);
 ssize_t simhost_write(const char *path, const char *value);
+/* Seeds the fault-injection draws (the schedule is seeded in sched.c). */
+void simhost_seed(unsigned long long seed);
 int simhost_ls(const char *path, char ***names);
 
 int simhost_modprobe(void);

@@ -39,5 +39,7 @@ const char *sim_tree_path(const char *file, char *buf, size_t len);
  * (the watchdog runs until the process exits). */
 extern long sim_hung_task_ms;
 void sim_hung_task_start(void);
+/* One scan, with the scheduler lock held (the deterministic scheduler's). */
+void sim_hung_task_check(void);
 
 #endif

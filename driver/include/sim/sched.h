@@ -7,7 +7,8 @@
  * and nowhere else.  All of them are monitors over one scheduler lock: a
  * waiter holds it while it checks its condition and gives it up only inside
  * sched_wait().  In the default mode threads run in parallel on pthreads;
- * the layer is the one place a deterministic mode can take over.
+ * in the deterministic mode one task runs at a time and a seeded policy
+ * picks the next at every scheduling point.
  *
  * Time is virtual: sim_now_ms() runs SIM_TIMESCALE times faster than the
  * real clock, so the driver's msleep(20) retry loops and the vfio core's
@@ -68,6 +69,22 @@ void sim_task_release_current(void);
 struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg);
 void *sim_thread_join(struct task *t);
 void sim_for_each_task(void (*fn)(struct task *, void *), void *arg);
+
+bool sim_thread_exited(struct task *t);
+
+/* The deterministic mode (shim/sched.c); chosen before the first task
+ * exists.  Returns -1 if it is too late or the PCT parameters are bad. */
+enum sim_sched_policy { SIM_SCHED_RANDOM, SIM_SCHED_PCT };
+int sim_sched_deterministic(enum sim_sched_policy policy, unsigned long long seed,
+			    int pct_depth, unsigned long long pct_steps);
+bool sched_deterministic(void);
+/* Scheduling points, task switches, and a digest of the switch sequence. */
+void sim_sched_stats(unsigned long long *steps, unsigned long long *switches,
+		     unsigned long long *digest);
+
+/* Woken by every eventfd signal (shim/eventfd.c); a reader checks its
+ * descriptor and waits here, so that it blocks in the scheduler. */
+extern struct sim_waitq sim_eventfd_wq;
 
 void sched_init(void);
 void sched_lock(void);
