@@ -59,7 +59,8 @@ check: deps
 	driver/tests/run.sh "$${bins[@]}" --mutants "$${trees[@]}"
 
 bench: sim
-	@bin=$$(readlink -f build/bin/vfio-ap-sim) && driver/tests/bench.sh "$${bin%-sim}-bench"
+	@bin=$$(readlink -f build/bin/vfio-ap-sim) && \
+	driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
 
 clean:
 	rm -rf build/k build/bin build/mutants

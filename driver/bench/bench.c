@@ -8,6 +8,11 @@
  *                                         assigns and unassigns domains on its
  *                                         own mdev (the driver's real store
  *                                         functions, under its real locks)
+ *   vfio-ap-bench sched random|pct THREADS OPS
+ *                                         the same stores under the
+ *                                         deterministic scheduler: stores,
+ *                                         scheduling points and task switches
+ *                                         per second
  *   vfio-ap-bench boot AxD                host start-up: seconds until every
  *                                         queue is bound, and peak RSS
  *
@@ -20,6 +25,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <sim/host.h>
+#include <sim/sched.h>
 
 #define MDEV_DIR "/sys/devices/vfio_ap/matrix/"
 #define CREATE MDEV_DIR "mdev_supported_types/vfio_ap-passthrough/create"
@@ -62,8 +68,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int bench_ops(int threads, long ops, int adapters)
+static int bench_ops(int threads, long ops, int adapters, bool det)
 {
+	struct task *task[64];
 	pthread_t tid[64];
 	char uuid[64], path[256], val[16];
 	double t0, t1;
@@ -86,12 +93,27 @@ static int bench_ops(int threads, long ops, int adapters)
 			die("assign_adapter", rc);
 	}
 	t0 = now();
-	for (t = 0; t < threads; t++)
-		pthread_create(&tid[t], NULL, worker, (void *)t);
-	for (t = 0; t < threads; t++)
-		pthread_join(tid[t], NULL);
+	for (t = 0; t < threads; t++) {
+		if (det)
+			task[t] = sim_thread_start("bench", worker, (void *)t);
+		else
+			pthread_create(&tid[t], NULL, worker, (void *)t);
+	}
+	for (t = 0; t < threads; t++) {
+		if (det)
+			sim_thread_join(task[t]);
+		else
+			pthread_join(tid[t], NULL);
+	}
 	t1 = now();
 	printf("ops_per_second %.0f\n", (double)(ops_per_thread / 2 * 2 * threads) / (t1 - t0));
+	if (det) {
+		unsigned long long steps, switches, digest;
+
+		sim_sched_stats(&steps, &switches, &digest);
+		printf("schedules_per_second %.0f\n", steps / (t1 - t0));
+		printf("switches_per_second %.0f\n", switches / (t1 - t0));
+	}
 	simhost_shutdown();
 	return 0;
 }
@@ -132,7 +154,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		domains = d;
-		return bench_ops(threads, ops, a);
+		return bench_ops(threads, ops, a, false);
+	}
+	if (argc == 5 && !strcmp(argv[1], "sched")) {
+		int threads = atoi(argv[3]);
+		long ops = atol(argv[4]);
+		bool pct = !strcmp(argv[2], "pct");
+
+		if ((!pct && strcmp(argv[2], "random")) || threads < 1 || threads > a ||
+		    ops < 2 * threads) {
+			fprintf(stderr, "vfio-ap-bench: sched random|pct THREADS(1..4) OPS(>=2 per thread)\n");
+			return 2;
+		}
+		sim_sched_deterministic(pct ? SIM_SCHED_PCT : SIM_SCHED_RANDOM, 1, 3, 20000);
+		return bench_ops(threads, ops, a, true);
 	}
 	if (argc == 3 && !strcmp(argv[1], "boot")) {
 		if (simhost_parse_config(argv[2], &a, &d)) {
@@ -141,6 +176,6 @@ int main(int argc, char **argv)
 		}
 		return bench_boot(a, d);
 	}
-	fprintf(stderr, "usage: vfio-ap-bench ops THREADS OPS [AxD] | boot AxD\n");
+	fprintf(stderr, "usage: vfio-ap-bench ops THREADS OPS [AxD] [nolockdep] | sched random|pct THREADS OPS | boot AxD\n");
 	return 2;
 }

@@ -15,6 +15,7 @@
 #include <asm/debug.h>
 #include <sim/sched.h>
 #include <sim/report.h>
+#include <sim/stack.h>
 #include <sim/lockdep.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -249,6 +250,21 @@ void sim_report(const char *title, const char *fmt, ...)
 	log_text(title);
 	log_text("------------------------------------------------------");
 	log_text(body);
+	/* where it was found, unless the report carries its own stacks (or,
+	 * for a hung task, the reporter's stack would say nothing) */
+	if (!strstr(body, "backtrace") && !strstr(body, "Call Trace") &&
+	    strncmp(title, "INFO: task hung", 15)) {
+		char trace[4096];
+		struct sim_stack st;
+
+		sim_stack_save(&st, 1);
+		sim_stack_format(&st, trace, sizeof(trace));
+		if (trace[0]) {
+			trace[strlen(trace) - 1] = 0;
+			log_text("Call Trace:");
+			log_text(trace);
+		}
+	}
 }
 
 const char *sim_finding(int i, const char **body)

@@ -47,6 +47,16 @@ static Dwfl *get_dwfl(void)
 	return dwfl;
 }
 
+void sim_stack_init(void)
+{
+	struct sim_stack st;
+	char buf[256];
+
+	/* symbolizing one address reads the line tables */
+	sim_stack_save(&st, 0);
+	sim_stack_format(&st, buf, sizeof(buf));
+}
+
 /* Our files as repository paths, the driver's as kernel tree paths. */
 static const char *short_path(const char *file, char *buf, size_t len)
 {

@@ -28,6 +28,7 @@
 #include <sim/lockdep.h>
 #include <sim/slab.h>
 #include <sim/fault.h>
+#include <sim/stack.h>
 #include <sim/sysfs.h>
 #include <sim/core.h>
 
@@ -136,6 +137,7 @@ int simhost_boot(int adapters, int domains)
 {
 	int ret;
 
+	sim_stack_init();
 	sim_task_adopt("init");
 	sim_lockdep_set_novalidate(&guests_lock.dep);
 	sim_hung_task_start();

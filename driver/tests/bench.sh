@@ -4,9 +4,16 @@
 # and ratios between figures taken in this same run (never absolute
 # thresholds: the machine varies, the ratios are what to compare).
 set -euo pipefail
-bench=${1:?usage: bench.sh VFIO-AP-BENCH}
+bench=${1:?usage: bench.sh VFIO-AP-BENCH [TREE]}
+tree=${2:-}
+top=$(cd "$(dirname "$0")/../.." && pwd)
 runs=5
 ops=400000
+
+# the median of the numbers on standard input
+med() {
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 
 # median of the value printed for KEY by RUNS runs of the given command
 median() {
@@ -18,7 +25,7 @@ median() {
 			{ echo "bench: '$*' failed" >&2; exit 1; }
 		vals+=("$v")
 	done
-	printf '%s\n' "${vals[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	printf '%s\n' "${vals[@]}" | med
 }
 
 echo "# vfio-ap-stress bench: kernel $("${bench%-bench}-sim" --version), $(nproc) CPUs, median of $runs runs"
@@ -37,4 +44,28 @@ for cfg in 4x16 256x256; do
 	secs=$(median boot_seconds "$bench" boot "$cfg")
 	kib=$(median peak_rss_kib "$bench" boot "$cfg")
 	printf 'host start-up %-8s (all queues bound): %7.3f s, peak RSS %7d KiB\n' "$cfg" "$secs" "$kib"
+done
+rnd=$(median schedules_per_second "$bench" sched random 2 $((ops / 4)))
+rsw=$(median switches_per_second "$bench" sched random 2 $((ops / 4)))
+rops=$(median ops_per_second "$bench" sched random 2 $((ops / 4)))
+pct=$(median schedules_per_second "$bench" sched pct 2 $((ops / 4)))
+printf 'deterministic, random walk: %10.0f scheduling points/s, %9.0f switches/s; stores/s %.2f of 2 threads\n' \
+	"$rnd" "$rsw" "$(awk -v a="$rops" -v b="$two" 'BEGIN { print a / b }')"
+printf 'deterministic, PCT (d=3):   %10.0f scheduling points/s\n' "$pct"
+
+# Median time from start to exit of each mutant's workload (the finding is
+# reported on the way; missing unlocks end by the hung-task deadline).
+[ -n "$tree" ] || exit 0
+echo "# mutants of kernel $("$top/scripts/ksrc.sh" version "$tree"): median time to catch, $runs runs"
+for m in "$top"/driver/mutants/*.mut; do
+	mbin=$("$top/driver/mutants/build.sh" "$tree" "$m" 2>/dev/null) || continue
+	wl="$top/driver/mutants/$(sed -n 's/^workload: *//p' "$m")"
+	vals=()
+	for ((i = 0; i < runs; i++)); do
+		t0=$(date +%s%N)
+		timeout 120 "$mbin" --script "$wl" >/dev/null 2>&1 && { echo "bench: mutant $(basename "$m") not caught" >&2; exit 1; }
+		vals+=($((($(date +%s%N) - t0) / 1000000)))
+	done
+	printf '%-20s %6d ms\n' "$(basename "$m" .mut)" \
+		"$(printf '%s\n' "${vals[@]}" | med)"
 done

@@ -16,6 +16,9 @@ struct sim_stack {
 	void *pc[SIM_STACK_DEPTH];
 };
 
+/* Loads the debug information up front (at boot), so that the first
+ * report does not stall the simulated clock while it is read. */
+void sim_stack_init(void);
 /* The caller's stack, without the innermost `skip` frames of the caller. */
 void sim_stack_save(struct sim_stack *s, int skip);
 /* " function (file:line)" lines, innermost first, each ending in a newline;
