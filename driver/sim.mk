@@ -20,7 +20,11 @@ SRC := $(OUT)/src
 
 INC := -Idriver/include -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
 DEFS := -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
-OPT := -O1 -g
+# frame pointers: the allocation ledger saves a stack per allocation
+OPT := -O1 -g -fno-omit-frame-pointer
+ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine)),)
+OPT += -mno-omit-leaf-frame-pointer
+endif
 ifeq ($(SAN),1)
 OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
