@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracle through the ABI, the same on both hosts: the mdevs' matrices
+ * and the queues' bindings read from sysfs, the guests' reach from the
+ * guests, and the kernel log scanned for the kernel's report formats.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* The first line of each report the kernel prints in these formats. */
+static const char *const signatures[] = {
+	"WARNING: possible circular locking dependency detected",
+	"WARNING: possible recursive locking detected",
+	"WARNING: bad unlock balance detected",
+	"WARNING: lock held when returning to user space",
+	"WARNING: lock held when returning from",
+	"WARNING: lockdep_assert_held failed",
+	"WARNING: held lock freed",
+	"INFO: task hung",
+	"blocked for more than",
+	"WARNING: CPU:",
+	"WARNING in ",
+	"kernel BUG at",
+	"BUG: ",
+	"general protection fault",
+	"Unable to handle kernel",
+	"list_add corruption",
+	"list_del corruption",
+	"refcount_t:",
+	"unreferenced object",
+};
+
+int vap_log_scan(const char *log, FILE *out)
+{
+	const char *p = log;
+	int n = 0;
+
+	while (p && *p) {
+		size_t len = strcspn(p, "\n");
+		size_t i;
+
+		for (i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++) {
+			const char *hit = memmem(p, len, signatures[i], strlen(signatures[i]));
+
+			if (hit) {
+				/* "WARNING in f" repeats as "WARNING: CPU: ... f": count once */
+				if (!strcmp(signatures[i], "WARNING: CPU:") && n && memmem(p, len, "PID:", 4) &&
+				    strstr(log, "WARNING in "))
+					break;
+				n++;
+				if (out)
+					fprintf(out, "log: %.*s\n", (int)(len - (hit - p)), hit);
+				break;
+			}
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	return n;
+}
+
+static int finding(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int finding(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out) {
+		va_start(ap, fmt);
+		vfprintf(out, fmt, ap);
+		va_end(ap);
+		fputc('\n', out);
+	}
+	return 1;
+}
+
+int vap_check(struct vap_host *h, size_t mark, FILE *out)
+{
+	struct vap_matrix m[64], g;
+	char **uuids;
+	int n, i, j, a, d, bad = 0;
+	size_t k;
+	char *log;
+
+	vap_settle(h);
+	n = vap_mdev_list(h, &uuids);
+	if (n < 0)
+		return finding(out, "oracle: cannot list %s: %s", VAP_MATRIX_DIR, strerror(-n));
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		if (vap_mdev_matrix(h, uuids[i], "matrix", &m[i]) ||
+		    vap_mdev_matrix(h, uuids[i], "guest_matrix", &g)) {
+			bad += finding(out, "oracle: mdev %s: matrix or guest_matrix unreadable", uuids[i]);
+			memset(&m[i], 0, sizeof(m[i]));
+			continue;
+		}
+		/* consistency: guest_matrix within matrix */
+		if (!vap_mask_subset(&g.apm, &m[i].apm) || !vap_mask_subset(&g.aqm, &m[i].aqm))
+			bad += finding(out, "consistency: mdev %s: guest_matrix not within matrix", uuids[i]);
+		/* isolation: everything the guest may be given is bound to vfio_ap */
+		for (a = 0; a < VAP_BITS; a++) {
+			if (!vap_mask_test(&g.apm, a))
+				continue;
+			for (d = 0; d < VAP_BITS; d++)
+				if (vap_mask_test(&g.aqm, d) && !vap_queue_bound(h, a, d))
+					bad += finding(out, "isolation: mdev %s: guest_matrix has %02x.%04x, not bound to vfio_ap",
+						       uuids[i], a, d);
+		}
+		/* a running guest reaches exactly its guest_matrix */
+		for (k = 0; k < sizeof(h->guests) / sizeof(h->guests[0]); k++) {
+			struct vap_matrix r;
+			int rc;
+
+			if (!h->guests[k].name[0] || strcmp(h->guests[k].uuid, uuids[i]))
+				continue;
+			rc = vap_guest_reach(h, h->guests[k].name, &r);
+			if (rc == -EOPNOTSUPP)
+				continue;
+			if (rc || vap_mask_weight(&r.apm) != vap_mask_weight(&g.apm) ||
+			    vap_mask_weight(&r.aqm) != vap_mask_weight(&g.aqm) ||
+			    !vap_mask_subset(&r.apm, &g.apm) || !vap_mask_subset(&r.aqm, &g.aqm))
+				bad += finding(out, "consistency: guest %s reaches other APQNs than guest_matrix of %s",
+					       h->guests[k].name, uuids[i]);
+		}
+	}
+	/* exclusivity: no APQN in two mdevs */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			for (a = 0; a < VAP_BITS; a++) {
+				if (!vap_mask_test(&m[i].apm, a) || !vap_mask_test(&m[j].apm, a))
+					continue;
+				for (d = 0; d < VAP_BITS; d++)
+					if (vap_mask_test(&m[i].aqm, d) && vap_mask_test(&m[j].aqm, d))
+						bad += finding(out, "exclusivity: %02x.%04x in mdevs %s and %s",
+							       a, d, uuids[i], uuids[j]);
+			}
+	vap_free_list(uuids);
+	/* the host's own checks, then the kernel log */
+	bad += backend_check(h, out);
+	if (h->kind != VAP_SIM) {
+		log = vap_log_since(h, mark);
+		bad += vap_log_scan(log, out);
+		free(log);
+	}
+	return bad;
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The two backends behind libvfioap's I/O primitives: the simulated host
+ * in this process, and the running kernel through sysfs under a root
+ * directory, /dev/kmsg and libkmod.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <libkmod.h>
+#include <sim/host.h>
+#include "vfio_ap.h"
+#include "internal.h"
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void vap_free_list(char **names)
+{
+	char **p;
+
+	for (p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
+/* ---------------------------------------------------------------- sim */
+
+static bool sim_booted;
+
+static int sim_open(struct vap_host *h, char *err, size_t errlen)
+{
+	const char *cfg = getenv("VFIO_AP_SIM_CONFIG");
+	int a = 4, d = 16, rc;
+
+	/* one simulated host per process */
+	if (sim_booted) {
+		snprintf(err, errlen, "the simulated host is already open in this process");
+		return -EBUSY;
+	}
+	if (cfg && simhost_parse_config(cfg, &a, &d)) {
+		snprintf(err, errlen, "VFIO_AP_SIM_CONFIG='%s': expected ADAPTERSxDOMAINS, each 1..256", cfg);
+		return -EINVAL;
+	}
+#ifdef VAP_KNOWN_ISSUES
+	if (simhost_known_load(VAP_KNOWN_ISSUES, err, errlen))
+		return -EINVAL;
+#endif
+	rc = simhost_boot(a, d);
+	if (rc) {
+		snprintf(err, errlen, "simulated host did not boot: %s", strerror(-rc));
+		return rc;
+	}
+	sim_booted = true;
+	h->kind = VAP_SIM;
+	return 0;
+}
+
+/* --------------------------------------------------------------- linux */
+
+static void real_path(const struct vap_host *h, const char *path, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", strcmp(h->root, "/") ? h->root : "", path);
+}
+
+static int linux_open(struct vap_host *h, char *err, size_t errlen)
+{
+	const char *root = getenv("VFIO_AP_SYSFS_ROOT");
+	char kmsg[4096];
+	struct stat st;
+
+	snprintf(h->root, sizeof(h->root), "%s", root && *root ? root : "/");
+	/* a root given as "DIR/" names the same tree as "DIR" */
+	while (strlen(h->root) > 1 && h->root[strlen(h->root) - 1] == '/')
+		h->root[strlen(h->root) - 1] = 0;
+	real_path(h, "/sys/bus/ap", kmsg, sizeof(kmsg));
+	if (stat(kmsg, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: no AP bus here (not an s390 host; VFIO_AP_SYSFS_ROOT=%s)",
+			 kmsg, h->root);
+		return -ENODEV;
+	}
+	/* the kernel log: the host's own, or the one a mounted sim serves */
+	real_path(h, "/dev/kmsg", kmsg, sizeof(kmsg));
+	h->kmsg_fd = open(kmsg, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (h->kmsg_fd >= 0 && !strcmp(h->root, "/"))
+		lseek(h->kmsg_fd, 0, SEEK_END);
+	h->kind = VAP_LINUX;
+	return 0;
+}
+
+/* --------------------------------------------------------------- common */
+
+static bool s390_with_vfio_ap(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && !strcmp(u.machine, "s390x") &&
+	       (access("/sys/module/vfio_ap", F_OK) == 0 || access("/sys/bus/ap", F_OK) == 0);
+}
+
+struct vap_host *vap_open(const char *kind, char *err, size_t errlen)
+{
+	struct vap_host *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->kmsg_fd = -1;
+	h->journal_fd = -1;
+	if (!kind)
+		kind = getenv("VFIO_AP_HOST");
+	if (!kind || !*kind)
+		kind = s390_with_vfio_ap() ? "linux" : "sim";
+	if (!strcmp(kind, "sim")) {
+		rc = sim_open(h, err, errlen);
+	} else if (!strcmp(kind, "linux")) {
+		rc = linux_open(h, err, errlen);
+	} else {
+		snprintf(err, errlen, "VFIO_AP_HOST='%s': expected sim or linux", kind);
+		rc = -EINVAL;
+	}
+	if (rc) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void vap_close(struct vap_host *h)
+{
+	if (!h)
+		return;
+	if (h->kmsg_fd >= 0)
+		close(h->kmsg_fd);
+	if (h->journal_fd >= 0)
+		close(h->journal_fd);
+	free(h->log);
+	free(h);
+}
+
+enum vap_kind vap_kind(const struct vap_host *h)
+{
+	return h->kind;
+}
+
+const char *vap_kind_name(const struct vap_host *h)
+{
+	return h->kind == VAP_SIM ? "sim" : "linux";
+}
+
+ssize_t vap_read(struct vap_host *h, const char *path, char *buf, size_t len)
+{
+	char p[4096];
+	ssize_t n;
+	int fd;
+
+	if (h->kind == VAP_SIM)
+		return simhost_read(path, buf, len);
+	real_path(h, path, p, sizeof(p));
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len ? len - 1 : 0);
+	if (n < 0)
+		n = -errno;
+	else if (len)
+		buf[n] = 0;
+	close(fd);
+	return n;
+}
+
+int vap_write(struct vap_host *h, const char *path, const char *value)
+{
+	char p[4096], v[4096];
+	ssize_t n;
+	int fd;
+
+	if (h->journal_fd >= 0) {
+		int rc = vap_journal_write(h, path, value);
+
+		if (rc)
+			return rc;
+	}
+	if (h->kind == VAP_SIM) {
+		n = simhost_write(path, value);
+		return n < 0 ? (int)n : 0;
+	}
+	real_path(h, path, p, sizeof(p));
+	snprintf(v, sizeof(v), "%s\n", value);
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, v, strlen(v));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+int vap_writef(struct vap_host *h, const char *path, const char *fmt, ...)
+{
+	char v[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	return vap_write(h, path, v);
+}
+
+int vap_list(struct vap_host *h, const char *dir, char ***names)
+{
+	struct dirent *e;
+	char p[4096];
+	char **v = NULL;
+	int n = 0;
+	DIR *d;
+
+	if (h->kind == VAP_SIM)
+		return simhost_ls(dir, names);
+	real_path(h, dir, p, sizeof(p));
+	d = opendir(p);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char **nv;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[n++] = strdup(e->d_name);
+		v[n] = NULL;
+	}
+	closedir(d);
+	if (!v)
+		v = calloc(1, sizeof(*v));
+	qsort(v, n, sizeof(*v), cmpstr);
+	*names = v;
+	return n;
+}
+
+bool vap_exists(struct vap_host *h, const char *path)
+{
+	char p[4096];
+
+	if (h->kind == VAP_SIM) {
+		char **names;
+		char dir[4096];
+		const char *base = strrchr(path, '/');
+		bool found = false;
+		int i, n;
+
+		if (!base)
+			return false;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+		n = simhost_ls(dir[0] ? dir : "/", &names);
+		for (i = 0; i < n; i++)
+			found |= !strcmp(names[i], base + 1);
+		if (n >= 0)
+			vap_free_list(names);
+		return found;
+	}
+	real_path(h, path, p, sizeof(p));
+	return access(p, F_OK) == 0;
+}
+
+void vap_settle(struct vap_host *h)
+{
+	char buf[64];
+	int i;
+
+	if (h->kind == VAP_SIM) {
+		simhost_settle();
+		return;
+	}
+	/* the AP bus says when its initial bindings are complete */
+	for (i = 0; i < 300; i++) {
+		if (vap_read(h, "/sys/bus/ap/bindings", buf, sizeof(buf)) < 0 || strstr(buf, "complete"))
+			return;
+		usleep(10000);
+	}
+}
+
+/* The log, gathered: the sim's whole log, or what /dev/kmsg gave since
+ * open (each record's text after its "prio,seq,ts,flags;" prefix). */
+static void log_gather(struct vap_host *h)
+{
+	if (h->kind == VAP_SIM) {
+		free(h->log);
+		h->log = simhost_log();
+		h->log_len = h->log ? strlen(h->log) : 0;
+		return;
+	}
+	if (h->kmsg_fd < 0)
+		return;
+	for (;;) {
+		char rec[8192];
+		ssize_t n = read(h->kmsg_fd, rec, sizeof(rec) - 1);
+		const char *text;
+		char *nl;
+
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: go on with the next */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		nl = strchr(text, '\n');
+		if (nl)
+			nl[1] = 0;
+		n = strlen(text);
+		if (h->log_len + n + 1 > h->log_cap) {
+			size_t cap = (h->log_cap + n + 1) * 2;
+			char *nlog = realloc(h->log, cap);
+
+			if (!nlog)
+				break;
+			h->log = nlog;
+			h->log_cap = cap;
+		}
+		memcpy(h->log + h->log_len, text, n + 1);
+		h->log_len += n;
+	}
+}
+
+size_t vap_log_mark(struct vap_host *h)
+{
+	log_gather(h);
+	return h->log_len;
+}
+
+char *vap_log_since(struct vap_host *h, size_t mark)
+{
+	log_gather(h);
+	if (!h->log || mark > h->log_len)
+		return strdup("");
+	return strdup(h->log + mark);
+}
+
+/* libkmod: load and unload vfio_ap as modprobe/rmmod would */
+static int kmod_op(bool load)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod = NULL;
+	int rc;
+
+	if (!ctx)
+		return -ENOMEM;
+	rc = kmod_module_new_from_name(ctx, "vfio_ap", &mod);
+	if (!rc)
+		rc = load ? kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED,
+							    NULL, NULL, NULL, NULL) :
+			    kmod_module_remove_module(mod, 0);
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return rc > 0 ? -rc : rc;
+}
+
+int vap_modprobe(struct vap_host *h)
+{
+	if (h->kind == VAP_SIM)
+		return simhost_modprobe();
+	if (strcmp(h->root, "/"))
+		return -EOPNOTSUPP;	/* not this machine's kernel */
+	return kmod_op(true);
+}
+
+int vap_rmmod(struct vap_host *h)
+{
+	if (h->kind == VAP_SIM)
+		return simhost_rmmod();
+	if (strcmp(h->root, "/"))
+		return -EOPNOTSUPP;
+	return kmod_op(false);
+}
+
+int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(h->guests) / sizeof(h->guests[0]) && h->guests[i].name[0]; i++)
+		;
+	if (i == sizeof(h->guests) / sizeof(h->guests[0]))
+		return -ENOSPC;
+	if (h->kind == VAP_SIM)
+		rc = simhost_guest_start(name, uuid, vcpus, true);
+	else
+		rc = linux_guest_start(h, name, uuid, vcpus);
+	if (!rc) {
+		snprintf(h->guests[i].name, sizeof(h->guests[i].name), "%s", name);
+		snprintf(h->guests[i].uuid, sizeof(h->guests[i].uuid), "%s", uuid);
+	}
+	return rc;
+}
+
+int vap_guest_stop(struct vap_host *h, const char *name)
+{
+	size_t i;
+	int rc;
+
+	if (h->kind == VAP_SIM)
+		rc = simhost_guest_stop(name);
+	else
+		rc = linux_guest_stop(h, name);
+	for (i = 0; i < sizeof(h->guests) / sizeof(h->guests[0]); i++)
+		if (!rc && !strcmp(h->guests[i].name, name))
+			h->guests[i].name[0] = 0;
+	return rc;
+}
+
+int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m)
+{
+	char buf[1 << 16];
+	int rc;
+
+	if (h->kind != VAP_SIM)
+		return linux_guest_reach(h, name, m);
+	rc = simhost_guest_show(name, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	return vap_matrix_parse(buf, m);
+}
+
+int backend_check(struct vap_host *h, FILE *out)
+{
+	int known;
+
+	if (h->kind == VAP_SIM)
+		return simhost_check(out, &known);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libvfioap: the test library of vfio-ap-stress.
+ *
+ * One interface over two hosts: `sim`, the simulated host in this process
+ * (driver/), and `linux`, the running kernel through its sysfs (under a
+ * configurable root), debugfs and /dev/kmsg.  Everything above the I/O
+ * primitives (the kernel's formats, mdev and AP-bus helpers, the invariant
+ * checks, the kernel-log scanner, the allowlist and the journal) is the
+ * same code for both.
+ *
+ * Paths are the kernel's absolute paths ("/sys/bus/ap/apmask"); the linux
+ * backend prefixes its sysfs root.  Functions return 0 (or a count) on
+ * success and -errno on failure, as the kernel's file would answer.
+ */
+#ifndef VFIO_AP_H
+#define VFIO_AP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define VAP_MATRIX_DIR "/sys/devices/vfio_ap/matrix"
+#define VAP_TYPE_DIR VAP_MATRIX_DIR "/mdev_supported_types/vfio_ap-passthrough"
+#define VAP_DRV_DIR "/sys/bus/ap/drivers/vfio_ap"
+#define VAP_UUID_LEN 36
+
+struct vap_host;
+
+/* ------------------------------------------------------------------ hosts */
+
+enum vap_kind { VAP_SIM, VAP_LINUX };
+
+/*
+ * Opens a host.  `kind` NULL: $VFIO_AP_HOST (sim|linux), else linux on an
+ * s390x machine whose kernel has vfio_ap, else sim.  The linux backend's
+ * sysfs root is $VFIO_AP_SYSFS_ROOT (default "/").  NULL on error, with a
+ * one-line reason in err.
+ */
+struct vap_host *vap_open(const char *kind, char *err, size_t errlen);
+void vap_close(struct vap_host *h);
+enum vap_kind vap_kind(const struct vap_host *h);
+const char *vap_kind_name(const struct vap_host *h);
+
+ssize_t vap_read(struct vap_host *h, const char *path, char *buf, size_t len);
+/* Writes the value and a newline in one write(2), as echo(1) does. */
+int vap_write(struct vap_host *h, const char *path, const char *value);
+__attribute__((format(printf, 3, 4)))
+int vap_writef(struct vap_host *h, const char *path, const char *fmt, ...);
+/* Names in a directory, sorted, NULL-terminated; free with vap_free_list. */
+int vap_list(struct vap_host *h, const char *dir, char ***names);
+void vap_free_list(char **names);
+bool vap_exists(struct vap_host *h, const char *path);
+
+/* Everything pending done (sim: the workqueue; linux: udev settled). */
+void vap_settle(struct vap_host *h);
+/* The kernel log from the mark on (vap_log_mark returns the mark). */
+size_t vap_log_mark(struct vap_host *h);
+char *vap_log_since(struct vap_host *h, size_t mark);
+
+/* Module load/unload (sim: the driver's init/exit; linux: libkmod). */
+int vap_modprobe(struct vap_host *h);
+int vap_rmmod(struct vap_host *h);
+
+/* Guests: a VM with vCPUs whose VMM attaches the mdev.  -EOPNOTSUPP where
+ * the backend cannot run one (the linux backend off s390x). */
+int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus);
+int vap_guest_stop(struct vap_host *h, const char *name);
+/* The APQNs the guest's vCPUs reach, as a matrix. */
+struct vap_matrix;
+int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m);
+
+/* ---------------------------------------------------- the kernel's formats */
+
+#define VAP_BITS 256
+#define VAP_LONGS (VAP_BITS / (8 * sizeof(unsigned long)))
+
+/* A 256-bit mask in the AP bus's numbering (bit 0 = adapter/domain 0). */
+struct vap_mask {
+	unsigned long w[VAP_LONGS];
+};
+
+struct vap_matrix {
+	struct vap_mask apm, aqm, adm;
+};
+
+static inline void vap_mask_set(struct vap_mask *m, int i)
+{
+	m->w[i / (8 * sizeof(long))] |= 1UL << (i % (8 * sizeof(long)));
+}
+
+static inline bool vap_mask_test(const struct vap_mask *m, int i)
+{
+	return m->w[i / (8 * sizeof(long))] >> (i % (8 * sizeof(long))) & 1;
+}
+
+int vap_mask_weight(const struct vap_mask *m);
+bool vap_mask_subset(const struct vap_mask *a, const struct vap_mask *b);
+/* The kernel's "0x" + 64 hex digits form (apmask, aqmask, ap_masks):
+ * the leftmost bit is number 0. */
+int vap_mask_parse(const char *s, struct vap_mask *m);
+void vap_mask_format(const struct vap_mask *m, char *buf, size_t len);
+
+/* "aa.dddd" (hex): an APQN; -EINVAL unless both parts are in range. */
+int vap_apqn_parse(const char *s, int *adapter, int *domain);
+/*
+ * The mdev's matrix/guest_matrix format: one line per APQN ("aa.dddd"),
+ * or "aa." lines (adapters without domains) and ".dddd" lines (domains
+ * without adapters).  Fills apm and aqm; an empty text is an empty matrix.
+ */
+int vap_matrix_parse(const char *text, struct vap_matrix *m);
+/* The APQNs of a matrix: adapters x domains. */
+bool vap_matrix_has(const struct vap_matrix *m, int adapter, int domain);
+
+/* ----------------------------------------------------------- AP and mdevs */
+
+/* Creates an mdev with a fresh UUID (written to uuid, 37 bytes). */
+int vap_mdev_create(struct vap_host *h, char *uuid);
+int vap_mdev_remove(struct vap_host *h, const char *uuid);
+/* what: "adapter", "domain" or "control_domain" */
+int vap_mdev_assign(struct vap_host *h, const char *uuid, const char *what, int id);
+int vap_mdev_unassign(struct vap_host *h, const char *uuid, const char *what, int id);
+/* attr: "matrix" or "guest_matrix" */
+int vap_mdev_matrix(struct vap_host *h, const char *uuid, const char *attr, struct vap_matrix *m);
+int vap_mdev_list(struct vap_host *h, char ***uuids);
+long vap_available_instances(struct vap_host *h);
+bool vap_queue_bound(struct vap_host *h, int adapter, int domain);
+
+/* ------------------------------------------------------------ the oracle */
+
+/*
+ * The invariants of DESIGN.md ("What is checked") read through the ABI:
+ * every mdev's guest_matrix lies within its matrix, every APQN of a
+ * guest_matrix is bound to vfio_ap, no APQN is in two mdevs' matrices, a
+ * running guest reaches exactly its guest_matrix; then the kernel log from
+ * `mark` on, scanned for reports.  One line per finding to `out`; returns
+ * the number of findings.  The sim backend adds its own checks (the
+ * vCPUs' isolation at every instruction, lock validator, leaks).
+ */
+int vap_check(struct vap_host *h, size_t mark, FILE *out);
+
+/* The kernel-log scanner: the report lines of the kernel's own formats
+ * (lockdep, hung task, WARNING, BUG, KASAN, kmemleak), one per finding
+ * written to out (may be NULL); returns how many. */
+int vap_log_scan(const char *log, FILE *out);
+
+/* ------------------------------------------------- safety on a real host */
+
+/*
+ * The allowlist: the adapters and domains destructive tests may touch,
+ * from $VFIO_AP_TEST_APQNS or the file $VFIO_AP_TEST_CONFIG, as
+ * "adapters=1,2-3 domains=5,6" (whitespace or newlines between items).
+ * 1: an allowlist is set and parsed; 0: none is set (destructive tests
+ * skip); -EINVAL: malformed, with the reason in err.
+ */
+struct vap_allow {
+	struct vap_mask adapters, domains;
+};
+int vap_allowlist(struct vap_allow *a, char *err, size_t errlen);
+int vap_allowlist_parse(const char *text, struct vap_allow *a, char *err, size_t errlen);
+
+/*
+ * The journal: every setting a test changes on a real host, written
+ * (path and old value, fsync'ed) before the change; vap_restore puts the
+ * journal's oldest value of each path back, newest first.
+ */
+int vap_journal_open(struct vap_host *h, const char *file);
+int vap_journal_write(struct vap_host *h, const char *path, const char *value);
+int vap_restore(struct vap_host *h, const char *file, FILE *out);
+
+#endif

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Matrix assignment and the guest_matrix filtering rules: an APQN counts
+ * for the guest only when its queue is bound to vfio_ap and in the host's
+ * configuration; assignments refused as the kernel refuses them leave the
+ * matrix as it was; a failed allocation leaves it as it was too.
+ */
+#include "common.h"
+
+VAP_FIXTURE(matrix)
+
+static void mdev_with(struct __test_metadata *_metadata, FIXTURE_DATA(matrix) *self)
+{
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+}
+
+TEST_F(matrix, assign_and_unassign)
+{
+	struct vap_matrix m;
+	int a = self->p.a[0], d = self->p.d[0];
+
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+	EXPECT_TRUE(vap_matrix_has(&m, a, d));
+	EXPECT_EQ(1, vap_mask_weight(&m.apm));
+	EXPECT_EQ(1, vap_mask_weight(&m.aqm));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
+	EXPECT_TRUE(vap_matrix_has(&m, a, d));
+	ASSERT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
+	EXPECT_EQ(0, vap_mask_weight(&m.apm));
+	EXPECT_FALSE(vap_matrix_has(&m, a, d));
+}
+
+/* An APQN whose queue the default driver owns cannot be assigned. */
+TEST_F(matrix, owned_by_default_driver)
+{
+	struct vap_matrix m;
+	int a = self->p.a[0], d = self->p.d[0];
+
+	mdev_with(_metadata, self);
+	/* a queue is the default driver's when both its adapter and its
+	 * domain are in apmask and aqmask: give both back */
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", a));
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "+%d", d));
+	vap_settle(self->h);
+	EXPECT_FALSE(vap_queue_bound(self->h, a, d));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	EXPECT_EQ(-EADDRNOTAVAIL, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+	EXPECT_EQ(0, vap_mask_weight(&m.apm));
+}
+
+/* Values the kernel refuses, each with its errno; nothing changes. */
+TEST_F(matrix, bad_values)
+{
+	char path[256];
+	struct vap_matrix m;
+
+	mdev_with(_metadata, self);
+	snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/assign_adapter", self->uuid);
+	EXPECT_EQ(-EINVAL, vap_write(self->h, path, "three"));
+	EXPECT_EQ(-ERANGE, vap_write(self->h, path, "99999999999999999999999"));
+	EXPECT_EQ(-ENODEV, vap_mdev_assign(self->h, self->uuid, "adapter", 256));
+	EXPECT_EQ(-ENODEV, vap_mdev_assign(self->h, self->uuid, "domain", 256));
+	EXPECT_EQ(-EINVAL, vap_write(self->h, VAP_TYPE_DIR "/create", "not-a-uuid"));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+	EXPECT_EQ(0, vap_mask_weight(&m.apm));
+	EXPECT_EQ(0, vap_mask_weight(&m.aqm));
+}
+
+/* Two mdevs cannot share an APQN. */
+TEST_F(matrix, exclusive)
+{
+	char other[VAP_UUID_LEN + 1];
+	int a = self->p.a[0], d = self->p.d[0];
+
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	ASSERT_EQ(0, vap_mdev_create(self->h, other));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, other, "domain", d));
+	EXPECT_EQ(-EADDRINUSE, vap_mdev_assign(self->h, other, "adapter", a));
+	EXPECT_EQ(0, vap_mdev_remove(self->h, other));
+}
+
+/* A guest reaches what guest_matrix shows, and follows a new assignment. */
+TEST_F(matrix, guest_follows_assignment)
+{
+	struct vap_matrix r;
+	int rc;
+
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", self->p.a[0]));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[0]));
+	rc = vap_guest_start(self->h, "g1", self->uuid, 2);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	EXPECT_TRUE(vap_matrix_has(&r, self->p.a[0], self->p.d[0]));
+	EXPECT_EQ(1, vap_mask_weight(&r.aqm));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[1]));
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	EXPECT_TRUE(vap_matrix_has(&r, self->p.a[0], self->p.d[1]));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
+/* Allocation failure: fail-nth on the assignment's write fails it with
+ * ENOMEM and leaves the matrix as it was. */
+TEST_F(matrix, assign_under_fail_nth)
+{
+	struct vap_matrix m;
+	int n, rc, failed = 0;
+
+	if (vap_write(self->h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N"))
+		SKIP(return, "no failslab on this kernel (CONFIG_FAILSLAB, debugfs)");
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[0]));
+	for (n = 1; n < 100; n++) {
+		char left[16];
+
+		if (vap_fail_nth(self->h, n))
+			SKIP(return, "no fail-nth on this kernel (CONFIG_FAULT_INJECTION)");
+		rc = vap_mdev_assign(self->h, self->uuid, "adapter", self->p.a[0]);
+		vap_read(self->h, "/proc/thread-self/fail-nth", left, sizeof(left));
+		vap_fail_nth(self->h, 0);
+		if (atoi(left)) {
+			/* no fault site left: the write went through */
+			ASSERT_EQ(0, rc);
+			break;
+		}
+		failed++;
+		EXPECT_EQ(-ENOMEM, rc);
+		ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+		EXPECT_EQ(0, vap_mask_weight(&m.apm));
+	}
+	EXPECT_GE(failed, 1);
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+	EXPECT_TRUE(vap_matrix_has(&m, self->p.a[0], self->p.d[0]));
+}
+
+TEST_HARNESS_MAIN
