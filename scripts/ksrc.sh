@@ -30,6 +30,7 @@ paths=(
 	tools/testing/selftests/kselftest.h
 	tools/testing/selftests/kselftest_harness.h
 	tools/testing/selftests/lib.mk
+	tools/testing/selftests/kselftest
 	tools/testing/selftests/kvm
 	tools/include
 	tools/arch/s390
@@ -99,7 +100,10 @@ EOS
 
 fetch() {
 	local v=$1 tree="$cache/linux-source-$1" dl="$cache/dl" deb tarball
-	if [ -f "$tree/.complete" ]; then
+	# the stamp names the list of paths: a longer list unpacks again
+	local stamp
+	stamp=$(printf '%s\n' "${paths[@]}" | sha256sum | cut -c1-16)
+	if [ -f "$tree/.complete" ] && [ "$(cat "$tree/.complete")" = "$stamp" ]; then
 		echo "$tree"
 		return
 	fi
@@ -132,7 +136,7 @@ fetch() {
 	mv "$tree.tmp/$pre" "$tree"
 	rm -rf "$tree.tmp"
 	check_tree "$tree"
-	touch "$tree/.complete"
+	echo "$stamp" >"$tree/.complete"
 	echo "$tree"
 }
 

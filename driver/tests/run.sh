@@ -183,6 +183,19 @@ for tree in "${trees[@]}"; do
 		fi
 	done
 done
+# The kselftest programs (selftests/check.sh), on the same trees and
+# mutants: their results join these.
+if [ ${#trees[@]} -gt 0 ] && [ -x "$top/selftests/check.sh" ]; then
+	"$top/selftests/check.sh" "${trees[@]}" --mutants "${trees[@]}" >"$out/st" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) result ok "${line#ok * - }" ;;
+		"not ok "*)
+			grep -A40 -F -- "$line" "$out/st" | tail -n +2 | grep -v '^\(ok\|not ok\) ' >"$out/log"
+			result fail "${line#not ok * - }" "$out/log" ;;
+		esac
+	done <"$out/st"
+fi
 echo "1..$n"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

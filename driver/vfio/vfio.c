@@ -595,6 +595,11 @@ int sim_vfio_open(struct vfio_device *vdev)
 	if (ret)
 		put_registration(vdev);
 #else
+	/* 6.1's vfio_device_open: a module reference for every open file */
+	if (!try_module_get(THIS_MODULE)) {
+		put_registration(vdev);
+		return -ENODEV;
+	}
 	mutex_lock(&vdev->dev_set_lock);
 	if (vdev->open_count == 0) {
 		mutex_lock(&g->group_lock);
@@ -611,8 +616,10 @@ int sim_vfio_open(struct vfio_device *vdev)
 	if (!ret)
 		vdev->open_count++;
 	mutex_unlock(&vdev->dev_set_lock);
-	if (ret)
+	if (ret) {
+		module_put(THIS_MODULE);
 		put_registration(vdev);
+	}
 #endif
 	return ret;
 }
@@ -666,6 +673,7 @@ void sim_vfio_close(struct vfio_device *vdev)
 		vdev->kvm = NULL;
 	mutex_unlock(&g->group_lock);
 	mutex_unlock(&vdev->dev_set_lock);
+	module_put(THIS_MODULE);
 #endif
 	put_registration(vdev);
 }

@@ -142,4 +142,28 @@ TEST_F(matrix, assign_under_fail_nth)
 	EXPECT_TRUE(vap_matrix_has(&m, self->p.a[0], self->p.d[0]));
 }
 
+/* A queue's status follows it from vfio_ap into an mdev and a guest. */
+TEST_F(matrix, queue_status)
+{
+	char path[128], buf[64];
+	int a = self->p.a[0], d = self->p.d[0], rc;
+
+	snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x/status", a, d);
+	if (vap_read(self->h, path, buf, sizeof(buf)) == -ENOENT)
+		SKIP(return, "this kernel's vfio_ap has no queue status attribute");
+	ASSERT_LE(0, vap_read(self->h, path, buf, sizeof(buf)));
+	EXPECT_STREQ("unassigned\n", buf);
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	ASSERT_LE(0, vap_read(self->h, path, buf, sizeof(buf)));
+	EXPECT_STREQ("assigned\n", buf);
+	rc = vap_guest_start(self->h, "g1", self->uuid, 1);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	ASSERT_LE(0, vap_read(self->h, path, buf, sizeof(buf)));
+	EXPECT_STREQ("in use\n", buf);
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
 TEST_HARNESS_MAIN

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh TREE... [--mutants TREE...]: the selftests in `make check`.
+# For each kernel tree, builds selftests/vfio_ap against it (the sim
+# backend), runs `make run_tests` and has prove(1) judge the TAP.  With
+# --mutants, runs them against each mutant of driver/mutants/ as well and
+# reports which mutants they catch (a program failing).  Prints TAP, then
+# "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+trees=() mtrees=()
+while [ $# -gt 0 ]; do
+	if [ "$1" = --mutants ]; then
+		shift
+		mtrees=("$@")
+		break
+	fi
+	trees+=("$1")
+	shift
+done
+n=0 pass=0 fail=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+result() { # ok|fail name [log]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1)); echo "ok $n - $2"
+	else
+		fail=$((fail + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 40
+	fi
+}
+run() { # tree label: builds and runs the selftests; leaves TAP in $out/tap
+	make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
+	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" all >"$out/build" 2>&1 ||
+		{ cp "$out/build" "$out/tap"; return 2; }
+	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" run_tests >"$out/tap" 2>&1
+}
+for tree in "${trees[@]}"; do
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	run "$tree"
+	if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && ! grep -q '^not ok' "$out/tap"; then
+		result ok "$kver selftests: $(grep -c '^# ok ' "$out/tap") tests passed, TAP valid (prove)"
+	else
+		cat "$out/prove" >>"$out/tap"
+		result fail "$kver selftests" "$out/tap"
+	fi
+done
+for tree in "${mtrees[@]}"; do
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	caught=() missed=()
+	for m in "$top"/driver/mutants/*.mut; do
+		mname=$(basename "$m" .mut)
+		"$top/driver/mutants/build.sh" "$tree" "$m" >/dev/null 2>&1 || continue
+		mtree="$top/build/mutants/$kver-$mname"
+		run "$mtree"
+		if grep -q '^# not ok\|^not ok' "$out/tap"; then
+			caught+=("$mname($(grep -o '^# not ok [0-9]* [a-z_.]*' "$out/tap" | awk '{ print $5 }' | paste -sd, -))")
+		else
+			missed+=("$mname")
+		fi
+	done
+	if [ ${#missed[@]} -eq 0 ]; then
+		result ok "$kver selftests catch all ${#caught[@]} mutants: ${caught[*]}"
+	else
+		echo "missed: ${missed[*]}" >"$out/log"
+		result fail "$kver selftests miss mutants: ${missed[*]} (catch ${caught[*]:-none})" "$out/log"
+	fi
+done
+make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

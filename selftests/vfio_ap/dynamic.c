@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dynamic update of a running guest's APCB when queues come and go: a
+ * queue unbound from vfio_ap (driver unbind, or apmask giving the adapter
+ * back) is unplugged from the guest at once, a queue bound again is
+ * plugged back; the oracle runs after every step.
+ */
+#include <pthread.h>
+#include <sys/wait.h>
+#include "common.h"
+
+struct race {
+	struct vap_host *h;
+	const char *apqn;
+	int rc;
+};
+
+static void *race_unbind(void *p)
+{
+	struct race *r = p;
+
+	r->rc = vap_write(r->h, VAP_DRV_DIR "/unbind", r->apqn);
+	return NULL;
+}
+
+VAP_FIXTURE(dynamic)
+
+static int start(struct __test_metadata *_metadata, FIXTURE_DATA(dynamic) *self)
+{
+	int i, rc;
+
+	rc = vap_mdev_create(self->h, self->uuid);
+	if (rc)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		rc = vap_mdev_assign(self->h, self->uuid, "adapter", self->p.a[i]);
+		rc = rc ? rc : vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[i]);
+		if (rc)
+			return rc;
+	}
+	return vap_guest_start(self->h, "g1", self->uuid, 2);
+}
+
+TEST_F(dynamic, unbind_and_bind)
+{
+	char apqn[16];
+	struct vap_matrix r;
+	int a = self->p.a[0], d = self->p.d[0], rc;
+
+	rc = start(_metadata, self);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	EXPECT_TRUE(vap_matrix_has(&r, a, d));
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, d);
+	ASSERT_EQ(0, vap_write(self->h, VAP_DRV_DIR "/unbind", apqn));
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	/* the adapter goes from the guest (the kernel unplugs by adapter) */
+	EXPECT_FALSE(vap_matrix_has(&r, a, d));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	ASSERT_EQ(0, vap_write(self->h, VAP_DRV_DIR "/bind", apqn));
+	vap_settle(self->h);
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	EXPECT_TRUE(vap_matrix_has(&r, a, d));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
+TEST_F(dynamic, apmask_in_use_refused)
+{
+	int rc;
+
+	rc = start(_metadata, self);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	/* a queue goes back to the default driver when both its adapter
+	 * and its domain are in the masks: the domain first (no queue
+	 * moves yet), then the adapter, refused while assigned */
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "+%d", self->p.d[0]));
+	EXPECT_EQ(-EBUSY, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", self->p.a[0]));
+	EXPECT_TRUE(vap_queue_bound(self->h, self->p.a[0], self->p.d[0]));
+	/* unassigned, it may go */
+	ASSERT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "adapter", self->p.a[0]));
+	EXPECT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", self->p.a[0]));
+	EXPECT_FALSE(vap_queue_bound(self->h, self->p.a[0], self->p.d[0]));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
+/* Guest teardown racing a queue removal: both finish, nothing is left. */
+TEST_F(dynamic, stop_racing_unbind)
+{
+	char apqn[16];
+	pid_t pid;
+	int rc;
+
+	rc = start(_metadata, self);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", self->p.a[1], self->p.d[1]);
+	if (vap_kind(self->h) == VAP_SIM) {
+		/* the sim is this process: race from a thread of it */
+		struct race arg = { self->h, apqn, 0 };
+		pthread_t t;
+
+		ASSERT_EQ(0, pthread_create(&t, NULL, race_unbind, &arg));
+		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+		pthread_join(t, NULL);
+		EXPECT_EQ(0, arg.rc);
+	} else {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(vap_write(self->h, VAP_DRV_DIR "/unbind", apqn) ? 1 : 0);
+		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+		EXPECT_EQ(pid, waitpid(pid, &rc, 0));
+		EXPECT_EQ(0, rc);
+	}
+	EXPECT_FALSE(vap_queue_bound(self->h, self->p.a[1], self->p.d[1]));
+}
+
+/* fail-nth over handing an adapter to vfio_ap: each queue probe's
+ * allocation fails in turn; the bus carries on without that queue, and
+ * the invariants hold after every step. */
+TEST_F(dynamic, apmask_under_fail_nth)
+{
+	int a = self->p.a[1], n, rc, failed = 0;
+
+	if (vap_write(self->h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N"))
+		SKIP(return, "no failslab on this kernel (CONFIG_FAILSLAB, debugfs)");
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", a));
+	for (n = 1; n < 1000; n++) {
+		char left[16];
+
+		if (vap_fail_nth(self->h, n))
+			SKIP(return, "no fail-nth on this kernel (CONFIG_FAULT_INJECTION)");
+		rc = vap_writef(self->h, "/sys/bus/ap/apmask", "-%d", a);
+		vap_read(self->h, "/proc/thread-self/fail-nth", left, sizeof(left));
+		vap_fail_nth(self->h, 0);
+		EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+		if (atoi(left))
+			break;
+		failed++;
+		/* the write buffer fails the write; a failed probe does not */
+		if (n == 1)
+			EXPECT_EQ(-ENOMEM, rc);
+		ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", a));
+	}
+	EXPECT_EQ(0, rc);
+	EXPECT_GE(failed, 2);
+}
+
+TEST_HARNESS_MAIN
