@@ -6,6 +6,7 @@
 #   make run        the main job (for now: a scripted scenario on the sim)
 #   make check      every test, against 6.1 and 6.12, plain and sanitized
 #   make bench      throughput and start-up figures
+#   make restore    undo an interrupted run's changes from its journal
 #   make sim KSRC=<tree>   build the sim of another kernel tree
 #
 # Everything a fresh Debian 12 machine lacks is installed on the way.
@@ -16,7 +17,7 @@ DEFAULT_KVER ?= 6.1
 CHECK_KVERS ?= 6.1 6.12
 
 DEPS_BIN := gcc:gcc make:make xz:xz-utils dpkg-deb:dpkg ar:binutils
-.PHONY: all deps sim run check bench clean help
+.PHONY: all deps sim run check bench restore clean help
 
 all: sim
 
@@ -61,6 +62,15 @@ check: deps
 bench: sim
 	@bin=$$(readlink -f build/bin/vfio-ap-sim) && \
 	driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
+
+# Puts a real host (or a mounted sim: VFIO_AP_SYSFS_ROOT=DIR) back from the
+# journal of an interrupted run ($$VFIO_AP_JOURNAL, default
+# /var/tmp/vfio-ap-stress.journal).  Needs only gcc and libkmod.
+restore:
+	@mkdir -p build/bin && \
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -Idriver/include \
+		selftests/vfio_ap/restore.c lib/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod && \
+	VFIO_AP_HOST=linux build/bin/vfio-ap-restore
 
 clean:
 	rm -rf build/k build/bin build/mutants

@@ -61,9 +61,12 @@ $(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(OUT)/bin/vfio-ap-sim: driver/sim/main.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3)
+FUSE_LIBS := $(shell pkg-config --libs fuse3)
+
+$(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_mount.h $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(FUSE_LIBS) -lpthread -ldw
 
 $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <signal.h>
 #include <unistd.h>
 #include <libkmod.h>
 #include <sim/host.h>
@@ -182,6 +183,23 @@ ssize_t vap_read(struct vap_host *h, const char *path, char *buf, size_t len)
 	return n;
 }
 
+/*
+ * The journal's own test: VFIO_AP_CRASH_AFTER=N kills the session (run the
+ * program under setsid) with SIGKILL right after the Nth journaled change
+ * (no handler runs, as in a crash), leaving the journal for `make restore`.
+ */
+static void crash_point(struct vap_host *h)
+{
+	const char *s = getenv("VFIO_AP_CRASH_AFTER");
+
+	if (h->journal_fd >= 0 && s && ++h->changes == atol(s)) {
+		/* the session (a test harness puts each test in a process
+		 * group of its own), then this process's group */
+		kill(-getsid(0), SIGKILL);
+		kill(0, SIGKILL);
+	}
+}
+
 int vap_write(struct vap_host *h, const char *path, const char *value)
 {
 	char p[4096], v[4096];
@@ -206,6 +224,7 @@ int vap_write(struct vap_host *h, const char *path, const char *value)
 	n = write(fd, v, strlen(v));
 	n = n < 0 ? -errno : 0;
 	close(fd);
+	crash_point(h);
 	return (int)n;
 }
 
@@ -319,11 +338,17 @@ static void log_gather(struct vap_host *h)
 		if (n <= 0)
 			break;
 		rec[n] = 0;
-		text = strchr(rec, ';');
-		text = text ? text + 1 : rec;
-		nl = strchr(text, '\n');
-		if (nl)
-			nl[1] = 0;
+		if (strcmp(h->root, "/")) {
+			/* a mounted sim serves its log as plain text */
+			text = rec;
+		} else {
+			/* one record per read: "prio,seq,usec,flags;text" */
+			text = strchr(rec, ';');
+			text = text ? text + 1 : rec;
+			nl = strchr(text, '\n');
+			if (nl)
+				nl[1] = 0;
+		}
 		n = strlen(text);
 		if (h->log_len + n + 1 > h->log_cap) {
 			size_t cap = (h->log_cap + n + 1) * 2;

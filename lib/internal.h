@@ -13,6 +13,7 @@ struct vap_host {
 	size_t log_len, log_cap;
 	int journal_fd;
 	char journal[2048];
+	long changes;		/* journaled writes done (VFIO_AP_CRASH_AFTER) */
 	/* the guests started through this host: name and mdev */
 	struct { char name[64]; char uuid[VAP_UUID_LEN + 1]; } guests[16];
 };

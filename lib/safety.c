@@ -252,11 +252,16 @@ int vap_restore(struct vap_host *h, const char *file, FILE *out)
 		if (tab && (!strncmp(line, "set ", 4) || !strncmp(line, "undo ", 5))) {
 			*tab = 0;
 			rc = vap_write(h, strchr(line, ' ') + 1, tab + 1);
+			/* some files show hex without the 0x they need back
+			 * (fail_function's retval) */
+			if (rc == -EINVAL && tab[1] && strspn(tab + 1, "0123456789abcdef") == strlen(tab + 1))
+				rc = vap_writef(h, strchr(line, ' ') + 1, "0x%s", tab + 1);
 			if (out)
 				fprintf(out, "restore: %s %s: %s\n", strchr(line, ' ') + 1, tab + 1,
 					rc ? strerror(-rc) : "ok");
-			/* an undo that finds nothing to undo is fine */
-			failed += rc && !strncmp(line, "set ", 4);
+			/* an undo that finds nothing to undo is fine, and so is
+			 * a setting whose file went with what it belonged to */
+			failed += rc && rc != -ENOENT && !strncmp(line, "set ", 4);
 		}
 		len = line - buf;
 	}

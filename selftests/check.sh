@@ -36,6 +36,7 @@ run() { # tree label: builds and runs the selftests; leaves TAP in $out/tap
 		{ cp "$out/build" "$out/tap"; return 2; }
 	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" run_tests >"$out/tap" 2>&1
 }
+mounted=
 for tree in "${trees[@]}"; do
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	run "$tree"
@@ -45,6 +46,20 @@ for tree in "${trees[@]}"; do
 		cat "$out/prove" >>"$out/tap"
 		result fail "$kver selftests" "$out/tap"
 	fi
+	# once: the linux backend against this tree's sim mounted with FUSE
+	[ -n "$mounted" ] && continue
+	mounted=1
+	sim="$top/$(make -s --no-print-directory -C "$top" sim-one TREE="$tree" | tail -n1)/bin/vfio-ap-sim"
+	"$top/selftests/mount-check.sh" "$sim" "$top/selftests/vfio_ap" >"$out/mount" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) result ok "$kver ${line#ok - }" ;;
+		"not ok - "*)
+			grep -A30 -F -- "$line" "$out/mount" | tail -n +2 | grep -v '^\(ok\|not ok\) ' >"$out/log"
+			result fail "$kver ${line#not ok - }" "$out/log" ;;
+		esac
+	done <"$out/mount"
+	grep -q '^ok - \|^not ok - ' "$out/mount" || result fail "$kver mount-check printed nothing" "$out/mount"
 done
 for tree in "${mtrees[@]}"; do
 	kver=$("$top/scripts/ksrc.sh" version "$tree")

@@ -261,8 +261,9 @@ char *sysfs_path(struct sysfs_node *n)
 	return strdup(buf[0] ? buf : "/");
 }
 
-/* Resolve an absolute path (following links) and take a reference. */
-static struct sysfs_node *lookup(const char *path, int *err)
+/* Resolve an absolute path (following links, the last one too unless
+ * told not to) and take a reference. */
+static struct sysfs_node *lookup_at(const char *path, int *err, bool follow_last)
 {
 	struct sysfs_node *d, *c = NULL;
 	const char *p = path;
@@ -299,7 +300,7 @@ static struct sysfs_node *lookup(const char *path, int *err)
 				goto fail;
 			}
 		}
-		while (c->type == SYSFS_LINK) {
+		while (c->type == SYSFS_LINK && (follow_last || p[len + strspn(p + len, "/")])) {
 			if (++hops > 40 || !c->target || c->target->dead) {
 				*err = -ENOENT;
 				goto fail;
@@ -315,6 +316,11 @@ static struct sysfs_node *lookup(const char *path, int *err)
 fail:
 	pthread_mutex_unlock(&tree_lock);
 	return NULL;
+}
+
+static struct sysfs_node *lookup(const char *path, int *err)
+{
+	return lookup_at(path, err, true);
 }
 
 static void unref(struct sysfs_node *n)
@@ -491,6 +497,60 @@ int sysfs_list(const char *path, char ***names)
 	qsort(v, cnt, sizeof(*v), cmpstr);
 	*names = v;
 	return cnt;
+}
+
+int sysfs_lstat(const char *path, enum sysfs_type *type, unsigned short *mode)
+{
+	struct sysfs_node *n;
+	int err = 0;
+
+	n = lookup_at(path, &err, false);
+	if (!n)
+		return err;
+	*type = n->type;
+	*mode = n->mode;
+	unref(n);
+	return 0;
+}
+
+/* A link's target relative to the link's directory, as sysfs shows it
+ * ("../../devices/..."). */
+int sysfs_readlink(const char *path, char *buf, size_t len)
+{
+	struct sysfs_node *n;
+	char *from, *to;
+	const char *f, *t;
+	size_t used = 0;
+	int err = 0;
+
+	n = lookup_at(path, &err, false);
+	if (!n)
+		return err;
+	if (n->type != SYSFS_LINK || !n->target) {
+		unref(n);
+		return -EINVAL;
+	}
+	from = sysfs_path(n->parent);
+	to = sysfs_path(n->target);
+	unref(n);
+	/* drop the common leading components */
+	f = from;
+	t = to;
+	for (;;) {
+		size_t lf = strcspn(f + 1, "/"), lt = strcspn(t + 1, "/");
+
+		if (!*f || !*t || lf != lt || strncmp(f + 1, t + 1, lf))
+			break;
+		f += 1 + lf;
+		t += 1 + lt;
+	}
+	buf[0] = 0;
+	for (; *f; f += 1 + strcspn(f + 1, "/"))
+		used += snprintf(buf + used, used < len ? len - used : 0, "../");
+	snprintf(buf + used, used < len ? len - used : 0, "%s", *t ? t + 1 : ".");
+	free(from);
+	free(to);
+	return 0;
 }
 
 int sysfs_stat(const char *path, enum sysfs_type *type, unsigned short *mode)

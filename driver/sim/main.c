@@ -22,6 +22,8 @@
 #include <sim/host.h>
 #include <sim/fault.h>
 #include <sim/sched.h>
+#include <sys/stat.h>
+#include "fuse_mount.h"
 
 /* "bg write PATH VALUE": a write on its own thread, collected by "wait". */
 struct bgjob {
@@ -537,6 +539,8 @@ static void usage(FILE *f)
 		   "                 random walk (random) or PCT (pct); the seed is printed\n"
 		   "  --seed N       seed of the schedule and of the fault-injection draws\n"
 		   "  --pct-depth D  PCT's bug depth: D-1 priority change points (default 3)\n"
+		   "  --mount DIR    serve the host's /sys, /proc and /dev/kmsg at DIR through FUSE\n"
+		   "                 until unmounted (fusermount3 -u DIR)\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
 		SIM_KNOWN_DEFAULT, simhost_kernel_version());
 }
@@ -558,6 +562,7 @@ int main(int argc, char **argv)
 		{ "ksrc", required_argument, NULL, 'k' },
 		{ "known", required_argument, NULL, 'K' },
 		{ "sched", required_argument, NULL, 'S' },
+		{ "mount", required_argument, NULL, 'M' },
 		{ "seed", required_argument, NULL, 'e' },
 		{ "pct-depth", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -565,7 +570,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int adapters = 4, domains = 16, c, rc, pct_depth = 3;
-	const char *script = NULL, *known = NULL, *sched = "threads";
+	const char *script = NULL, *known = NULL, *sched = "threads", *mount = NULL;
 	unsigned long long seed = 0;
 	bool have_seed = false;
 	char *end;
@@ -573,7 +578,7 @@ int main(int argc, char **argv)
 	char line[8192];
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:s:k:K:S:e:d:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:k:K:S:e:d:M:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': {
 			if (simhost_parse_config(optarg, &adapters, &domains)) {
@@ -592,6 +597,9 @@ int main(int argc, char **argv)
 			return 2;
 		case 'K':
 			known = optarg;
+			break;
+		case 'M':
+			mount = optarg;
 			break;
 		case 'S':
 			sched = optarg;
@@ -630,6 +638,18 @@ int main(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "vfio-ap-sim: unexpected argument '%s'\n", argv[optind]);
 		return 2;
+	}
+	if (mount) {
+		struct stat st;
+
+		if (script || strcmp(sched, "threads")) {
+			fprintf(stderr, "vfio-ap-sim: --mount serves the host to other processes: no --script or --sched with it\n");
+			return 2;
+		}
+		if (stat(mount, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "vfio-ap-sim: --mount '%s': not a directory\n", mount);
+			return 2;
+		}
 	}
 	if (!known && access(SIM_KNOWN_DEFAULT, R_OK) == 0)
 		known = SIM_KNOWN_DEFAULT;
@@ -670,6 +690,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vfio-ap-sim: host boot failed: %s\n", strerror(-rc));
 		return 1;
 	}
+	if (mount)
+		return sim_fuse_serve(mount) ? 1 : 0;
 	while (fgets(line, sizeof(line), in)) {
 		char *p = line;
 

@@ -41,7 +41,7 @@ static int start(struct __test_metadata *_metadata, FIXTURE_DATA(dynamic) *self)
 	return vap_guest_start(self->h, "g1", self->uuid, 2);
 }
 
-TEST_F(dynamic, unbind_and_bind)
+VAP_TEST(dynamic, unbind_and_bind)
 {
 	char apqn[16];
 	struct vap_matrix r;
@@ -66,7 +66,7 @@ TEST_F(dynamic, unbind_and_bind)
 	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 }
 
-TEST_F(dynamic, apmask_in_use_refused)
+VAP_TEST(dynamic, apmask_in_use_refused)
 {
 	int rc;
 
@@ -88,7 +88,7 @@ TEST_F(dynamic, apmask_in_use_refused)
 }
 
 /* Guest teardown racing a queue removal: both finish, nothing is left. */
-TEST_F(dynamic, stop_racing_unbind)
+VAP_TEST(dynamic, stop_racing_unbind)
 {
 	char apqn[16];
 	pid_t pid;
@@ -122,7 +122,7 @@ TEST_F(dynamic, stop_racing_unbind)
 /* fail-nth over handing an adapter to vfio_ap: each queue probe's
  * allocation fails in turn; the bus carries on without that queue, and
  * the invariants hold after every step. */
-TEST_F(dynamic, apmask_under_fail_nth)
+VAP_TEST(dynamic, apmask_under_fail_nth)
 {
 	int a = self->p.a[1], n, rc, failed = 0;
 

@@ -14,7 +14,7 @@ static void mdev_with(struct __test_metadata *_metadata, FIXTURE_DATA(matrix) *s
 	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
 }
 
-TEST_F(matrix, assign_and_unassign)
+VAP_TEST(matrix, assign_and_unassign)
 {
 	struct vap_matrix m;
 	int a = self->p.a[0], d = self->p.d[0];
@@ -35,7 +35,7 @@ TEST_F(matrix, assign_and_unassign)
 }
 
 /* An APQN whose queue the default driver owns cannot be assigned. */
-TEST_F(matrix, owned_by_default_driver)
+VAP_TEST(matrix, owned_by_default_driver)
 {
 	struct vap_matrix m;
 	int a = self->p.a[0], d = self->p.d[0];
@@ -54,7 +54,7 @@ TEST_F(matrix, owned_by_default_driver)
 }
 
 /* Values the kernel refuses, each with its errno; nothing changes. */
-TEST_F(matrix, bad_values)
+VAP_TEST(matrix, bad_values)
 {
 	char path[256];
 	struct vap_matrix m;
@@ -72,7 +72,7 @@ TEST_F(matrix, bad_values)
 }
 
 /* Two mdevs cannot share an APQN. */
-TEST_F(matrix, exclusive)
+VAP_TEST(matrix, exclusive)
 {
 	char other[VAP_UUID_LEN + 1];
 	int a = self->p.a[0], d = self->p.d[0];
@@ -87,7 +87,7 @@ TEST_F(matrix, exclusive)
 }
 
 /* A guest reaches what guest_matrix shows, and follows a new assignment. */
-TEST_F(matrix, guest_follows_assignment)
+VAP_TEST(matrix, guest_follows_assignment)
 {
 	struct vap_matrix r;
 	int rc;
@@ -110,7 +110,7 @@ TEST_F(matrix, guest_follows_assignment)
 
 /* Allocation failure: fail-nth on the assignment's write fails it with
  * ENOMEM and leaves the matrix as it was. */
-TEST_F(matrix, assign_under_fail_nth)
+VAP_TEST(matrix, assign_under_fail_nth)
 {
 	struct vap_matrix m;
 	int n, rc, failed = 0;
@@ -143,7 +143,7 @@ TEST_F(matrix, assign_under_fail_nth)
 }
 
 /* A queue's status follows it from vfio_ap into an mdev and a guest. */
-TEST_F(matrix, queue_status)
+VAP_TEST(matrix, queue_status)
 {
 	char path[128], buf[64];
 	int a = self->p.a[0], d = self->p.d[0], rc;

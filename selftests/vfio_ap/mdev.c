@@ -10,7 +10,7 @@
 
 VAP_FIXTURE(mdev)
 
-TEST_F(mdev, create_remove_instances)
+VAP_TEST(mdev, create_remove_instances)
 {
 	char path[256];
 	long before = vap_available_instances(self->h);
@@ -48,7 +48,7 @@ static void *remove_fn(void *p)
  * go (the request callback) and the remove completes with the guest
  * running; 6.1 waits until the guest stops.  Either way the mdev ends up
  * gone and the guest without APQNs. */
-TEST_F(mdev, remove_with_guest)
+VAP_TEST(mdev, remove_with_guest)
 {
 	struct remover r = { self->h, self->uuid, 0, 0 };
 	struct vap_matrix m;
@@ -82,7 +82,7 @@ TEST_F(mdev, remove_with_guest)
 
 /* Unloading vfio_ap removes its mdevs, but not while a guest has one open
  * (the open device holds the module); loaded again, the type is back. */
-TEST_F(mdev, module_reload)
+VAP_TEST(mdev, module_reload)
 {
 	char path[256];
 	long before = vap_available_instances(self->h);
@@ -117,7 +117,7 @@ TEST_F(mdev, module_reload)
 
 /* failslab: every fault site of one create in turn (fail-nth), each
  * failure an ENOMEM with no mdev and no instance used. */
-TEST_F(mdev, create_under_fail_nth)
+VAP_TEST(mdev, create_under_fail_nth)
 {
 	long before = vap_available_instances(self->h);
 	char uuid[VAP_UUID_LEN + 1] = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -154,7 +154,7 @@ TEST_F(mdev, create_under_fail_nth)
 /* fail_function on the driver's vfio registration: the create fails with
  * the injected errno, and after unloading the driver nothing it allocated
  * is left (the teardown's check reads the sim's leak ledger). */
-TEST_F(mdev, create_under_fail_function)
+VAP_TEST(mdev, create_under_fail_function)
 {
 	char **list;
 	long before = vap_available_instances(self->h);

@@ -61,5 +61,9 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count);
 /* Names in a directory, sorted, NULL-terminated (caller frees). */
 int sysfs_list(const char *path, char ***names);
 int sysfs_stat(const char *path, enum sysfs_type *type, unsigned short *mode);
+/* The same without following a final symlink, and a link's target
+ * relative to its directory. */
+int sysfs_lstat(const char *path, enum sysfs_type *type, unsigned short *mode);
+int sysfs_readlink(const char *path, char *buf, size_t len);
 
 #endif

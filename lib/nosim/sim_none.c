@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * For builds of libvfioap without the simulated host (vfio-ap-restore,
+ * built by `make restore` on a real host with no kernel tree at hand):
+ * the sim backend is absent, and opening it says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sim/host.h>
+
+int simhost_parse_config(const char *s, int *adapters, int *domains) { return -EOPNOTSUPP; }
+int simhost_known_load(const char *path, char *err, size_t errlen) { return 0; }
+int simhost_boot(int adapters, int domains) { return -EOPNOTSUPP; }
+ssize_t simhost_read(const char *path, char *buf, size_t len) { return -EOPNOTSUPP; }
+ssize_t simhost_write(const char *path, const char *value) { return -EOPNOTSUPP; }
+int simhost_ls(const char *path, char ***names) { return -EOPNOTSUPP; }
+void simhost_settle(void) { }
+char *simhost_log(void) { return NULL; }
+int simhost_modprobe(void) { return -EOPNOTSUPP; }
+int simhost_rmmod(void) { return -EOPNOTSUPP; }
+int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic) { return -EOPNOTSUPP; }
+int simhost_guest_stop(const char *name) { return -EOPNOTSUPP; }
+int simhost_guest_show(const char *name, char *buf, size_t len) { return -EOPNOTSUPP; }
+int simhost_check(FILE *out, int *nknown) { return 0; }
