@@ -4,7 +4,8 @@
 #
 #   make            build the simulated host for KSRC (default: Debian's 6.1)
 #   make run        the main job (for now: a scripted scenario on the sim)
-#   make check      every test, against 6.1 and 6.12, plain and sanitized
+#   make check      every test, against 6.1 and 6.12, plain, sanitized and
+#                   built for s390x (run by qemu-s390x)
 #   make bench      throughput and start-up figures
 #   make restore    undo an interrupted run's changes from its journal
 #   make sim KSRC=<tree>   build the sim of another kernel tree
@@ -28,11 +29,13 @@ deps:
 ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
 
 define build_sim
-	@tree="$(1)"; san="$(2)"; \
+	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; sysroot=; \
 	key=$$(scripts/ksrc.sh key "$$tree") || exit 2; \
 	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
-	out="build/k/$$key$${san:+-san}"; \
-	$(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" && \
+	if [ -n "$$cross" ]; then sysroot=$$(scripts/s390x.sh sysroot) || exit 2; fi; \
+	out="build/k/$$key$${san:+-san}$${cross:+-$$cross}"; \
+	$(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
+		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} && \
 	echo "$$out"
 endef
 
@@ -56,6 +59,8 @@ check: deps
 			out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$$san" | tail -n1); \
 			bins+=("$$out/bin/vfio-ap-sim"); \
 		done; \
+		out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" CROSS=s390x | tail -n1); \
+		bins+=("$$out/bin/qemu-vfio-ap-sim"); \
 	done; \
 	driver/tests/run.sh "$${bins[@]}" --mutants "$${trees[@]}"
 

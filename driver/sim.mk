@@ -10,6 +10,14 @@ OUT ?= $(error OUT=<build dir> is required)
 KREL ?= $(error KREL=<kernel release> is required)
 
 CC ?= gcc
+# CROSS=s390x: built with the cross compiler against the libraries of
+# SYSROOT (scripts/s390x.sh sysroot), for qemu-s390x or a real s390x host
+ifeq ($(CROSS),s390x)
+CC := s390x-linux-gnu-gcc
+SYSROOT ?= $(error SYSROOT=<dir> is required with CROSS=s390x)
+XINC := -idirafter $(SYSROOT)/usr/include -idirafter $(SYSROOT)/usr/include/s390x-linux-gnu
+XLIB := $(foreach d,$(SYSROOT)/usr/lib/s390x-linux-gnu $(SYSROOT)/lib/s390x-linux-gnu,-L$(d) -Wl,-rpath-link,$(d))
+endif
 V1 := $(word 1,$(subst ., ,$(KREL)))
 V2 := $(word 2,$(subst ., ,$(KREL)))
 V3 := $(word 3,$(subst ., ,$(KREL)))
@@ -30,18 +38,25 @@ OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 LDSAN := -fsanitize=address,undefined
 endif
 # Our own code: every warning is an error.
-CFLAGS_OWN := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC)
+CFLAGS_OWN := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
 # The kernel's driver source: the kernel's own warning level.
 CFLAGS_DRV := -std=gnu11 $(OPT) -Wall -Wno-unused-parameter -Wno-sign-compare \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
-	-Werror=int-conversion $(DEFS) $(INC)
+	-Werror=int-conversion $(DEFS) $(INC) $(XINC)
 
 OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/kvm/*.c) driver/sim/host.c driver/sim/known.c
 OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h)
 
-all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/lib/libvfioapsim.a
+all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/lib/libvfioapsim.a $(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim)
+
+# for a cross build: the sim under qemu user emulation, with the sysroot's
+# libraries (what make check runs as one more binary)
+$(OUT)/bin/qemu-vfio-ap-sim: driver/sim.mk
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\n# vfio-ap-sim for $(CROSS), run by qemu user emulation\nexport QEMU_LD_PREFIX=/usr/s390x-linux-gnu\nexport LD_LIBRARY_PATH=$(SYSROOT)/usr/lib/s390x-linux-gnu:$(SYSROOT)/lib/s390x-linux-gnu\nexec qemu-s390x-static "$$(dirname "$$0")/vfio-ap-sim" "$$@"\n' >$@
+	chmod +x $@
 
 $(SRC)/.copied: $(addprefix $(K)/drivers/s390/crypto/,$(DRIVER_FILES))
 	@mkdir -p $(SRC)
@@ -61,15 +76,20 @@ $(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+ifeq ($(CROSS),s390x)
+FUSE_CFLAGS := -I$(SYSROOT)/usr/include/fuse3
+FUSE_LIBS := -lfuse3
+else
 FUSE_CFLAGS := $(shell pkg-config --cflags fuse3)
 FUSE_LIBS := $(shell pkg-config --libs fuse3)
+endif
 
 $(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_mount.h $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(FUSE_LIBS) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) $(FUSE_LIBS) -lpthread -ldw
 
 $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
 .PHONY: all

@@ -58,7 +58,7 @@ run_script() { # bin kver name script: passes when the script exits 0
 
 for bin in "${bins[@]}"; do
 	kver=$("$bin" --version)
-	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; esac)"
+	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; *-s390x/*) echo ' s390x (qemu)';; esac)"
 	for t in "$here"/*.vas; do
 		run_script "$bin" "$kver" "$label $(basename "$t" .vas)" "$t"
 	done
