@@ -74,7 +74,7 @@ bench: sim
 restore:
 	@mkdir -p build/bin && \
 	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -Idriver/include \
-		selftests/vfio_ap/restore.c lib/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod && \
+		selftests/vfio_ap/restore.c lib/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
 	VFIO_AP_HOST=linux build/bin/vfio-ap-restore
 
 clean:

@@ -40,6 +40,18 @@ void vap_free_list(char **names)
 
 static bool sim_booted;
 
+int vap_sim_config_check(char *err, size_t errlen)
+{
+	const char *cfg = getenv("VFIO_AP_SIM_CONFIG");
+	int a, d;
+
+	if (cfg && simhost_parse_config(cfg, &a, &d)) {
+		snprintf(err, errlen, "VFIO_AP_SIM_CONFIG='%s': expected ADAPTERSxDOMAINS, each 1..256", cfg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int sim_open(struct vap_host *h, char *err, size_t errlen)
 {
 	const char *cfg = getenv("VFIO_AP_SIM_CONFIG");

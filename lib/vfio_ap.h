@@ -40,6 +40,9 @@ enum vap_kind { VAP_SIM, VAP_LINUX };
  */
 struct vap_host *vap_open(const char *kind, char *err, size_t errlen);
 void vap_close(struct vap_host *h);
+/* $VFIO_AP_SIM_CONFIG ("AxD", each 1..256) if set: 0, or -EINVAL with the
+ * reason in err (a program checks it before touching anything). */
+int vap_sim_config_check(char *err, size_t errlen);
 enum vap_kind vap_kind(const struct vap_host *h);
 const char *vap_kind_name(const struct vap_host *h);
 
@@ -126,6 +129,24 @@ int vap_mdev_matrix(struct vap_host *h, const char *uuid, const char *attr, stru
 int vap_mdev_list(struct vap_host *h, char ***uuids);
 long vap_available_instances(struct vap_host *h);
 bool vap_queue_bound(struct vap_host *h, int adapter, int domain);
+
+/* ---------------------------------------------------------------- uevents */
+
+/*
+ * Events instead of sleeps: on a real host libudev's monitor on the
+ * kernel's uevent socket (NULL with a sysfs root other than "/": a mounted
+ * sim sends none), on the sim its uevent log.  Open before the action,
+ * then wait for ACTION on a devpath containing `devpath` ("/devices/...")
+ * with property `prop` ("KEY=value", or NULL): 0 and the event as
+ * "ACTION DEVPATH" in out, or -ETIMEDOUT.
+ */
+struct vap_uevents;
+struct vap_uevents *vap_uevents_open(struct vap_host *h, const char *subsystem);
+/* libudev on this machine's own kernel, whatever the host under test */
+struct vap_uevents *vap_uevents_open_kernel(const char *subsystem);
+int vap_uevents_wait(struct vap_uevents *u, const char *action, const char *devpath,
+		     const char *prop, int timeout_ms, char *out, size_t len);
+void vap_uevents_close(struct vap_uevents *u);
 
 /* ------------------------------------------------------------ the oracle */
 

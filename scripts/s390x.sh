@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 root="$top/build/sysroot-s390x"
 pkgs=(libkmod2 libkmod-dev libdw1 libdw-dev libelf1 libelf-dev zlib1g liblzma5
-	libbz2-1.0 libzstd1 libssl3 libfuse3-3 libfuse3-dev)
+	libbz2-1.0 libzstd1 libssl3 libfuse3-3 libfuse3-dev libudev1 libudev-dev libcap2)
 
 die() { echo "s390x: $*" >&2; exit 2; }
 [ "${1:-}" = sysroot ] || die "usage: s390x.sh sysroot"

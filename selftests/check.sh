@@ -46,6 +46,18 @@ for tree in "${trees[@]}"; do
 		cat "$out/prove" >>"$out/tap"
 		result fail "$kver selftests" "$out/tap"
 	fi
+	# bad input: one line naming it, exit status 2, before any test
+	[ -n "$mounted" ] || for bad in "VFIO_AP_HOST=bogus" "VFIO_AP_SIM_CONFIG=4x999" \
+		"VFIO_AP_TEST_APQNS=adapters=1" "VFIO_AP_TEST_CONFIG=/nonexistent"; do
+		env "$bad" "$top/selftests/vfio_ap/matrix" >"$out/bad" 2>&1
+		rc=$?
+		if [ $rc -eq 2 ] && [ "$(wc -l <"$out/bad")" -eq 1 ]; then
+			result ok "$kver selftests: $bad: $(cat "$out/bad"), exit 2"
+		else
+			echo "exit $rc" >>"$out/bad"
+			result fail "$kver selftests: $bad" "$out/bad"
+		fi
+	done
 	# once: the linux backend against this tree's sim mounted with FUSE
 	[ -n "$mounted" ] && continue
 	mounted=1
@@ -73,7 +85,7 @@ for tree in "${trees[@]}"; do
 		continue
 	fi
 	sysroot=$("$top/scripts/s390x.sh" sysroot)
-	for p in matrix mdev dynamic; do
+	for p in matrix mdev dynamic uevent; do
 		QEMU_LD_PREFIX=/usr/s390x-linux-gnu \
 		LD_LIBRARY_PATH="$sysroot/usr/lib/s390x-linux-gnu:$sysroot/lib/s390x-linux-gnu" \
 		VFIO_AP_HOST=sim timeout 600 qemu-s390x-static "$xout/$p" >"$out/tap" 2>&1

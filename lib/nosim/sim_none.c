@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sim/host.h>
 
-int simhost_parse_config(const char *s, int *adapters, int *domains) { return -EOPNOTSUPP; }
+int simhost_parse_config(const char *s, int *adapters, int *domains) { return 0; }
 int simhost_known_load(const char *path, char *err, size_t errlen) { return 0; }
 int simhost_boot(int adapters, int domains) { return -EOPNOTSUPP; }
 ssize_t simhost_read(const char *path, char *buf, size_t len) { return -EOPNOTSUPP; }
@@ -22,3 +22,4 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 int simhost_guest_stop(const char *name) { return -EOPNOTSUPP; }
 int simhost_guest_show(const char *name, char *buf, size_t len) { return -EOPNOTSUPP; }
 int simhost_check(FILE *out, int *nknown) { return 0; }
+char *simhost_uevents(void) { return NULL; }

@@ -155,6 +155,10 @@ __attribute__((constructor)) static void vap_check_environment(void)
 		fprintf(stderr, "VFIO_AP_HOST='%s': expected sim or linux\n", host);
 		exit(2);
 	}
+	if (vap_sim_config_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(2);
+	}
 	if (vap_allowlist(&allow, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		exit(2);
