@@ -476,6 +476,23 @@ int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m)
 	return vap_matrix_parse(buf, m);
 }
 
+int vap_ap_config(struct vap_host *h, bool adapter, int id, bool on)
+{
+	char path[128];
+
+	if (id < 0 || id > 255)
+		return -EINVAL;
+	if (h->kind == VAP_SIM)
+		return simhost_hw(adapter ? (on ? "add-adapter" : "remove-adapter") :
+				  (on ? "add-domain" : "remove-domain"), id);
+	if (!adapter)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "/sys/bus/ap/devices/card%02x/config", id);
+	if (!vap_exists(h, path))
+		return -EOPNOTSUPP;
+	return vap_write(h, path, on ? "1" : "0");
+}
+
 int backend_check(struct vap_host *h, FILE *out)
 {
 	int known;

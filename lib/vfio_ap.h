@@ -129,6 +129,14 @@ int vap_mdev_matrix(struct vap_host *h, const char *uuid, const char *attr, stru
 int vap_mdev_list(struct vap_host *h, char ***uuids);
 long vap_available_instances(struct vap_host *h);
 bool vap_queue_bound(struct vap_host *h, int adapter, int domain);
+/*
+ * Takes an adapter (adapter=true) or a domain out of the host's AP
+ * configuration and puts it back, as the machine's operator does; the
+ * bus rescans.  sim: its AP configuration; linux: an adapter's
+ * /sys/bus/ap/devices/cardXX/config (SCLP configure/deconfigure), and
+ * -EOPNOTSUPP for a domain (only the HMC changes those).
+ */
+int vap_ap_config(struct vap_host *h, bool adapter, int id, bool on);
 
 /* ---------------------------------------------------------------- uevents */
 

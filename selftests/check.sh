@@ -72,6 +72,20 @@ for tree in "${trees[@]}"; do
 		esac
 	done <"$out/mount"
 	grep -q '^ok - \|^not ok - ' "$out/mount" || result fail "$kver mount-check printed nothing" "$out/mount"
+	# copied into the kernel tree as tools/testing/selftests/vfio_ap
+	intree="$tree/tools/testing/selftests/vfio_ap"
+	if [ -w "$(dirname "$intree")" ] && [ ! -e "$intree" ]; then
+		cp -r "$top/selftests/vfio_ap" "$intree"
+		make -s --no-print-directory -C "$intree" clean >/dev/null 2>&1
+		VFIO_AP_HOST=sim make -s --no-print-directory -C "$intree" VAS="$top" run_tests >"$out/tap" 2>&1
+		if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && grep -q '^# selftests: vfio_ap: matrix' "$out/tap"; then
+			result ok "$kver selftests in the kernel tree (tools/testing/selftests/vfio_ap): $(grep -c '^ok ' "$out/tap") programs passed"
+		else
+			cat "$out/prove" >>"$out/tap"
+			result fail "$kver selftests in the kernel tree" "$out/tap"
+		fi
+		rm -rf "$intree"
+	fi
 done
 # the same programs built for s390x, run by qemu user emulation: the
 # driver's big-endian and bit-numbering idioms on the target's ISA
@@ -85,7 +99,7 @@ for tree in "${trees[@]}"; do
 		continue
 	fi
 	sysroot=$("$top/scripts/s390x.sh" sysroot)
-	for p in matrix mdev dynamic uevent; do
+	for p in matrix mdev dynamic uevent hwconfig; do
 		QEMU_LD_PREFIX=/usr/s390x-linux-gnu \
 		LD_LIBRARY_PATH="$sysroot/usr/lib/s390x-linux-gnu:$sysroot/lib/s390x-linux-gnu" \
 		VFIO_AP_HOST=sim timeout 600 qemu-s390x-static "$xout/$p" >"$out/tap" 2>&1

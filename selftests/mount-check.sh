@@ -45,7 +45,7 @@ snapshot() {
 snapshot >"$work/before"
 
 # the programs, through real system calls
-for p in matrix mdev dynamic uevent; do
+for p in matrix mdev dynamic uevent hwconfig; do
 	VFIO_AP_TEST_APQNS=$allow timeout 300 "$progs/$p" >"$work/$p.tap" 2>&1
 	if prove --exec cat "$work/$p.tap" >/dev/null 2>&1 && ! grep -q '^not ok' "$work/$p.tap"; then
 		echo "ok - mount: $p on the linux backend: $(grep -c '^ok [0-9]* [a-z]' "$work/$p.tap") passed, $(grep -c '# SKIP' "$work/$p.tap") skipped"

@@ -23,3 +23,4 @@ int simhost_guest_stop(const char *name) { return -EOPNOTSUPP; }
 int simhost_guest_show(const char *name, char *buf, size_t len) { return -EOPNOTSUPP; }
 int simhost_check(FILE *out, int *nknown) { return 0; }
 char *simhost_uevents(void) { return NULL; }
+int simhost_hw(const char *op, int id) { return -EOPNOTSUPP; }
