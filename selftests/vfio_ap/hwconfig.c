@@ -71,6 +71,40 @@ VAP_TEST(hwconfig, domain_out_and_back)
 	out_and_back(_metadata, self, false);
 }
 
+/* An adapter coming back into the configuration while allocations fail
+ * (fail-nth over every queue probe of the rescan): the invariants hold
+ * after each, and the last round brings every queue back. */
+VAP_TEST(hwconfig, adapter_back_under_fail_nth)
+{
+	int a = self->p.a[1], n, rc, failed = 0;
+	struct vap_matrix m;
+
+	if (vap_write(self->h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N"))
+		SKIP(return, "no failslab on this kernel (CONFIG_FAILSLAB, debugfs)");
+	setup_mdev(_metadata, self);
+	for (n = 1; n < 1000; n++) {
+		char left[16];
+
+		rc = vap_ap_config(self->h, true, a, false);
+		if (rc == -EOPNOTSUPP)
+			SKIP(return, "this host cannot change its AP configuration from here");
+		ASSERT_EQ(0, rc);
+		if (vap_fail_nth(self->h, n))
+			SKIP(return, "no fail-nth on this kernel (CONFIG_FAULT_INJECTION)");
+		rc = vap_ap_config(self->h, true, a, true);
+		vap_read(self->h, "/proc/thread-self/fail-nth", left, sizeof(left));
+		vap_fail_nth(self->h, 0);
+		ASSERT_EQ(0, rc);
+		EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+		if (atoi(left))
+			break;
+		failed++;
+	}
+	EXPECT_GE(failed, 2);
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
+	EXPECT_TRUE(vap_matrix_has(&m, a, self->p.d[1]));
+}
+
 /* Control domains: assigned and shown in the kernel's %04x lines. */
 VAP_TEST(hwconfig, control_domains)
 {
