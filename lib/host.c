@@ -205,10 +205,14 @@ static void crash_point(struct vap_host *h)
 	const char *s = getenv("VFIO_AP_CRASH_AFTER");
 
 	if (h->journal_fd >= 0 && s && ++h->changes == atol(s)) {
+		/* VFIO_AP_CRASH_SIGNAL=TERM: an orderly kill instead */
+		const char *sig = getenv("VFIO_AP_CRASH_SIGNAL");
+		int signo = sig && !strcmp(sig, "TERM") ? SIGTERM : SIGKILL;
+
 		/* the session (a test harness puts each test in a process
 		 * group of its own), then this process's group */
-		kill(-getsid(0), SIGKILL);
-		kill(0, SIGKILL);
+		kill(-getsid(0), signo);
+		kill(0, signo);
 	}
 }
 

@@ -100,3 +100,14 @@ for n in 2 5 9; do
 		{ cat "$work/restore"; diff "$work/before" "$work/after"; } | sed 's/^/# /' | tail -n 30
 	fi
 done
+
+# SIGTERM in mid-run: the program's own handler puts the host back
+VFIO_AP_TEST_APQNS=$allow VFIO_AP_CRASH_AFTER=5 VFIO_AP_CRASH_SIGNAL=TERM setsid --wait "$progs/mdev" >"$work/termed" 2>&1
+st=$?
+snapshot >"$work/after"
+if [ $st -eq 143 ] && cmp -s "$work/before" "$work/after" && [ ! -e "$work/journal" ]; then
+	echo "ok - mount: SIGTERM after change 5: the program's handler put the host back, journal gone"
+else
+	echo "not ok - mount: SIGTERM after change 5 (exit $st)"
+	{ cat "$work/termed"; diff "$work/before" "$work/after"; ls -la "$work"; } | sed 's/^/# /' | tail -n 30
+fi
