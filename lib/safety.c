@@ -125,10 +125,14 @@ int vap_allowlist(struct vap_allow *a, char *err, size_t errlen)
 /* ------------------------------------------------------------- journal */
 
 static struct vap_host *journaled;
+static pid_t journal_owner;
 
+/* Only the process that opened the journal restores from it: a forked
+ * child (a test harness runs test bodies in one) shares the file and
+ * must not replay it under its parent. */
 static void restore_at_exit(void)
 {
-	if (journaled && journaled->journal_fd >= 0)
+	if (journaled && journaled->journal_fd >= 0 && getpid() == journal_owner)
 		vap_restore(journaled, journaled->journal, NULL);
 }
 
@@ -145,6 +149,7 @@ int vap_journal_open(struct vap_host *h, const char *file)
 	if (h->journal_fd < 0)
 		return -errno;
 	snprintf(h->journal, sizeof(h->journal), "%s", file);
+	journal_owner = getpid();
 	if (!journaled) {
 		journaled = h;
 		atexit(restore_at_exit);

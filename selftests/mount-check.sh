@@ -48,7 +48,7 @@ snapshot >"$work/before"
 for p in matrix mdev dynamic uevent hwconfig; do
 	VFIO_AP_TEST_APQNS=$allow timeout 300 "$progs/$p" >"$work/$p.tap" 2>&1
 	if prove --exec cat "$work/$p.tap" >/dev/null 2>&1 && ! grep -q '^not ok' "$work/$p.tap"; then
-		echo "ok - mount: $p on the linux backend: $(grep -c '^ok [0-9]* [a-z]' "$work/$p.tap") passed, $(grep -c '# SKIP' "$work/$p.tap") skipped"
+		echo "ok - mount: $p on the linux backend: $(grep '^ok [0-9]' "$work/$p.tap" | grep -vc '# SKIP') passed, $(grep '^ok [0-9]' "$work/$p.tap" | grep -c '# SKIP') skipped"
 	else
 		echo "not ok - mount: $p on the linux backend"
 		sed 's/^/# /' "$work/$p.tap" | tail -n 30
@@ -65,7 +65,7 @@ fi
 # no allowlist: skip with the way to allow; malformed: exit 2, untouched
 "$progs/matrix" >"$work/noallow" 2>&1
 if [ $? -eq 0 ] && [ "$(grep -c '# SKIP destructive test on a real host: set VFIO_AP_TEST_APQNS' "$work/noallow")" -ge 6 ] &&
-	! grep -q '^ok [0-9]* [a-z]' "$work/noallow"; then
+	! grep '^ok [0-9]' "$work/noallow" | grep -vq '# SKIP'; then
 	echo "ok - mount: without an allowlist every test skips, saying how to allow it"
 else
 	echo "not ok - mount: without an allowlist"
@@ -104,6 +104,9 @@ done
 # SIGTERM in mid-run: the program's own handler puts the host back
 VFIO_AP_TEST_APQNS=$allow VFIO_AP_CRASH_AFTER=5 VFIO_AP_CRASH_SIGNAL=TERM setsid --wait "$progs/mdev" >"$work/termed" 2>&1
 st=$?
+# the session leader is gone; the test process restoring may still run:
+# its journal disappears when it is done
+for _ in $(seq 100); do [ -e "$work/journal" ] || break; sleep 0.05; done
 snapshot >"$work/after"
 if [ $st -eq 143 ] && cmp -s "$work/before" "$work/after" && [ ! -e "$work/journal" ]; then
 	echo "ok - mount: SIGTERM after change 5: the program's handler put the host back, journal gone"
