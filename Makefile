@@ -18,7 +18,7 @@ DEFAULT_KVER ?= 6.1
 CHECK_KVERS ?= 6.1 6.12
 
 DEPS_BIN := gcc:gcc make:make xz:xz-utils dpkg-deb:dpkg ar:binutils
-.PHONY: all deps sim run check bench restore clean help
+.PHONY: all deps sim stress run check bench restore clean help
 
 all: sim
 
@@ -44,6 +44,14 @@ sim: deps
 	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" | tail -n1) || exit $$?; \
 	mkdir -p build/bin && ln -sfn "$(TOP)/$$out/bin/vfio-ap-sim" build/bin/vfio-ap-sim && \
 	echo "built $$out/bin/vfio-ap-sim (build/bin/vfio-ap-sim)"
+
+# the stress engine (stress/), on lib/ and the sim of DEFAULT_KVER (or KSRC)
+stress: sim
+	@out=$$(dirname "$$(dirname "$$(readlink -f build/bin/vfio-ap-sim)")") && \
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+		-Ilib -Idriver/include -DVAP_KNOWN_ISSUES=\"$(TOP)/driver/known-issues.txt\" \
+		stress/stress.c lib/*.c "$$out/lib/libvfioapsim.a" -o build/bin/vfio-ap-stress \
+		-ljson-c -lkmod -ludev -lpthread -ldw && echo "built build/bin/vfio-ap-stress"
 
 sim-one:
 	$(call build_sim,$(TREE),$(SAN))

@@ -80,6 +80,19 @@ static int finding(FILE *out, const char *fmt, ...)
 	return 1;
 }
 
+/* The same APQNs (adapters x domains): an adapter without a domain
+ * gives none, whatever the masks say. */
+static bool same_apqns(const struct vap_matrix *x, const struct vap_matrix *y)
+{
+	int a, d;
+
+	for (a = 0; a < VAP_BITS; a++)
+		for (d = 0; d < VAP_BITS; d++)
+			if (vap_matrix_has(x, a, d) != vap_matrix_has(y, a, d))
+				return false;
+	return true;
+}
+
 int vap_check(struct vap_host *h, size_t mark, FILE *out)
 {
 	struct vap_matrix m[64], g;
@@ -123,11 +136,17 @@ int vap_check(struct vap_host *h, size_t mark, FILE *out)
 			rc = vap_guest_reach(h, h->guests[k].name, &r);
 			if (rc == -EOPNOTSUPP)
 				continue;
-			if (rc || vap_mask_weight(&r.apm) != vap_mask_weight(&g.apm) ||
-			    vap_mask_weight(&r.aqm) != vap_mask_weight(&g.aqm) ||
-			    !vap_mask_subset(&r.apm, &g.apm) || !vap_mask_subset(&r.aqm, &g.aqm))
-				bad += finding(out, "consistency: guest %s reaches other APQNs than guest_matrix of %s",
-					       h->guests[k].name, uuids[i]);
+			if (rc || !same_apqns(&r, &g))
+			{
+				char ga[67], gq[67], ra[67], rq[67];
+
+				vap_mask_format(&g.apm, ga, sizeof(ga));
+				vap_mask_format(&g.aqm, gq, sizeof(gq));
+				vap_mask_format(&r.apm, ra, sizeof(ra));
+				vap_mask_format(&r.aqm, rq, sizeof(rq));
+				bad += finding(out, "consistency: guest %s reaches other APQNs than guest_matrix of %s (rc %d): guest_matrix apm %.10s aqm %.10s, reached apm %.10s aqm %.10s",
+					       h->guests[k].name, uuids[i], rc, ga, gq, ra, rq);
+			}
 		}
 	}
 	/* exclusivity: no APQN in two mdevs */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #include <libkmod.h>
@@ -495,6 +496,39 @@ int vap_ap_config(struct vap_host *h, bool adapter, int id, bool on)
 	if (!vap_exists(h, path))
 		return -EOPNOTSUPP;
 	return vap_write(h, path, on ? "1" : "0");
+}
+
+int vap_sim_deterministic(const char *policy, unsigned long long seed)
+{
+	if (strcmp(policy, "random") && strcmp(policy, "pct"))
+		return -EINVAL;
+	return simhost_deterministic(!strcmp(policy, "pct"), seed) ? -EINVAL : 0;
+}
+
+struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,
+				    void *(*fn)(void *), void *arg)
+{
+	pthread_t *t;
+
+	if (h->kind == VAP_SIM)
+		return (struct vap_thread *)simhost_thread_start(name, fn, arg);
+	t = malloc(sizeof(*t));
+	if (t && pthread_create(t, NULL, fn, arg)) {
+		free(t);
+		t = NULL;
+	}
+	return (struct vap_thread *)t;
+}
+
+void *vap_thread_join(struct vap_host *h, struct vap_thread *t)
+{
+	void *ret = NULL;
+
+	if (h->kind == VAP_SIM)
+		return simhost_thread_join(t);
+	pthread_join(*(pthread_t *)t, &ret);
+	free(t);
+	return ret;
 }
 
 int backend_check(struct vap_host *h, FILE *out)

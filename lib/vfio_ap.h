@@ -46,6 +46,19 @@ int vap_sim_config_check(char *err, size_t errlen);
 enum vap_kind vap_kind(const struct vap_host *h);
 const char *vap_kind_name(const struct vap_host *h);
 
+/*
+ * Threads of a test program that the host can schedule: on the sim they
+ * are its tasks (so that the deterministic scheduler runs them one at a
+ * time), elsewhere plain pthreads.  vap_sim_deterministic, before
+ * vap_open, makes the sim's schedule a function of the seed ("random" or
+ * "pct"); 0 or -EINVAL.
+ */
+int vap_sim_deterministic(const char *policy, unsigned long long seed);
+struct vap_thread;
+struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,
+				    void *(*fn)(void *), void *arg);
+void *vap_thread_join(struct vap_host *h, struct vap_thread *t);
+
 ssize_t vap_read(struct vap_host *h, const char *path, char *buf, size_t len);
 /* Writes the value and a newline in one write(2), as echo(1) does. */
 int vap_write(struct vap_host *h, const char *path, const char *value);

@@ -118,6 +118,22 @@ int simhost_rmmod(void)
 	return 0;
 }
 
+void *simhost_thread_start(const char *name, void *(*fn)(void *), void *arg)
+{
+	return sim_thread_start(name, fn, arg);
+}
+
+void *simhost_thread_join(void *thread)
+{
+	return sim_thread_join(thread);
+}
+
+int simhost_deterministic(bool pct, unsigned long long seed)
+{
+	sim_fault_seed(seed);
+	return sim_sched_deterministic(pct ? SIM_SCHED_PCT : SIM_SCHED_RANDOM, seed, 3, 20000);
+}
+
 void simhost_seed(unsigned long long seed)
 {
 	sim_fault_seed(seed);
@@ -404,19 +420,23 @@ static void parse_matrix(const char *s, struct apqn_set *m)
 	memset(m, 0, sizeof(*m));
 	while (*s) {
 		unsigned int a, q;
+		char line[32];
+		size_t n = strcspn(s, "\n");
 
-		if (sscanf(s, "%x.%x", &a, &q) == 2) {
+		/* one line at a time: %x would skip a newline and read the
+		 * next line's adapter as this one's domain ("00.\n02.") */
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), s);
+		if (sscanf(line, "%x.%x", &a, &q) == 2) {
 			set_bit_inv(a & 0xff, m->apm);
 			set_bit_inv(q & 0xff, m->aqm);
-		} else if (s[0] == '.' && sscanf(s + 1, "%x", &q) == 1) {
+		} else if (line[0] == '.' && sscanf(line + 1, "%x", &q) == 1) {
 			set_bit_inv(q & 0xff, m->aqm);
-		} else if (sscanf(s, "%x.", &a) == 1) {
+		} else if (sscanf(line, "%x.", &a) == 1) {
 			set_bit_inv(a & 0xff, m->apm);
 		}
-		s = strchr(s, '\n');
-		if (!s)
-			break;
-		s++;
+		s += n;
+		if (*s)
+			s++;
 	}
 }
 

@@ -24,3 +24,6 @@ int simhost_guest_show(const char *name, char *buf, size_t len) { return -EOPNOT
 int simhost_check(FILE *out, int *nknown) { return 0; }
 char *simhost_uevents(void) { return NULL; }
 int simhost_hw(const char *op, int id) { return -EOPNOTSUPP; }
+void *simhost_thread_start(const char *name, void *(*fn)(void *), void *arg) { return NULL; }
+void *simhost_thread_join(void *thread) { return NULL; }
+int simhost_deterministic(bool pct, unsigned long long seed) { return -1; }

@@ -52,6 +52,11 @@ int simhost_check(FILE *out, int *nknown);
 int simhost_known_load(const char *path, char *err, size_t errlen);
 const char *simhost_known_match(const char *title, const char *body, const char *log);
 char *simhost_log(void);
+/* Threads the sim schedules (its tasks), and its deterministic mode
+ * (before boot; pct: PCT with depth 3, else a random walk): 0 or -1. */
+void *simhost_thread_start(const char *name, void *(*fn)(void *), void *arg);
+void *simhost_thread_join(void *thread);
+int simhost_deterministic(bool pct, unsigned long long seed);
 char *simhost_uevents(void);
 
 #endif
