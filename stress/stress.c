@@ -41,6 +41,7 @@ struct worker {
 	char uuid[MDEVS_PER_WORKER][VAP_UUID_LEN + 1];
 	bool guest_on[MDEVS_PER_WORKER];
 	long done[NR_OPS], failed[NR_OPS];
+	unsigned long created;
 	int unexpected;
 	char first_unexpected[256];
 };
@@ -123,8 +124,14 @@ static void do_op(struct worker *w, enum op op)
 	case OP_CREATE:
 		if (w->uuid[s][0])
 			return;
-		rc = vap_mdev_create(host, w->uuid[s]);
+		/* UUIDs from the seed's stream: a replay creates the same mdevs */
+		snprintf(w->uuid[s], sizeof(w->uuid[s]), "%08x-%04x-4%03x-8%03x-%012llx",
+			 (unsigned int)next_rand(&w->rng), w->id, s, (unsigned int)(w->created++ & 0xfff),
+			 next_rand(&w->rng) & 0xffffffffffffULL);
+		rc = vap_write(host, VAP_TYPE_DIR "/create", w->uuid[s]);
 		judge(w, op, rc, create_ok, "slot %d", s);
+		if (rc)
+			w->uuid[s][0] = 0;
 		break;
 	case OP_REMOVE:
 		if (!w->uuid[s][0] || w->guest_on[s])

@@ -344,6 +344,11 @@ int device_attach(struct device *dev)
 		return 0;
 	n = bus_drivers(b, drvs, 32);
 	device_lock(dev);
+	/* __device_attach: a device being deleted (dev->p->dead) is left alone */
+	if (dev->dead || !dev->kobj.sd) {
+		device_unlock(dev);
+		return 0;
+	}
 	if (dev->driver) {
 		device_unlock(dev);
 		return 1;
@@ -443,6 +448,11 @@ void device_del(struct device *dev)
 
 	if (!dev->registered)
 		return;
+	/* kill_device, under the device lock: a probe racing with the
+	 * deletion sees it and leaves the device alone */
+	device_lock(dev);
+	dev->dead = true;
+	device_unlock(dev);
 	device_release_driver(dev);
 	if (dev->bus) {
 		b = bus_priv(dev->bus);

@@ -121,6 +121,7 @@ struct device {
 	struct mutex mutex;
 	int refcount;
 	bool registered;
+	bool dead;		/* device_del started: no more probing (kill_device) */
 	bool initialized;
 	struct list_head bus_node;
 	struct sim_hnode bus_hnode;	/* bus lookup by name */
