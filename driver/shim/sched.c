@@ -241,9 +241,36 @@ static void det_idle(void)
 	}
 }
 
+/* SIM_SCHED_TRACE=FILE: every switch (point, time, task), to find where
+ * two runs of one seed part. */
+static FILE *trace_file(void)
+{
+	static FILE *f;
+	static bool tried;
+	const char *p;
+
+	if (!tried) {
+		tried = true;
+		p = getenv("SIM_SCHED_TRACE");
+		f = p && *p ? fopen(p, "w") : NULL;
+	}
+	return f;
+}
+
 /* Hand the token to `next` and wait (holding nothing) until it comes back. */
 static void det_switch(struct task *self, struct task *next)
 {
+	FILE *tf = trace_file();
+
+	if (tf) {
+		struct task *t;
+
+		fprintf(tf, "%llu %lld %s/%d -> %s/%d [", det.steps, det.now_us, self->comm,
+			self->pid, next->comm, next->pid);
+		list_for_each_entry(t, &all_tasks, node)
+			fprintf(tf, " %d%c", t->pid, "RBX"[priv(t)->state]);
+		fprintf(tf, " ]\n");
+	}
 	if (next != self) {
 		det.switches++;
 		det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
@@ -259,6 +286,7 @@ static void det_point(void)
 {
 	struct task *self = sim_current(), *next;
 	unsigned int i;
+
 
 	det.steps++;
 	det.now_us++;
