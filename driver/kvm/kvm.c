@@ -348,6 +348,22 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 	struct kvm_s390_crypto_cb *crycb = kvm->arch.crypto.crycb;
 
 	block_all(vm);
+	/* what the machine sees: an APQN leaving the guest while its
+	 * interrupts are still enabled (the guest cannot disable them now) */
+	if ((kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK) == CRYCB_FORMAT2) {
+		int a, d;
+
+		for (a = 0; a < 256; a++) {
+			if (!test_bit_inv(a, (unsigned long *)crycb->apcb1.apm))
+				continue;
+			for (d = 0; d < 256; d++)
+				if (test_bit_inv(d, (unsigned long *)crycb->apcb1.aqm) &&
+				    !(test_bit_inv(a, apm) && test_bit_inv(d, aqm)) &&
+				    aphw_queue_irq_enabled(AP_MKQID(a, d)))
+					sim_log("kvm: %s: APQN %02x.%04x leaves the guest with interrupts enabled",
+						vm->name, a, d);
+		}
+	}
 	switch (kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK) {
 	case CRYCB_FORMAT2:
 		memcpy(crycb->apcb1.apm, apm, 32);
