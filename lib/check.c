@@ -22,10 +22,8 @@ static const char *const signatures[] = {
 	"WARNING: lock held when returning from",
 	"WARNING: lockdep_assert_held failed",
 	"WARNING: held lock freed",
-	"INFO: task hung",
 	"blocked for more than",
 	"WARNING: CPU:",
-	"WARNING in ",
 	"kernel BUG at",
 	"BUG: ",
 	"general protection fault",
@@ -33,7 +31,7 @@ static const char *const signatures[] = {
 	"list_add corruption",
 	"list_del corruption",
 	"refcount_t:",
-	"unreferenced object",
+	"kmemleak: ",
 };
 
 int vap_log_scan(const char *log, FILE *out)
@@ -49,10 +47,6 @@ int vap_log_scan(const char *log, FILE *out)
 			const char *hit = memmem(p, len, signatures[i], strlen(signatures[i]));
 
 			if (hit) {
-				/* "WARNING in f" repeats as "WARNING: CPU: ... f": count once */
-				if (!strcmp(signatures[i], "WARNING: CPU:") && n && memmem(p, len, "PID:", 4) &&
-				    strstr(log, "WARNING in "))
-					break;
 				n++;
 				if (out)
 					fprintf(out, "log: %.*s\n", (int)(len - (hit - p)), hit);

@@ -88,11 +88,6 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 			 "%s: %s: %s (errno %d)", op_names[op], what, strerror(-rc), -rc);
 }
 
-static int slot_of(struct worker *w)
-{
-	return pick(w, MDEVS_PER_WORKER);
-}
-
 static void do_op(struct worker *w, enum op op)
 {
 	/* the errnos each operation may answer, 0-terminated */
@@ -103,7 +98,7 @@ static void do_op(struct worker *w, enum op op)
 	static const int assign_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
 	static const int guest_ok[] = { ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP, 0 };
 	static const int config_ok[] = { EOPNOTSUPP, 0 };
-	int a = pick(w, nadapters), d = pick(w, ndomains), s = slot_of(w), rc;
+	int a = pick(w, nadapters), d = pick(w, ndomains), s = pick(w, MDEVS_PER_WORKER), rc;
 	static const char *const what[] = { "adapter", "domain", "control_domain" };
 	char path[128], name[32];
 
