@@ -433,23 +433,34 @@ int vap_rmmod(struct vap_host *h)
 	return kmod_op(false);
 }
 
+/* The guest table: a slot is claimed and released under this lock, never
+ * held across a call into the host (the deterministic scheduler would
+ * stall on it). */
+static pthread_mutex_t guests_mutex = PTHREAD_MUTEX_INITIALIZER;
+
 int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus)
 {
 	size_t i;
 	int rc;
 
+	pthread_mutex_lock(&guests_mutex);
 	for (i = 0; i < sizeof(h->guests) / sizeof(h->guests[0]) && h->guests[i].name[0]; i++)
 		;
+	if (i < sizeof(h->guests) / sizeof(h->guests[0]))
+		snprintf(h->guests[i].name, sizeof(h->guests[i].name), "%s", name);
+	pthread_mutex_unlock(&guests_mutex);
 	if (i == sizeof(h->guests) / sizeof(h->guests[0]))
 		return -ENOSPC;
 	if (h->kind == VAP_SIM)
 		rc = simhost_guest_start(name, uuid, vcpus, true);
 	else
 		rc = linux_guest_start(h, name, uuid, vcpus);
-	if (!rc) {
-		snprintf(h->guests[i].name, sizeof(h->guests[i].name), "%s", name);
+	pthread_mutex_lock(&guests_mutex);
+	if (!rc)
 		snprintf(h->guests[i].uuid, sizeof(h->guests[i].uuid), "%s", uuid);
-	}
+	else
+		h->guests[i].name[0] = 0;
+	pthread_mutex_unlock(&guests_mutex);
 	return rc;
 }
 
@@ -462,10 +473,19 @@ int vap_guest_stop(struct vap_host *h, const char *name)
 		rc = simhost_guest_stop(name);
 	else
 		rc = linux_guest_stop(h, name);
+	pthread_mutex_lock(&guests_mutex);
 	for (i = 0; i < sizeof(h->guests) / sizeof(h->guests[0]); i++)
 		if (!rc && !strcmp(h->guests[i].name, name))
 			h->guests[i].name[0] = 0;
+	pthread_mutex_unlock(&guests_mutex);
 	return rc;
+}
+
+int vap_guest_reopen(struct vap_host *h, const char *name)
+{
+	if (h->kind == VAP_SIM)
+		return simhost_guest_reopen(name);
+	return -EOPNOTSUPP;
 }
 
 int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m)
@@ -529,6 +549,79 @@ void *vap_thread_join(struct vap_host *h, struct vap_thread *t)
 	pthread_join(*(pthread_t *)t, &ret);
 	free(t);
 	return ret;
+}
+
+const char *vap_sim_kernel(void)
+{
+	return simhost_kernel_version();
+}
+
+int vap_findings(struct vap_host *h, struct vap_finding **out)
+{
+	struct vap_finding *f;
+	int n, i;
+
+	*out = NULL;
+	if (h->kind != VAP_SIM)
+		return 0;
+	n = simhost_nr_findings();
+	f = calloc(n ? n : 1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *body, *known, *title = simhost_finding(i, &body, &known);
+
+		f[i].title = strdup(title);
+		f[i].report = strdup(body);
+		f[i].known = known;
+	}
+	*out = f;
+	return n;
+}
+
+void vap_findings_free(struct vap_finding *f, int n)
+{
+	int i;
+
+	for (i = 0; f && i < n; i++) {
+		free(f[i].title);
+		free(f[i].report);
+	}
+	free(f);
+}
+
+int vap_lockgraph(struct vap_host *h, FILE *out)
+{
+	if (h->kind != VAP_SIM)
+		return -EOPNOTSUPP;
+	simhost_lockgraph(out);
+	return 0;
+}
+
+int vap_ap_inject(struct vap_host *h, const char *insn, int adapter, int domain, int rc,
+		  long times, int probability)
+{
+	struct aphw_inject r = { 0 };
+
+	if (h->kind != VAP_SIM)
+		return -EOPNOTSUPP;	/* a real machine answers what it answers */
+	if (!strcmp(insn, "tapq"))
+		r.insns = 1 << APHW_TAPQ;
+	else if (!strcmp(insn, "zapq"))
+		r.insns = 1 << APHW_ZAPQ;
+	else if (!strcmp(insn, "aqic"))
+		r.insns = 1 << APHW_AQIC;
+	else if (!strcmp(insn, "all"))
+		r.insns = 1 << APHW_TAPQ | 1 << APHW_ZAPQ | 1 << APHW_AQIC;
+	else
+		return -EINVAL;
+	if (rc < 1 || rc > 0xff || probability < 0 || probability > 100)
+		return -EINVAL;
+	r.qid = adapter < 0 ? -1 : (adapter << 8 | domain);
+	r.rc = (unsigned int)rc;
+	r.times = times;
+	r.probability = (unsigned int)probability;
+	return simhost_hw_inject(&r);
 }
 
 int backend_check(struct vap_host *h, FILE *out)

@@ -83,6 +83,9 @@ int vap_rmmod(struct vap_host *h);
  * the backend cannot run one (the linux backend off s390x). */
 int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus);
 int vap_guest_stop(struct vap_host *h, const char *name);
+/* The VMM closes the guest's vfio-ap device and opens it again (sim;
+ * -EOPNOTSUPP on a real host for now). */
+int vap_guest_reopen(struct vap_host *h, const char *name);
 /* The APQNs the guest's vCPUs reach, as a matrix. */
 struct vap_matrix;
 int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m);
@@ -181,6 +184,26 @@ void vap_uevents_close(struct vap_uevents *u);
  * vCPUs' isolation at every instruction, lock validator, leaks).
  */
 int vap_check(struct vap_host *h, size_t mark, FILE *out);
+
+/* The host's own reports so far (sim: the lock validator's, the models',
+ * the leak checker's), each with its known-issue id if it is a known bug
+ * of the driver (driver/known-issues.txt).  0 on a real host, where the
+ * kernel log is the report (vap_log_scan). */
+struct vap_finding {
+	char *title, *report;
+	const char *known;
+};
+int vap_findings(struct vap_host *h, struct vap_finding **out);
+void vap_findings_free(struct vap_finding *f, int n);
+/* The lock-class dependency graph in graphviz form (sim; -EOPNOTSUPP). */
+int vap_lockgraph(struct vap_host *h, FILE *out);
+/* The kernel release the simulated host was built from (no boot needed). */
+const char *vap_sim_kernel(void);
+/* AP response-code faults (sim only): the next TIMES answers (-1: all)
+ * of INSN ("tapq", "zapq", "aqic", "all") for APQN adapter.domain
+ * (adapter -1: every queue) are RC, with PROBABILITY percent (0: always). */
+int vap_ap_inject(struct vap_host *h, const char *insn, int adapter, int domain, int rc,
+		  long times, int probability);
 
 /* The kernel-log scanner: the report lines of the kernel's own formats
  * (lockdep, hung task, WARNING, BUG, KASAN, kmemleak), one per finding

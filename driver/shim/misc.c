@@ -201,20 +201,39 @@ unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
 /* state: 0 live, 1 coming, 2 going, 3 not loaded */
 struct module shim_vfio_ap_module = { .name = "vfio_ap", .state = 3 };
 
+/*
+ * The count holds a base of 1 while the module is loaded, as the kernel's
+ * MODULE_REF_BASE: a get succeeds unless the count is 0, and rmmod stops
+ * the module only by taking the count from exactly the base to 0.  So a
+ * get racing an rmmod either keeps the module or fails, never both.
+ */
 bool try_module_get(struct module *m)
 {
+	int v;
+
 	if (!m)
 		return true;
-	if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) >= 2)
-		return false;
-	__atomic_fetch_add(&m->refcnt, 1, __ATOMIC_SEQ_CST);
+	v = __atomic_load_n(&m->refcnt, __ATOMIC_SEQ_CST);
+	do {
+		if (v <= 0 || __atomic_load_n(&m->state, __ATOMIC_SEQ_CST) >= 2)
+			return false;
+	} while (!__atomic_compare_exchange_n(&m->refcnt, &v, v + 1, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
 	return true;
 }
 
 void module_put(struct module *m)
 {
-	if (m && __atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST) < 0)
+	if (m && __atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST) < 1)
 		sim_report("WARNING in module_put", "module %s: refcount underflow\n", m->name);
+}
+
+bool shim_module_try_stop(struct module *m)
+{
+	int base = 1;
+
+	return __atomic_compare_exchange_n(&m->refcnt, &base, 0, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
 }
 
 bool shim_test_facility(unsigned long nr)

@@ -85,36 +85,52 @@ int simhost_ls(const char *path, char ***names)
 	return sysfs_list(path, names);
 }
 
+/* modprobe and rmmod one at a time, as the kernel's module_mutex */
+static DEFINE_MUTEX(module_mutex);
+
 int simhost_modprobe(void)
 {
 	int ret;
 
-	if (loaded)
+	mutex_lock(&module_mutex);
+	if (loaded) {
+		mutex_unlock(&module_mutex);
 		return -EEXIST;
+	}
 	modprobe_mark = shim_slab_mark();
+	__atomic_store_n(&THIS_MODULE->refcnt, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&THIS_MODULE->state, 1, __ATOMIC_SEQ_CST);
 	ret = shim_module_init();
 	if (ret) {
 		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&THIS_MODULE->refcnt, 0, __ATOMIC_SEQ_CST);
+		mutex_unlock(&module_mutex);
 		return ret;
 	}
 	__atomic_store_n(&THIS_MODULE->state, 0, __ATOMIC_SEQ_CST);
 	loaded = true;
+	mutex_unlock(&module_mutex);
 	return 0;
 }
 
 int simhost_rmmod(void)
 {
-	if (!loaded)
+	mutex_lock(&module_mutex);
+	if (!loaded) {
+		mutex_unlock(&module_mutex);
 		return -ENOENT;
-	if (__atomic_load_n(&THIS_MODULE->refcnt, __ATOMIC_SEQ_CST) > 0)
+	}
+	if (!shim_module_try_stop(THIS_MODULE)) {
+		mutex_unlock(&module_mutex);
 		return -EBUSY;
+	}
 	__atomic_store_n(&THIS_MODULE->state, 2, __ATOMIC_SEQ_CST);
 	shim_module_exit();
 	shim_workqueue_drain();
 	__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 	loaded = false;
 	shim_slab_report_leaks(modprobe_mark, "still allocated after rmmod vfio_ap");
+	mutex_unlock(&module_mutex);
 	return 0;
 }
 
@@ -343,6 +359,35 @@ int simhost_guest_stop(const char *name)
 	mutex_unlock(&guests_lock);
 	guest_teardown(g);
 	return 0;
+}
+
+/* The VMM closes the device and opens it again (a hot-unplug and replug
+ * of the vfio-ap device in QEMU, or a VMM restart keeping the VM). */
+int simhost_guest_reopen(const char *name)
+{
+	struct guest *g;
+	int ret = 0;
+
+	mutex_lock(&guests_lock);
+	g = find_guest(name);
+	mutex_unlock(&guests_lock);
+	if (!g)
+		return -ENOENT;
+	vmm_detach(g);
+	mutex_lock(&g->lock);
+	if (!g->open) {
+		ret = sim_vfio_open(g->vdev);
+		if (!ret) {
+			g->open = true;
+			sim_log("vmm: %s: vfio-ap device %s attached again", g->name, g->uuid);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+			if (set_req_irq(g, g->reqfd))
+				sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed", g->name);
+#endif
+		}
+	}
+	mutex_unlock(&g->lock);
+	return ret;
 }
 
 int simhost_guest_show(const char *name, char *buf, size_t len)
@@ -639,6 +684,22 @@ int simhost_check(FILE *out, int *nknown)
 	if (nknown)
 		*nknown = known;
 	return unknown;
+}
+
+int simhost_nr_findings(void)
+{
+	return sim_nr_findings();
+}
+
+/* Finding i: its title and report; the known-issue id it matches, if any. */
+const char *simhost_finding(int i, const char **body, const char **known)
+{
+	const char *title = sim_finding(i, body);
+	char *log = sim_log_dump();
+
+	*known = simhost_known_match(title, *body, log);
+	free(log);
+	return title;
 }
 
 char *simhost_log(void)

@@ -30,6 +30,8 @@ extern struct module shim_vfio_ap_module;
 
 bool try_module_get(struct module *m);
 void module_put(struct module *m);
+/* rmmod's half: the count from its base to 0, or false (in use) */
+bool shim_module_try_stop(struct module *m);
 
 /* The driver's init and exit become the sim's modprobe and rmmod. */
 #define module_init(fn) int shim_module_init(void) { return fn(); }

@@ -32,6 +32,9 @@ int simhost_rmmod(void);
 /* aqic: whether the guest's vCPUs issue their own PQAP(AQIC) traffic. */
 int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic);
 int simhost_guest_stop(const char *name);
+int simhost_guest_reopen(const char *name);
+int simhost_nr_findings(void);
+const char *simhost_finding(int i, const char **body, const char **known);
 int simhost_guest_show(const char *name, char *buf, size_t len);
 int simhost_hw(const char *op, int id);
 /* vCPU 0 of the guest issues PQAP(AQIC) on apqn: the response code. */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The stress engine (engine.c), the campaign runner (campaign.c) and the
+ * results writer (results.c), shared by vfio-ap-stress and vfio-ap-fault.
+ */
+#ifndef VAP_ENGINE_H
+#define VAP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <json-c/json.h>
+#include "vfio_ap.h"
+
+enum op {
+	OP_APMASK, OP_AQMASK, OP_BIND, OP_CREATE, OP_REMOVE, OP_ASSIGN, OP_UNASSIGN,
+	OP_GUEST, OP_REOPEN, OP_CONFIG, OP_RELOAD, NR_OPS
+};
+
+extern const char *const op_names[NR_OPS];
+
+/* One stress case: a seed's run on a freshly booted host. */
+struct stress_params {
+	unsigned long long seed;
+	long ops;			/* operations of the case, all workers */
+	int threads, vcpus;
+	char config[16];		/* "AxD" or "" (the sim's default) */
+	bool guests;
+	int weights[NR_OPS];
+	const char *det;		/* NULL, "random" or "pct" */
+	/* a fault setting applied before the workers start (fault/):
+	 * "failslab:P:I" (probability %, interval), "fail-function:FUNC:P",
+	 * "ap:INSN:RC:P" (AP response code RC with probability P) */
+	const char *fault;
+	int extra_ok[8];		/* errnos the fault adds, 0-terminated */
+	bool stop_on_finding;		/* end the case at its first finding */
+};
+
+void stress_defaults(struct stress_params *p);
+/* "apmask=3,bind=4": 0, or -1 with the offending token in bad */
+int stress_parse_mix(struct stress_params *p, const char *s, char *bad, size_t badlen);
+/* the --mix string of the weights (for a replay) */
+void stress_format_mix(const struct stress_params *p, char *buf, size_t len);
+
+/* Runs the case in this process (the host opened here): fills case_obj
+ * (results/README.md, cases/<id>.json) and returns 0 pass, 1 fail, or 2
+ * when the host could not be set up (the message in case_obj "error"). */
+int stress_case(const struct stress_params *p, struct json_object *case_obj);
+
+/* The host's findings and lock graph into a case object (also fault/). */
+int case_add_findings(struct vap_host *h, struct json_object *c, const char *oracle_text);
+void case_add_lockgraph(struct vap_host *h, struct json_object *c);
+void case_add_apcb(struct json_object *c, const char *log);
+const char *finding_kind(const char *title);
+/* an errno's name ("EBUSY"), or its number */
+const char *errno_name(int e, char *buf, size_t len);
+void json_count(struct json_object *obj, const char *key, long n);
+
+/* ------------------------------------------------------------ campaigns */
+
+struct campaign {
+	const char *tool;		/* "vfio-ap-stress" / "vfio-ap-fault" */
+	char dir[4096];			/* the results folder */
+	char command[4096];		/* the command line, for the summary */
+	char host[16], kernel[64];
+	int timeout;			/* seconds per case */
+	double duration;		/* seconds; 0: run the listed cases */
+	double started;
+	bool progress;			/* a progress line on stderr (a terminal) */
+	bool quiet;
+	int shard, nshards;
+	/* counters for the progress line */
+	int done, failed, total;
+	long ops;
+};
+
+/* A case body, run in a child process; fills c. */
+typedef int (*case_fn)(void *arg, struct json_object *c);
+
+int campaign_init(struct campaign *cp, const char *tool, const char *results, int argc,
+		  char **argv);
+/* Runs one case in its own process (stdout and stderr to cases/<id>.out;
+ * a crash or a timeout is a failed case); writes cases/<id>.json.
+ * Returns the case's status: 0 pass, 1 fail, 2 setup error. */
+int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
+		  struct json_object *argv_json);
+/* seconds since the run started; true while a --duration run has time */
+double campaign_elapsed(const struct campaign *cp);
+bool campaign_time_left(const struct campaign *cp);
+void campaign_progress_end(struct campaign *cp);
+
+/* results.c: summary.json, tap.txt, junit.xml, kernel.log, lockgraph,
+ * repro.sh per finding and report.html from DIR/cases/.  Prints the
+ * one-screen summary unless quiet.  Returns 0 clean, 1 findings, 2 when
+ * the folder cannot be read or written. */
+int results_finalize(const char *dir, const char *tool, const char *command, bool quiet);
+/* Joins the cases of several results folders into OUT and finalizes it. */
+int results_merge(const char *out, char *const *dirs, int n, const char *command);
+/* Adds a section to the summary before finalizing (fault/): written to
+ * DIR/extra.json, read back by results_finalize. */
+int results_extra(const char *dir, const char *key, struct json_object *val);
+
+double now_seconds(void);
+
+#endif
