@@ -92,4 +92,23 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
+# The campaign tools (stress/, fault/) on lib/ and this sim; not cross-built
+# (json-c is not in the s390x sysroot).
+ifeq ($(CROSS),)
+all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
+ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c $(wildcard lib/*.c)
+ENGINE_HDRS := stress/engine.h stress/report.h lib/vfio_ap.h lib/internal.h
+CFLAGS_TOOL := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+	-Ilib -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\"
+TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) -ljson-c -lkmod -ludev -lpthread -ldw
+
+$(OUT)/bin/vfio-ap-stress: stress/main.c $(ENGINE_SRCS) $(ENGINE_HDRS) $(OUT)/lib/libvfioapsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TOOL) stress/main.c $(ENGINE_SRCS) -o $@ $(TOOL_LIBS)
+
+$(OUT)/bin/vfio-ap-fault: fault/fault.c $(ENGINE_SRCS) $(ENGINE_HDRS) $(OUT)/lib/libvfioapsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TOOL) fault/fault.c $(ENGINE_SRCS) -o $@ $(TOOL_LIBS)
+endif
+
 .PHONY: all

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <libkmod.h>
 #include <sim/host.h>
@@ -577,6 +578,31 @@ int vap_findings(struct vap_host *h, struct vap_finding **out)
 	}
 	*out = f;
 	return n;
+}
+
+const char *vap_known_match(const char *title, const char *report)
+{
+	static int loaded;
+	char err[256];
+
+	if (!loaded)
+		loaded = simhost_known_load(VAP_KNOWN_ISSUES, err, sizeof(err)) ? -1 : 1;
+	return loaded > 0 ? simhost_known_match(title, report, NULL) : NULL;
+}
+
+int vap_nr_findings(struct vap_host *h)
+{
+	return h->kind == VAP_SIM ? simhost_nr_findings() : 0;
+}
+
+void vap_sleep_ms(struct vap_host *h, long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (h->kind == VAP_SIM)
+		simhost_sleep_ms(ms);
+	else
+		nanosleep(&ts, NULL);
 }
 
 void vap_findings_free(struct vap_finding *f, int n)

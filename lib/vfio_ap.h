@@ -195,6 +195,13 @@ struct vap_finding {
 };
 int vap_findings(struct vap_host *h, struct vap_finding **out);
 void vap_findings_free(struct vap_finding *f, int n);
+/* The known-issue id of a report (title, text) of the sim's kernel, or
+ * NULL: for reports the host could not keep (a crash, a sanitizer). */
+const char *vap_known_match(const char *title, const char *report);
+/* how many of those so far (cheap: for a watcher thread) */
+int vap_nr_findings(struct vap_host *h);
+/* sleeps (sim: in the scheduler's clock, a scheduling point) */
+void vap_sleep_ms(struct vap_host *h, long ms);
 /* The lock-class dependency graph in graphviz form (sim; -EOPNOTSUPP). */
 int vap_lockgraph(struct vap_host *h, FILE *out);
 /* The kernel release the simulated host was built from (no boot needed). */

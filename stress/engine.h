@@ -24,7 +24,7 @@ struct stress_params {
 	long ops;			/* operations of the case, all workers */
 	int threads, vcpus;
 	char config[16];		/* "AxD" or "" (the sim's default) */
-	bool guests;
+	int guests;			/* most guests running at once; 0: none */
 	int weights[NR_OPS];
 	const char *det;		/* NULL, "random" or "pct" */
 	/* a fault setting applied before the workers start (fault/):

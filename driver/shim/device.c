@@ -35,6 +35,10 @@ struct driver_private {
 	struct device_driver *drv;
 	struct sysfs_node *dir;
 	struct list_head node;
+	/* iterations of the bus's drivers holding this one (a klist node's
+	 * references): driver_unregister waits for them after unlinking */
+	int pins;
+	struct sim_waitq unpinned;
 };
 
 static LIST_HEAD(buses);
@@ -299,7 +303,8 @@ int device_driver_attach(SHIM_CONST_DRV struct device_driver *cdrv, struct devic
 	int ret;
 
 	device_lock(dev);
-	ret = really_probe(dev, drv);
+	/* driver_probe_device: a device being deleted is not probed */
+	ret = dev->dead || !dev->kobj.sd ? -ENODEV : really_probe(dev, drv);
 	device_unlock(dev);
 	return ret;
 }
@@ -312,10 +317,23 @@ static int bus_drivers(struct bus_priv *b, struct device_driver **v, int max)
 
 	pthread_mutex_lock(&core_lock);
 	list_for_each_entry(p, &b->drvs, node)
-		if (n < max)
+		if (n < max) {
+			__atomic_add_fetch(&p->pins, 1, __ATOMIC_SEQ_CST);
 			v[n++] = p->drv;
+		}
 	pthread_mutex_unlock(&core_lock);
 	return n;
+}
+
+static void bus_drivers_put(struct device_driver **v, int n)
+{
+	int i;
+
+	sched_lock();
+	for (i = 0; i < n; i++)
+		if (!__atomic_sub_fetch(&v[i]->p->pins, 1, __ATOMIC_SEQ_CST))
+			sched_wake_all(&v[i]->p->unpinned);
+	sched_unlock();
 }
 
 static int bus_devices(struct bus_priv *b, struct device ***out)
@@ -347,10 +365,12 @@ int device_attach(struct device *dev)
 	/* __device_attach: a device being deleted (dev->p->dead) is left alone */
 	if (dev->dead || !dev->kobj.sd) {
 		device_unlock(dev);
+		bus_drivers_put(drvs, n);
 		return 0;
 	}
 	if (dev->driver) {
 		device_unlock(dev);
+		bus_drivers_put(drvs, n);
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
@@ -362,6 +382,7 @@ int device_attach(struct device *dev)
 		}
 	}
 	device_unlock(dev);
+	bus_drivers_put(drvs, n);
 	return ret;
 }
 
@@ -614,6 +635,7 @@ int bus_for_each_drv(SHIM_CONST_BUS struct bus_type *bus, struct device_driver *
 	n = bus_drivers(b, drvs, 32);
 	for (i = 0; i < n && !ret; i++)
 		ret = fn(drvs[i], data);
+	bus_drivers_put(drvs, n);
 	return ret;
 }
 
@@ -677,6 +699,7 @@ int driver_register(struct device_driver *drv)
 	if (!p)
 		return -ENOMEM;
 	p->drv = drv;
+	sim_waitq_init(&p->unpinned);
 	p->dir = sysfs_mkdir(b->drivers, drv->name);
 	drv->p = p;
 	if (!drv->suppress_bind_attrs) {
@@ -691,7 +714,8 @@ int driver_register(struct device_driver *drv)
 	for (i = 0; i < n; i++) {
 		if (match(drv, v[i])) {
 			device_lock(v[i]);
-			if (!v[i]->driver)
+			/* __driver_attach: not a device being deleted */
+			if (!v[i]->driver && !v[i]->dead && v[i]->kobj.sd)
 				really_probe(v[i], drv);
 			device_unlock(v[i]);
 		}
@@ -710,9 +734,18 @@ void driver_unregister(struct device_driver *drv)
 
 	if (!b || !p)
 		return;
+	/* bus_remove_driver's order: the bind files first (waiting for a
+	 * bind or unbind in flight), off the bus, then every device detached */
+	sysfs_remove_child(p->dir, "bind");
+	sysfs_remove_child(p->dir, "unbind");
 	pthread_mutex_lock(&core_lock);
 	list_del(&p->node);
 	pthread_mutex_unlock(&core_lock);
+	/* klist_remove: wait until no iteration holds the driver */
+	sched_lock();
+	while (__atomic_load_n(&p->pins, __ATOMIC_SEQ_CST))
+		sched_wait(&p->unpinned, "klist_remove", -1);
+	sched_unlock();
 	n = bus_devices(b, &v);
 	for (i = 0; i < n; i++) {
 		if (READ_ONCE(v[i]->driver) == drv) {

@@ -170,6 +170,9 @@ int simhost_boot(int adapters, int domains)
 	int ret;
 
 	sim_stack_init();
+#ifndef __SANITIZE_ADDRESS__
+	sim_crash_handler_init();	/* ASan has its own, better */
+#endif
 	sim_task_adopt("init");
 	sim_lockdep_set_novalidate(&guests_lock.dep);
 	sim_hung_task_start();

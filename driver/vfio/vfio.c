@@ -25,6 +25,7 @@
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <sim/fault.h>
+#include <sim/slab.h>
 #include <sim/core.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
@@ -144,6 +145,7 @@ static void mdev_remove_common(struct mdev_device *mdev)
 	struct mdev_type *type = mdev->type;
 	char name[40];
 
+	mdev->in_tree = false;
 	uuid_str(&mdev->uuid, name);
 	sysfs_remove_child(type->devices_dir, name);
 	sysfs_remove_child(mdev->dev.kobj.sd, "mdev_type");
@@ -200,6 +202,7 @@ static int mdev_device_create(struct mdev_type *type, const guid_t *uuid)
 	device_create_file(&mdev->dev, &dev_attr_remove);
 	sysfs_symlink(mdev->dev.kobj.sd, "mdev_type", type->dir);
 	sysfs_symlink(type->devices_dir, name, mdev->dev.kobj.sd);
+	mdev->in_tree = true;
 	mdev->active = true;
 	up_read(&parent->unreg_sem);
 	return 0;
@@ -328,7 +331,9 @@ void mdev_unregister_parent(struct mdev_parent *parent)
 
 		mutex_lock(&mdev_list_lock);
 		list_for_each_entry(mdev, &mdev_list, next) {
-			if (mdev->type->parent == parent && mdev->active) {
+			/* every child, as device_for_each_child: also one whose
+			 * remove lost the race to this unregistration (inactive) */
+			if (mdev->type->parent == parent && mdev->in_tree) {
 				mdev->active = false;
 				found = mdev;
 				break;
@@ -491,6 +496,10 @@ struct vfio_device *sim_vfio_find(const char *uuid)
 		if (v->registered && !strcasecmp(dev_name(v->dev), uuid)) {
 			found = v;
 			get_device(&v->device);
+			/* referenced from the harness (the VMM and its VM): not a
+			 * leak for the ledger while held */
+			shim_slab_pin(v, 1);
+			shim_slab_pin(v->group, 1);
 			break;
 		}
 	}
@@ -500,6 +509,8 @@ struct vfio_device *sim_vfio_find(const char *uuid)
 
 void sim_vfio_put(struct vfio_device *vdev)
 {
+	shim_slab_pin(vdev->group, -1);
+	shim_slab_pin(vdev, -1);
 	put_device(&vdev->device);
 }
 

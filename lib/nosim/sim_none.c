@@ -33,3 +33,4 @@ const char *simhost_finding(int i, const char **body, const char **known) { retu
 void simhost_lockgraph(FILE *out) { }
 const char *simhost_kernel_version(void) { return ""; }
 int simhost_hw_inject(const struct aphw_inject *rule) { return -EOPNOTSUPP; }
+void simhost_sleep_ms(long ms) { }

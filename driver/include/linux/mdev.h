@@ -19,6 +19,7 @@ struct mdev_device {
 	struct list_head next;
 	struct mdev_type *type;
 	bool active;
+	bool in_tree;	/* added and not yet removed (sim; under unreg_sem) */
 };
 
 struct mdev_type {

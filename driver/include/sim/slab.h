@@ -12,6 +12,8 @@ extern shim_slab_fail_fn shim_slab_should_fail;
  * outside the ledger (the kernel's kmalloc-NN size classes). */
 bool shim_slab_fault(size_t size, unsigned int gfp, const char *site);
 unsigned long shim_slab_live(void);
+/* a reference held by the harness: the object is not a leak while pinned */
+void shim_slab_pin(const void *p, int delta);
 unsigned long shim_slab_mark(void);
 /* Reports every object allocated after mark `since` and still live. */
 int shim_slab_report_leaks(unsigned long since, const char *context);

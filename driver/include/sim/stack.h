@@ -21,6 +21,8 @@ struct sim_stack {
 void sim_stack_init(void);
 /* The caller's stack, without the innermost `skip` frames of the caller. */
 void sim_stack_save(struct sim_stack *s, int skip);
+/* SIGSEGV/SIGBUS print an oops with the faulting stack (crash.c) */
+void sim_crash_handler_init(void);
 /* " function (file:line)" lines, innermost first, each ending in a newline;
  * frames without line information (the C library) are left out. */
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len);

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oops: a fault in the simulated kernel (SIGSEGV, SIGBUS) prints what
+ * the kernel would, with the faulting function and its callers, on
+ * stderr; then the process dies of the signal as before.  A fault through
+ * a poisoned pointer (0x6b..., a freed object, see slab.c) is named as
+ * the kernel names it on x86: a general protection fault for a
+ * non-canonical address.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <sim/stack.h>
+
+static char altstack[64 * 1024];
+
+static bool poisoned(unsigned long v)
+{
+	return (v >> 32) == 0x6b6b6b6bUL;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ucv)
+{
+	static char trace[16384];
+	struct sim_stack st;
+	unsigned long addr = (unsigned long)si->si_addr, poison = 0;
+	ucontext_t *uc = ucv;
+	int i;
+
+	sim_stack_save(&st, 1);	/* not this handler */
+#if defined(__x86_64__)
+	for (i = 0; i < NGREG; i++)
+		if (poisoned((unsigned long)uc->uc_mcontext.gregs[i]))
+			poison = (unsigned long)uc->uc_mcontext.gregs[i];
+	/* the faulting instruction first: the walk starts at this handler */
+	if (st.n == SIM_STACK_DEPTH)
+		st.n--;
+	memmove(&st.pc[1], &st.pc[0], sizeof(st.pc[0]) * (size_t)st.n);
+	st.pc[0] = (void *)uc->uc_mcontext.gregs[REG_RIP];
+	st.n++;
+#else
+	(void)uc;
+	(void)i;
+#endif
+	sim_stack_format(&st, trace, sizeof(trace));
+	if (poison || poisoned(addr))
+		fprintf(stderr, "general protection fault, probably for non-canonical address 0x%lx: 0000 [#1] SMP\n",
+			poison ? poison : addr);
+	else
+		fprintf(stderr, "BUG: unable to handle page fault for address: %016lx\n", addr);
+	fprintf(stderr, "Call Trace:\n%s", trace);
+	fflush(stderr);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void sim_crash_handler_init(void)
+{
+	struct sigaction sa;
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The campaign runner: every case runs in a process of its own (the sim is
+ * one host per process, and a crash, a sanitizer report or a hang ends
+ * only that case), its stdout and stderr in cases/<id>.out, its result in
+ * cases/<id>.json.  A case that dies or outlives its time is a failed case
+ * with a finding of its own.  A progress line goes to a terminal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+
+double campaign_elapsed(const struct campaign *cp)
+{
+	return now_seconds() - cp->started;
+}
+
+bool campaign_time_left(const struct campaign *cp)
+{
+	return cp->duration <= 0 || campaign_elapsed(cp) < cp->duration;
+}
+
+static int mkdirs(const char *dir)
+{
+	char tmp[4400], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) && errno != EEXIST)
+				return -errno;
+			*p = '/';
+		}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int campaign_init(struct campaign *cp, const char *tool, const char *results, int argc,
+		  char **argv)
+{
+	char cases[4200], stamp[32];
+	struct utsname u;
+	time_t now = time(NULL);
+	size_t off = 0;
+	int i, rc;
+
+	cp->tool = tool;
+	cp->started = now_seconds();
+	snprintf(cp->host, sizeof(cp->host), "sim");
+	snprintf(cp->kernel, sizeof(cp->kernel), "%s", vap_sim_kernel());
+	uname(&u);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	if (results)
+		snprintf(cp->dir, sizeof(cp->dir), "%s", results);
+	else
+		snprintf(cp->dir, sizeof(cp->dir), "results/%s-%s-%s", stamp, cp->host, cp->kernel);
+	for (i = 0; i < argc && off < sizeof(cp->command); i++)
+		off += (size_t)snprintf(cp->command + off, sizeof(cp->command) - off, "%s%s",
+					i ? " " : "", argv[i]);
+	snprintf(cases, sizeof(cases), "%s/cases", cp->dir);
+	rc = mkdirs(cases);
+	if (rc) {
+		fprintf(stderr, "%s: cannot create %s: %s\n", tool, cases, strerror(-rc));
+		return 2;
+	}
+	cp->progress = isatty(STDERR_FILENO) && !cp->quiet;
+	if (!cp->timeout)
+		cp->timeout = 600;
+	return 0;
+}
+
+static void progress(struct campaign *cp, const char *id)
+{
+	double t = campaign_elapsed(cp);
+	char left[32] = "";
+
+	if (!cp->progress)
+		return;
+	if (cp->duration > 0)
+		snprintf(left, sizeof(left), ", %.0f s left", cp->duration > t ? cp->duration - t : 0);
+	else if (cp->total)
+		snprintf(left, sizeof(left), ", case %d/%d", cp->done + 1, cp->total);
+	fprintf(stderr, "\r\033[K%s: %s: %ld ops, %.0f ops/s, %d failed%s", cp->tool, id, cp->ops,
+		t > 0 ? cp->ops / t : 0, cp->failed, left);
+}
+
+void campaign_progress_end(struct campaign *cp)
+{
+	if (cp->progress)
+		fprintf(stderr, "\r\033[K");
+}
+
+static int write_json(const char *path, struct json_object *o)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
+	return fclose(f) ? -errno : 0;
+}
+
+/* The child: the case body, its JSON, its kernel log. */
+static void run_child(struct campaign *cp, const char *id, case_fn fn, void *arg,
+		      struct json_object *c)
+{
+	char path[4300];
+	int fd, status;
+
+	snprintf(path, sizeof(path), "%s/cases/%s.out", cp->dir, id);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	status = fn(arg, c);
+	json_object_object_add(c, "status", json_object_new_string(status == 0 ? "pass" :
+								   status == 1 ? "fail" : "error"));
+	snprintf(path, sizeof(path), "%s/cases/%s.json", cp->dir, id);
+	if (write_json(path, c))
+		_exit(3);
+	fflush(NULL);
+	_exit(status);
+}
+
+static void save_log(struct campaign *cp, const char *id, struct json_object *c)
+{
+	struct json_object *log;
+	char path[4300];
+	FILE *f;
+
+	/* the child put its kernel log into the case as "kernel_log" */
+	if (!json_object_object_get_ex(c, "kernel_log", &log))
+		return;
+	snprintf(path, sizeof(path), "%s/cases/%s.log", cp->dir, id);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(json_object_get_string(log), f);
+		fclose(f);
+	}
+	json_object_object_del(c, "kernel_log");
+}
+
+/* A dead case's report, named as the kernel (or the sanitizer) names it:
+ * the title replaces why when the output has one. */
+static void crash_title(const char *out, char *why, size_t len)
+{
+	static const char *const titles[] = {
+		"general protection fault", "BUG: unable to handle page fault",
+	};
+	const char *p;
+	size_t i;
+
+	if (!out)
+		return;
+	p = strstr(out, "ERROR: AddressSanitizer: ");
+	if (p) {
+		p += strlen("ERROR: ");
+		snprintf(why, len, "%.*s", (int)strcspn(p, " \n"), p);
+		return;
+	}
+	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strstr(out, titles[i])) {
+			snprintf(why, len, "%s", titles[i]);
+			return;
+		}
+	p = strstr(out, "runtime error: ");
+	if (p)
+		snprintf(why, len, "UBSAN: %.*s", (int)strcspn(p + 15, "\n"), p + 15);
+}
+
+int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
+		  struct json_object *argv_json)
+{
+	struct json_object *c = json_object_new_object(), *res, *st, *ops, *f;
+	char path[4300], why[256];
+	double t0 = now_seconds();
+	int status = 0, ret;
+	pid_t pid, w;
+
+	json_object_object_add(c, "id", json_object_new_string(id));
+	json_object_object_add(c, "argv", argv_json);
+	progress(cp, id);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: fork: %s\n", cp->tool, strerror(errno));
+		json_object_put(c);
+		return 2;
+	}
+	if (pid == 0)
+		run_child(cp, id, fn, arg, c);
+	/* the parent waits, with the case's time limit */
+	why[0] = 0;
+	for (;;) {
+		struct timespec ts = { 0, 50 * 1000000L };
+
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (now_seconds() - t0 > cp->timeout) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(why, sizeof(why), "timeout: the case ran longer than %d s", cp->timeout);
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (!why[0] && WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "crash: the case died of signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) > 2)
+		snprintf(why, sizeof(why), "crash: the case exited with status %d (a sanitizer report?)",
+			 WEXITSTATUS(status));
+	snprintf(path, sizeof(path), "%s/cases/%s.json", cp->dir, id);
+	res = json_object_from_file(path);
+	if (why[0] || !res) {
+		/* what the child could not write: the case from here, the
+		 * report from its output */
+		char outp[4300], *out = NULL;
+		struct json_object *arr = json_object_new_array(), *fo = json_object_new_object();
+		const char *known;
+		FILE *o;
+
+		if (!why[0])
+			snprintf(why, sizeof(why), "crash: the case wrote no result (exit status %d)",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		snprintf(outp, sizeof(outp), "%s/cases/%s.out", cp->dir, id);
+		o = fopen(outp, "r");
+		if (o) {
+			size_t n = 0;
+
+			out = calloc(1, 1 << 20);
+			if (out)
+				n = fread(out, 1, (1 << 20) - 1, o);
+			if (out)
+				out[n] = 0;
+			fclose(o);
+		}
+		if (res)
+			json_object_put(res);
+		res = c;
+		c = NULL;
+		json_object_object_add(res, "status", json_object_new_string(
+						       !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
+		json_object_object_add(res, "seconds", json_object_new_double(now_seconds() - t0));
+		json_object_object_add(res, "operations", json_object_new_int64(0));
+		crash_title(out, why, sizeof(why));
+		json_object_object_add(fo, "title", json_object_new_string(why));
+		known = vap_known_match(why, out ? out : "");
+		json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);
+		json_object_object_add(fo, "kind", json_object_new_string(
+						      !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
+		json_object_object_add(fo, "first", json_object_new_string(why));
+		json_object_object_add(fo, "report", json_object_new_string(out ? out : why));
+		json_object_array_add(arr, fo);
+		json_object_object_add(res, "findings", arr);
+		free(out);
+	}
+	save_log(cp, id, res);
+	write_json(path, res);
+	ret = json_object_object_get_ex(res, "status", &st) ?
+		      (!strcmp(json_object_get_string(st), "pass") ? 0 :
+		       !strcmp(json_object_get_string(st), "error") ? 2 : 1) : 1;
+	if (ret == 2 && json_object_object_get_ex(res, "error", &f))
+		fprintf(stderr, "%s: %s: %s\n", cp->tool, id, json_object_get_string(f));
+	if (json_object_object_get_ex(res, "operations", &ops))
+		cp->ops += json_object_get_int64(ops);
+	cp->done++;
+	cp->failed += ret != 0;
+	json_object_put(res);
+	if (c)
+		json_object_put(c);
+	progress(cp, id);
+	return ret;
+}

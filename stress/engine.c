@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stress engine: one case is a seed's run on a freshly booted host.
+ * Worker threads (the sim's tasks, so --deterministic replays a case from
+ * its seed) draw weighted operations on the adapters and domains of the
+ * host: masks, queue bind/unbind, mdev create/remove, assignments, guests
+ * started and stopped, the VMM closing and reopening the device, AP
+ * configuration changes, module unload and load.  Every answer must be one
+ * the kernel documents for the operation.  A watcher thread follows the
+ * host's own checks while the workers run (the vCPUs check isolation at
+ * every instruction, the lock validator every acquisition) and ends the
+ * case at the first finding; after every round, with the workers stopped,
+ * the whole oracle runs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+
+const char *const op_names[NR_OPS] = {
+	"apmask", "aqmask", "bind", "create", "remove", "assign", "unassign",
+	"guest", "reopen", "config", "reload",
+};
+static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1 };
+
+#define MAX_THREADS 16
+#define MDEVS_PER_WORKER 3
+#define ROUND_OPS 50
+
+struct worker {
+	int id;
+	unsigned long long rng;
+	long ops;
+	char uuid[MDEVS_PER_WORKER][VAP_UUID_LEN + 1];
+	bool guest_on[MDEVS_PER_WORKER];
+	long done[NR_OPS], failed[NR_OPS];
+	struct json_object *errnos[NR_OPS];
+	unsigned long created;
+	char unexpected[4][256];
+	int nunexpected;
+};
+
+static struct vap_host *host;
+static const struct stress_params *P;
+static int nadapters = 4, ndomains = 16;
+static volatile int stop_now;		/* the watcher saw a finding */
+static volatile int round_over;
+static int guests_running;
+
+double now_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+const char *errno_name(int e, char *buf, size_t len)
+{
+	const char *n = strerrorname_np(e);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "%d", e);
+	return buf;
+}
+
+void json_count(struct json_object *obj, const char *key, long n)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(obj, key, &v))
+		json_object_set_int64(v, json_object_get_int64(v) + n);
+	else
+		json_object_object_add(obj, key, json_object_new_int64(n));
+}
+
+void stress_defaults(struct stress_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->seed = 1;
+	p->ops = 2000;
+	p->threads = 2;
+	p->vcpus = 2;
+	p->guests = 4;
+	p->stop_on_finding = true;
+	memcpy(p->weights, default_weights, sizeof(p->weights));
+}
+
+int stress_parse_mix(struct stress_params *p, const char *s, char *bad, size_t badlen)
+{
+	char *copy = strdup(s), *tok, *save = NULL, *end;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		long w;
+		int i;
+
+		if (!eq)
+			goto bad;
+		*eq = 0;
+		for (i = 0; i < NR_OPS && strcmp(tok, op_names[i]); i++)
+			;
+		w = strtol(eq + 1, &end, 10);
+		if (i == NR_OPS || *end || end == eq + 1 || w < 0 || w > 1000) {
+			*eq = '=';
+			goto bad;
+		}
+		p->weights[i] = (int)w;
+	}
+	free(copy);
+	return 0;
+bad:
+	snprintf(bad, badlen, "%s", tok);
+	free(copy);
+	return -1;
+}
+
+void stress_format_mix(const struct stress_params *p, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < NR_OPS && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s=%d", i ? "," : "", op_names[i],
+					p->weights[i]);
+}
+
+static unsigned long long next_rand(unsigned long long *s)
+{
+	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int pick(struct worker *w, int n)
+{
+	return (int)(next_rand(&w->rng) % (unsigned int)n);
+}
+
+/* An answer the kernel documents for the operation (or the fault in
+ * force adds), or an unexpected answer: a finding. */
+static void judge(struct worker *w, enum op op, int rc, const int *ok, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void judge(struct worker *w, enum op op, int rc, const int *ok, const char *fmt, ...)
+{
+	char what[200], nb[16];
+	va_list ap;
+	int i;
+
+	w->done[op]++;
+	if (!rc)
+		return;
+	w->failed[op]++;
+	json_count(w->errnos[op], errno_name(-rc, nb, sizeof(nb)), 1);
+	for (i = 0; ok[i]; i++)
+		if (rc == -ok[i])
+			return;
+	for (i = 0; P->extra_ok[i]; i++)
+		if (rc == -P->extra_ok[i])
+			return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (w->nunexpected < 4)
+		snprintf(w->unexpected[w->nunexpected++], sizeof(w->unexpected[0]),
+			 "%s: %s: %s (%s)", op_names[op], what, strerror(-rc),
+			 errno_name(-rc, nb, sizeof(nb)));
+}
+
+static void do_op(struct worker *w, enum op op)
+{
+	/* the errnos each operation may answer, 0-terminated */
+	static const int mask_ok[] = { EBUSY, EADDRINUSE, 0 };
+	static const int bind_ok[] = { ENODEV, EBUSY, ENOENT, EINVAL, 0 };
+	static const int create_ok[] = { EEXIST, EUSERS, ENOENT, ENODEV, 0 };
+	static const int remove_ok[] = { ENOENT, ENODEV, EBUSY, EAGAIN, 0 };
+	static const int assign_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
+	static const int guest_ok[] = { ENODEV, EBUSY, ENOENT, EEXIST, 0 };
+	static const int config_ok[] = { EOPNOTSUPP, 0 };
+	static const int reload_ok[] = { EBUSY, ENOENT, EEXIST, 0 };
+	static const char *const what[] = { "adapter", "domain", "control_domain" };
+	int a = pick(w, nadapters), d = pick(w, ndomains), s = pick(w, MDEVS_PER_WORKER), rc;
+	char path[128], name[32];
+
+	snprintf(name, sizeof(name), "w%d-g%d", w->id, s);
+	switch (op) {
+	case OP_APMASK:
+		rc = vap_writef(host, "/sys/bus/ap/apmask", "%c%d", pick(w, 2) ? '+' : '-', a);
+		judge(w, op, rc, mask_ok, "adapter %d", a);
+		break;
+	case OP_AQMASK:
+		rc = vap_writef(host, "/sys/bus/ap/aqmask", "%c%d", pick(w, 2) ? '+' : '-', d);
+		judge(w, op, rc, mask_ok, "domain %d", d);
+		break;
+	case OP_BIND:
+		snprintf(path, sizeof(path), VAP_DRV_DIR "/%s", pick(w, 2) ? "bind" : "unbind");
+		rc = vap_writef(host, path, "%02x.%04x", a, d);
+		judge(w, op, rc, bind_ok, "%s %02x.%04x", path, a, d);
+		break;
+	case OP_CREATE:
+		if (w->uuid[s][0])
+			return;
+		/* UUIDs from the seed's stream: a replay creates the same mdevs */
+		snprintf(w->uuid[s], sizeof(w->uuid[s]), "%08x-%04x-4%03x-8%03x-%012llx",
+			 (unsigned int)next_rand(&w->rng), w->id, s,
+			 (unsigned int)(w->created++ & 0xfff), next_rand(&w->rng) & 0xffffffffffffULL);
+		rc = vap_write(host, VAP_TYPE_DIR "/create", w->uuid[s]);
+		judge(w, op, rc, create_ok, "slot %d", s);
+		if (rc)
+			w->uuid[s][0] = 0;
+		break;
+	case OP_REMOVE:
+		if (!w->uuid[s][0] || w->guest_on[s])
+			return;
+		rc = vap_mdev_remove(host, w->uuid[s]);
+		judge(w, op, rc, remove_ok, "%s", w->uuid[s]);
+		/* gone, or gone already (a module unload removes every mdev) */
+		if (!rc || rc == -ENOENT || rc == -ENODEV)
+			w->uuid[s][0] = 0;
+		break;
+	case OP_ASSIGN:
+	case OP_UNASSIGN: {
+		int k = pick(w, 3), id = k == 0 ? a : d;
+
+		if (!w->uuid[s][0])
+			return;
+		rc = op == OP_ASSIGN ? vap_mdev_assign(host, w->uuid[s], what[k], id) :
+				       vap_mdev_unassign(host, w->uuid[s], what[k], id);
+		judge(w, op, rc, assign_ok, "%s %s %d", w->uuid[s], what[k], id);
+		break;
+	}
+	case OP_GUEST:
+		if (!P->guests || !w->uuid[s][0])
+			return;
+		if (w->guest_on[s]) {
+			rc = vap_guest_stop(host, name);
+			judge(w, op, rc, guest_ok, "stop %s", name);
+			if (!rc) {
+				w->guest_on[s] = false;
+				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+			}
+		} else {
+			if (__atomic_add_fetch(&guests_running, 1, __ATOMIC_SEQ_CST) > P->guests) {
+				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+				return;
+			}
+			rc = vap_guest_start(host, name, w->uuid[s], 1 + pick(w, P->vcpus));
+			judge(w, op, rc, guest_ok, "start %s on %s", name, w->uuid[s]);
+			if (!rc)
+				w->guest_on[s] = true;
+			else
+				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+		}
+		break;
+	case OP_REOPEN:
+		if (!w->guest_on[s])
+			return;
+		rc = vap_guest_reopen(host, name);
+		judge(w, op, rc, guest_ok, "reopen the device of %s", name);
+		break;
+	case OP_CONFIG:
+		rc = vap_ap_config(host, pick(w, 2), pick(w, 2) ? a : d, pick(w, 2));
+		judge(w, op, rc, config_ok, "configuration change");
+		break;
+	case OP_RELOAD:
+		rc = vap_rmmod(host);
+		if (!rc || rc == -ENOENT)
+			rc = vap_modprobe(host);
+		judge(w, op, rc, reload_ok, "rmmod and modprobe vfio_ap");
+		break;
+	default:
+		break;
+	}
+}
+
+static enum op draw(struct worker *w)
+{
+	int total = 0, i, r;
+
+	for (i = 0; i < NR_OPS; i++)
+		total += P->weights[i];
+	if (!total)
+		return OP_ASSIGN;
+	r = pick(w, total);
+	for (i = 0; i < NR_OPS; i++) {
+		if (r < P->weights[i])
+			return (enum op)i;
+		r -= P->weights[i];
+	}
+	return OP_ASSIGN;
+}
+
+/* Under a fault, only the workers fail (task-filter, make-it-fail): the
+ * harness's own set-up, checks and teardown run clean. */
+static void fault_self(bool on)
+{
+	if (P->fault && strncmp(P->fault, "ap:", 3))
+		vap_write(host, "/proc/thread-self/make-it-fail", on ? "1" : "0");
+}
+
+static void *worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	long i;
+
+	fault_self(true);
+	for (i = 0; i < w->ops && !stop_now; i++)
+		do_op(w, draw(w));
+	fault_self(false);
+	return NULL;
+}
+
+/* The host's findings that are not known driver bugs, from index *seen
+ * on (a known bug does not end a case; the report keeps it). */
+static int new_unknown(int *seen)
+{
+	struct vap_finding *f;
+	int n = vap_nr_findings(host), i, unknown = 0;
+
+	if (n <= *seen)
+		return 0;
+	n = vap_findings(host, &f);
+	for (i = *seen; i < n; i++)
+		unknown += !f[i].known;
+	vap_findings_free(f, n);
+	*seen = n;
+	return unknown;
+}
+
+/* Follows the host's own checks while the workers run. */
+static void *watcher_fn(void *arg)
+{
+	int *seen = arg;
+
+	while (!round_over) {
+		if (P->stop_on_finding && new_unknown(seen))
+			stop_now = 1;
+		vap_sleep_ms(host, 2);
+	}
+	return NULL;
+}
+
+/* Stop every guest, remove every mdev: the host as the case found it. */
+static void teardown(struct worker *ws, int n)
+{
+	int i, s;
+
+	for (i = 0; i < n; i++)
+		for (s = 0; s < MDEVS_PER_WORKER; s++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "w%d-g%d", ws[i].id, s);
+			if (ws[i].guest_on[s])
+				vap_guest_stop(host, name);
+			ws[i].guest_on[s] = false;
+			if (ws[i].uuid[s][0])
+				vap_mdev_remove(host, ws[i].uuid[s]);
+			ws[i].uuid[s][0] = 0;
+		}
+}
+
+const char *finding_kind(const char *title)
+{
+	static const struct { const char *needle, *kind; } kinds[] = {
+		{ "locking", "lockdep" }, { "lock held", "lockdep" }, { "lockdep", "lockdep" },
+		{ "unlock balance", "lockdep" }, { "held lock freed", "lockdep" },
+		{ "blocked for more than", "hung-task" }, { "isolation", "isolation" },
+		{ "consistency", "consistency" }, { "exclusivity", "consistency" },
+		{ "leak", "leak" }, { "still allocated", "leak" }, { "pinned", "leak" },
+		{ "still registered", "leak" }, { "KASAN", "memory" }, { "use-after-free", "memory" },
+		{ "AddressSanitizer", "memory" }, { "WARNING", "warning" }, { "crash", "crash" },
+		{ "timeout", "timeout" }, { "unexpected answer", "unexpected-answer" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasestr(title, kinds[i].needle))
+			return kinds[i].kind;
+	return "bug";
+}
+
+static struct json_object *finding_obj(const char *title, const char *known, const char *report)
+{
+	struct json_object *f = json_object_new_object();
+	size_t n = strcspn(report, "\n");
+	char *first = strndup(report, n);
+
+	json_object_object_add(f, "title", json_object_new_string(title));
+	json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
+	json_object_object_add(f, "kind", json_object_new_string(finding_kind(title)));
+	json_object_object_add(f, "first", json_object_new_string(first));
+	json_object_object_add(f, "report", json_object_new_string(report));
+	free(first);
+	return f;
+}
+
+/* The host's reports (with their stacks), then the oracle's own lines
+ * that are not a host report ("isolation: ...", "consistency: ..."). */
+int case_add_findings(struct vap_host *h, struct json_object *c, const char *oracle_text)
+{
+	struct json_object *arr;
+	struct vap_finding *f;
+	int n, i, unknown = 0;
+	const char *p;
+
+	if (!json_object_object_get_ex(c, "findings", &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(c, "findings", arr);
+	}
+	n = vap_findings(h, &f);
+	for (i = 0; i < n; i++) {
+		json_object_array_add(arr, finding_obj(f[i].title, f[i].known, f[i].report));
+		unknown += !f[i].known;
+	}
+	for (p = oracle_text; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len), *colon;
+		bool host_report = false;
+
+		for (i = 0; i < n; i++)
+			if (strstr(line, f[i].title))
+				host_report = true;
+		colon = strstr(line, ": ");
+		for (size_t j = 0; j < json_object_array_length(arr); j++) {
+			struct json_object *r;
+
+			if (json_object_object_get_ex(json_object_array_get_idx(arr, j), "report", &r) &&
+			    !strcmp(json_object_get_string(r), line))
+				host_report = true;	/* seen already */
+		}
+		if (!host_report && len && strncmp(line, "known ", 6) && colon) {
+			char title[128];
+
+			/* "isolation: mdev X: ..." -> title "isolation: mdev X" */
+			snprintf(title, sizeof(title), "%.*s", (int)(colon - line), line);
+			if (!strcmp(title, "log"))
+				snprintf(title, sizeof(title), "%.120s", colon + 2);
+			json_object_array_add(arr, finding_obj(title, NULL, line));
+			unknown++;
+		}
+		free(line);
+	}
+	vap_findings_free(f, n);
+	return unknown;
+}
+
+void case_add_lockgraph(struct vap_host *h, struct json_object *c)
+{
+	struct json_object *g = json_object_new_object(), *edges = json_object_new_array();
+	char *dot = NULL, *p;
+	size_t len = 0;
+	FILE *m = open_memstream(&dot, &len);
+
+	if (vap_lockgraph(h, m) == 0) {
+		fclose(m);
+		for (p = dot; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+			char a[256], b[256];
+
+			if (sscanf(p, " \"%255[^\"]\" -> \"%255[^\"]\"", a, b) == 2) {
+				struct json_object *e = json_object_new_array();
+
+				json_object_array_add(e, json_object_new_string(a));
+				json_object_array_add(e, json_object_new_string(b));
+				json_object_array_add(edges, e);
+			}
+		}
+	} else {
+		fclose(m);
+	}
+	free(dot);
+	json_object_object_add(g, "edges", edges);
+	json_object_object_add(c, "lockgraph", g);
+}
+
+/* The guests' APCB changes, from the KVM model's log lines:
+ * "[ sec.usec] kvm: NAME: SET CRYCB: apm w0 w1 w2 w3 aqm w0 w1 w2 w3"
+ * and "kvm: NAME: CLR CRYCB". */
+void case_add_apcb(struct json_object *c, const char *log)
+{
+	struct json_object *arr = json_object_new_array();
+	const char *p;
+	int n = 0;
+
+	for (p = log; p && *p && n < 4000; p += strcspn(p, "\n"), p += *p == '\n') {
+		unsigned long m[8];
+		long sec, usec;
+		char name[64], hex[2][67];
+		const char *k = strstr(p, "] kvm: ");
+		size_t len = strcspn(p, "\n");
+		struct json_object *e;
+		int i;
+
+		if (!k || k > p + len || sscanf(p, "[%ld.%ld]", &sec, &usec) != 2)
+			continue;
+		memset(m, 0, sizeof(m));
+		if (sscanf(k, "] kvm: %63[^:]: SET CRYCB: apm %lx %lx %lx %lx aqm %lx %lx %lx %lx", name,
+			   &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]) != 9 &&
+		    sscanf(k, "] kvm: %63[^:]: CLR CRYC%c", name, hex[0]) != 2)
+			continue;
+		for (i = 0; i < 2; i++)
+			snprintf(hex[i], sizeof(hex[i]), "0x%016lx%016lx%016lx%016lx", m[4 * i],
+				 m[4 * i + 1], m[4 * i + 2], m[4 * i + 3]);
+		e = json_object_new_object();
+		json_object_object_add(e, "t", json_object_new_double(sec + usec / 1e6));
+		json_object_object_add(e, "guest", json_object_new_string(name));
+		json_object_object_add(e, "apm", json_object_new_string(hex[0]));
+		json_object_object_add(e, "aqm", json_object_new_string(hex[1]));
+		json_object_array_add(arr, e);
+		n++;
+	}
+	json_object_object_add(c, "apcb", arr);
+}
+
+/* Sets up the case's fault; the errnos it adds go to extra_ok. */
+static int apply_fault(struct stress_params *p, char *err, size_t errlen)
+{
+	char func[128], insn[8];
+	unsigned int prob, interval, rc;
+
+	if (!p->fault)
+		return 0;
+	if (sscanf(p->fault, "failslab:%u:%u", &prob, &interval) == 2) {
+		if (vap_write(host, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
+		    vap_write(host, "/sys/kernel/debug/failslab/task-filter", "Y") ||
+		    vap_writef(host, "/sys/kernel/debug/failslab/probability", "%u", prob) ||
+		    vap_writef(host, "/sys/kernel/debug/failslab/interval", "%u", interval) ||
+		    vap_write(host, "/sys/kernel/debug/failslab/times", "-1")) {
+			snprintf(err, errlen, "failslab is not available on this host");
+			return -1;
+		}
+		p->extra_ok[0] = ENOMEM;
+		return 0;
+	}
+	if (sscanf(p->fault, "fail-function:%127[^:]:%u", func, &prob) == 2) {
+		char path[256], val[64];
+		unsigned long long r;
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/fail_function/%s/retval", func);
+		if (vap_write(host, "/sys/kernel/debug/fail_function/inject", func) ||
+		    vap_read(host, path, val, sizeof(val)) <= 0 ||
+		    vap_write(host, "/sys/kernel/debug/fail_function/task-filter", "Y") ||
+		    vap_writef(host, "/sys/kernel/debug/fail_function/probability", "%u", prob) ||
+		    vap_write(host, "/sys/kernel/debug/fail_function/interval", "1") ||
+		    vap_write(host, "/sys/kernel/debug/fail_function/times", "-1")) {
+			snprintf(err, errlen, "fail_function cannot inject %s on this host", func);
+			return -1;
+		}
+		r = strtoull(val, NULL, 0);
+		p->extra_ok[0] = (int)-(long long)r;
+		p->extra_ok[1] = ENOMEM;	/* a failed allocation wrapper */
+		return 0;
+	}
+	if (sscanf(p->fault, "ap:%7[^:]:%x:%u", insn, &rc, &prob) == 3) {
+		if (vap_ap_inject(host, insn, -1, 0, (int)rc, -1, (int)prob)) {
+			snprintf(err, errlen, "cannot inject AP response code %02x into %s on this host",
+				 rc, insn);
+			return -1;
+		}
+		/* a queue that answers deconfigured or checkstopped is not probed */
+		p->extra_ok[0] = EIO;
+		return 0;
+	}
+	snprintf(err, errlen, "fault '%s': expected failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P",
+		 p->fault);
+	return -1;
+}
+
+static void add_timeline_point(struct json_object *tl, double t, long ops, int findings)
+{
+	struct json_object *pt = json_object_new_array();
+
+	json_object_array_add(pt, json_object_new_double(t));
+	json_object_array_add(pt, json_object_new_int64(ops));
+	json_object_array_add(pt, json_object_new_int(findings));
+	json_object_array_add(tl, pt);
+}
+
+int stress_case(const struct stress_params *params, struct json_object *c)
+{
+	static struct stress_params p;
+	static struct worker ws[MAX_THREADS];
+	struct json_object *per = json_object_new_object(), *tl = json_object_new_array();
+	struct json_object *unexp = json_object_new_array();
+	char err[512], *oracle = NULL, *log;
+	size_t olen = 0;
+	double t0;
+	long total = 0, round;
+	int i, k, bad = 0, nunexp = 0, seen = 0;
+	FILE *mem;
+
+	p = *params;
+	P = &p;
+	if (p.config[0]) {
+		setenv("VFIO_AP_SIM_CONFIG", p.config, 1);
+		sscanf(p.config, "%dx%d", &nadapters, &ndomains);
+	}
+	if (p.det && vap_sim_deterministic(p.det, p.seed)) {
+		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
+		return 2;
+	}
+	host = vap_open("sim", err, sizeof(err));
+	if (!host) {
+		json_object_object_add(c, "error", json_object_new_string(err));
+		return 2;
+	}
+	/* everything to vfio_ap, as an administrator dedicating the machine */
+	vap_write(host, "/sys/bus/ap/apmask", "0x0");
+	vap_write(host, "/sys/bus/ap/aqmask", "0x0");
+	vap_settle(host);
+	if (apply_fault(&p, err, sizeof(err))) {
+		json_object_object_add(c, "error", json_object_new_string(err));
+		return 2;
+	}
+	for (i = 0; i < p.threads; i++) {
+		ws[i].id = i;
+		ws[i].rng = p.seed * 1000003ULL + (unsigned long long)i;
+		for (k = 0; k < NR_OPS; k++)
+			ws[i].errnos[k] = json_object_new_object();
+	}
+	mem = open_memstream(&oracle, &olen);
+	t0 = now_seconds();
+	add_timeline_point(tl, 0, 0, 0);
+	for (round = 0; total < p.ops && !stop_now; round++) {
+		struct vap_thread *t[MAX_THREADS], *watcher;
+
+		round_over = 0;
+		watcher = vap_thread_start(host, "watcher", watcher_fn, &seen);
+		for (i = 0; i < p.threads; i++) {
+			ws[i].ops = ROUND_OPS;
+			t[i] = vap_thread_start(host, "stress", worker_fn, &ws[i]);
+		}
+		for (i = 0; i < p.threads; i++)
+			vap_thread_join(host, t[i]);
+		round_over = 1;
+		vap_thread_join(host, watcher);
+		for (total = 0, i = 0; i < p.threads; i++)
+			for (k = 0; k < NR_OPS; k++)
+				total += ws[i].done[k];
+		/* the workers stopped: the whole oracle */
+		bad = vap_check(host, 0, mem);
+		fflush(mem);
+		add_timeline_point(tl, now_seconds() - t0, total, bad);
+		if (bad || stop_now)
+			break;
+	}
+	teardown(ws, p.threads);
+	/* the last look; the leak check at rmmod; the driver loaded again */
+	if (!bad)
+		bad = vap_check(host, 0, mem);
+	if (!bad) {
+		int rc = vap_rmmod(host);
+
+		if (rc && rc != -ENOENT)
+			fprintf(mem, "teardown: rmmod vfio_ap: %s\n", strerror(-rc));
+		rc = vap_modprobe(host);
+		if (rc)
+			fprintf(mem, "teardown: modprobe vfio_ap: %s\n", strerror(-rc));
+		bad = vap_check(host, 0, mem);
+	}
+	fclose(mem);
+	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
+	json_object_object_add(c, "operations", json_object_new_int64(total));
+	for (k = 0; k < NR_OPS; k++) {
+		struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+		long done = 0, failed = 0;
+
+		for (i = 0; i < p.threads; i++) {
+			done += ws[i].done[k];
+			failed += ws[i].failed[k];
+			json_object_object_foreach(ws[i].errnos[k], key, val)
+				json_count(e, key, json_object_get_int64(val));
+			json_object_put(ws[i].errnos[k]);
+		}
+		json_object_object_add(o, "done", json_object_new_int64(done));
+		json_object_object_add(o, "errors", json_object_new_int64(failed));
+		json_object_object_add(o, "errnos", e);
+		json_object_object_add(per, op_names[k], o);
+	}
+	json_object_object_add(c, "per_operation", per);
+	json_object_object_add(c, "timeline", tl);
+	for (i = 0; i < p.threads; i++)
+		for (k = 0; k < ws[i].nunexpected; k++) {
+			json_object_array_add(unexp, json_object_new_string(ws[i].unexpected[k]));
+			nunexp++;
+		}
+	json_object_object_add(c, "unexpected", unexp);
+	bad = case_add_findings(host, c, oracle);
+	case_add_lockgraph(host, c);
+	log = vap_log_since(host, 0);
+	case_add_apcb(c, log);
+	json_object_object_add(c, "kernel_log", json_object_new_string(log ? log : ""));
+	free(log);
+	free(oracle);
+	return bad || nunexp ? 1 : 0;
+}

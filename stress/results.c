@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A run's results folder from its cases (results/README.md): the summary,
+ * TAP, JUnit XML, the joined kernel log, the lock-class graph of all cases
+ * with its cycles marked, a repro.sh per finding and the HTML report.
+ * Everything is derived from the cases' JSON, so a merge of shards is a copy
+ * of their cases and the same finalization.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+#include "report.h"
+
+static const char *jstr(struct json_object *o, const char *key, const char *dflt)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return dflt;
+}
+
+static double jnum(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, key, &v))
+		return json_object_get_double(v);
+	return 0;
+}
+
+static struct json_object *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the cases' JSON files, in case order (numbers compared as numbers) */
+static int load_cases(const char *dir, struct json_object ***out, char ***ids)
+{
+	char path[4300], **names = NULL;
+	struct json_object **cases;
+	struct dirent *e;
+	int n = 0, i;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/cases", dir);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 5 && !strcmp(e->d_name + len - 5, ".json")) {
+			names = realloc(names, sizeof(*names) * (n + 1));
+			names[n++] = strndup(e->d_name, len - 5);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	cases = calloc(n ? n : 1, sizeof(*cases));
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/cases/%s.json", dir, names[i]);
+		cases[i] = json_object_from_file(path);
+		if (!cases[i]) {
+			fprintf(stderr, "results: %s: not a case (%s)\n", path, json_util_get_last_err());
+			return -EINVAL;
+		}
+	}
+	*out = cases;
+	*ids = names;
+	return n;
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '<')
+			fputs("&lt;", f);
+		else if (ch == '>')
+			fputs("&gt;", f);
+		else if (ch == '&')
+			fputs("&amp;", f);
+		else if (ch == '"')
+			fputs("&quot;", f);
+		else if (ch < 0x20 && ch != '\n' && ch != '\t')
+			fputc('?', f);	/* not allowed in XML 1.0 */
+		else
+			fputc(ch, f);
+	}
+}
+
+static void shell_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+/* A case that did not pass for anything but known driver bugs (a known
+ * crash, say) is not a failure of the run: the known-issues list has it. */
+static bool case_failed(struct json_object *c)
+{
+	struct json_object *fs = jget(c, "findings"), *un = jget(c, "unexpected");
+	size_t j;
+
+	if (!strcmp(jstr(c, "status", "fail"), "pass"))
+		return false;
+	if (!strcmp(jstr(c, "status", ""), "timeout") || !strcmp(jstr(c, "status", ""), "error") ||
+	    (un && json_object_array_length(un)) || !fs || !json_object_array_length(fs))
+		return true;
+	for (j = 0; j < json_object_array_length(fs); j++)
+		if (!jget(json_object_array_get_idx(fs, j), "known"))
+			return true;
+	return false;
+}
+
+/* the findings of all cases, one entry per title */
+static struct json_object *unique_findings(struct json_object **cases, int n)
+{
+	struct json_object *all = json_object_new_array();
+	int i;
+	size_t j, k;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *fs = jget(cases[i], "findings"), *un = jget(cases[i], "unexpected");
+
+		for (j = 0; fs && j < json_object_array_length(fs); j++) {
+			struct json_object *f = json_object_array_get_idx(fs, j), *u = NULL;
+			const char *title = jstr(f, "title", "?");
+
+			/* one entry per title and known id: a known bug and an
+			 * unknown one of the same kind stay apart */
+			for (k = 0; k < json_object_array_length(all); k++) {
+				struct json_object *x = json_object_array_get_idx(all, k);
+
+				if (!strcmp(jstr(x, "title", ""), title) &&
+				    !strcmp(jstr(x, "known", ""), jstr(f, "known", "")))
+					u = x;
+			}
+			if (!u) {
+				char id[16];
+
+				u = json_object_new_object();
+				snprintf(id, sizeof(id), "F%zu", json_object_array_length(all) + 1);
+				json_object_object_add(u, "id", json_object_new_string(id));
+				json_object_object_add(u, "title", json_object_new_string(title));
+				json_object_object_add(u, "known", jget(f, "known") ?
+					json_object_get(jget(f, "known")) : NULL);
+				json_object_object_add(u, "kind", json_object_new_string(jstr(f, "kind", "bug")));
+				json_object_object_add(u, "first", json_object_new_string(jstr(f, "first", "")));
+				json_object_object_add(u, "report", json_object_new_string(jstr(f, "report", "")));
+				json_object_object_add(u, "cases", json_object_new_array());
+				json_object_array_add(all, u);
+			}
+			json_object_array_add(jget(u, "cases"), json_object_new_string(jstr(cases[i], "id", "?")));
+		}
+		/* an answer the kernel does not document: a finding too */
+		for (j = 0; un && j < json_object_array_length(un); j++) {
+			const char *line = json_object_get_string(json_object_array_get_idx(un, j));
+			char title[300];
+			struct json_object *u = NULL;
+
+			snprintf(title, sizeof(title), "unexpected answer: %.*s", (int)strcspn(line, ":"), line);
+			for (k = 0; k < json_object_array_length(all); k++)
+				if (!strcmp(jstr(json_object_array_get_idx(all, k), "title", ""), title))
+					u = json_object_array_get_idx(all, k);
+			if (!u) {
+				char id[16];
+
+				u = json_object_new_object();
+				snprintf(id, sizeof(id), "F%zu", json_object_array_length(all) + 1);
+				json_object_object_add(u, "id", json_object_new_string(id));
+				json_object_object_add(u, "title", json_object_new_string(title));
+				json_object_object_add(u, "known", NULL);
+				json_object_object_add(u, "kind", json_object_new_string("unexpected-answer"));
+				json_object_object_add(u, "first", json_object_new_string(line));
+				json_object_object_add(u, "report", json_object_new_string(line));
+				json_object_object_add(u, "cases", json_object_new_array());
+				json_object_array_add(all, u);
+			}
+			json_object_array_add(jget(u, "cases"), json_object_new_string(jstr(cases[i], "id", "?")));
+		}
+	}
+	return all;
+}
+
+static struct json_object *case_by_id(struct json_object **cases, int n, const char *id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(jstr(cases[i], "id", ""), id))
+			return cases[i];
+	return NULL;
+}
+
+/* findings/F<n>/repro.sh: the first case that showed it, replayed */
+static void write_repro(const char *dir, struct json_object *f, struct json_object **cases, int n)
+{
+	struct json_object *c = case_by_id(cases, n, json_object_get_string(
+				 json_object_array_get_idx(jget(f, "cases"), 0)));
+	struct json_object *argv = jget(c, "argv");
+	char path[4400];
+	const char *title = jstr(f, "title", "");
+	size_t i;
+	FILE *o;
+
+	if (!argv || !json_object_array_length(argv)) {
+		json_object_object_add(f, "repro", NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/findings/%s", dir, jstr(f, "id", "F0"));
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/findings/%s/repro.sh", dir, jstr(f, "id", "F0"));
+	o = fopen(path, "w");
+	if (!o)
+		return;
+	fprintf(o, "#!/bin/sh\n# Replays %s of this run from its case %s:\n#   ", jstr(f, "id", ""),
+		jstr(c, "id", ""));
+	for (i = 0; title[i] && title[i] != '\n'; i++)
+		fputc(title[i], o);
+	fprintf(o, "\n# Exit 1 when the finding reproduces, 0 when it does not (git bisect run).\n"
+		   "out=$(mktemp -d)\ntrap 'rm -rf \"$out\"' EXIT\n");
+	for (i = 0; i < json_object_array_length(argv); i++) {
+		shell_quote(o, json_object_get_string(json_object_array_get_idx(argv, i)));
+		fputc(' ', o);
+	}
+	fprintf(o, "--quiet --results \"$out\" >/dev/null 2>&1\nexpect=");
+	shell_quote(o, title);
+	fprintf(o, "\nif grep -rqF -- \"$expect\" \"$out\"/cases/*.json 2>/dev/null; then\n"
+		   "\techo \"reproduced: $expect\"\n\texit 1\nfi\n"
+		   "echo \"not reproduced: $expect\"\nexit 0\n");
+	fclose(o);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "findings/%s/repro.sh", jstr(f, "id", "F0"));
+	json_object_object_add(f, "repro", json_object_new_string(path));
+}
+
+static void write_tap(const char *dir, struct json_object **cases, int n)
+{
+	char path[4300];
+	FILE *o;
+	int i;
+	size_t j;
+
+	snprintf(path, sizeof(path), "%s/tap.txt", dir);
+	o = fopen(path, "w");
+	if (!o)
+		return;
+	fprintf(o, "TAP version 13\n1..%d\n", n);
+	for (i = 0; i < n; i++) {
+		struct json_object *c = cases[i], *fs = jget(c, "findings"), *un = jget(c, "unexpected");
+		bool failed = case_failed(c);
+
+		fprintf(o, "%sok %d - %s (%s, %.0f operations, %.2f s)\n", failed ? "not " : "", i + 1,
+			jstr(c, "id", "?"), jstr(c, "status", "?"), jnum(c, "operations"), jnum(c, "seconds"));
+		if (!fs && !un)
+			continue;
+		if ((fs && json_object_array_length(fs)) || (un && json_object_array_length(un)))
+			fprintf(o, "  ---\n  findings:\n");
+		for (j = 0; fs && j < json_object_array_length(fs); j++) {
+			struct json_object *f = json_object_array_get_idx(fs, j);
+
+			fputs("    - \"", o);
+			if (jget(f, "known"))
+				fprintf(o, "known %s: ", jstr(f, "known", ""));
+			for (const char *s = jstr(f, "title", ""); *s; s++)
+				fputc(*s == '"' ? '\'' : *s, o);
+			fputs("\"\n", o);
+		}
+		for (j = 0; un && j < json_object_array_length(un); j++) {
+			fprintf(o, "    - \"unexpected answer: ");
+			for (const char *s = json_object_get_string(json_object_array_get_idx(un, j)); *s; s++)
+				fputc(*s == '"' ? '\'' : *s, o);
+			fputs("\"\n", o);
+		}
+		if ((fs && json_object_array_length(fs)) || (un && json_object_array_length(un)))
+			fprintf(o, "  ...\n");
+	}
+	fclose(o);
+}
+
+static void write_junit(const char *dir, struct json_object *sum, struct json_object **cases, int n)
+{
+	const char *campaigns[32];
+	int nc = 0, i, k;
+	char path[4300], stamp[32];
+	time_t now = time(NULL);
+	FILE *o;
+
+	snprintf(path, sizeof(path), "%s/junit.xml", dir);
+	o = fopen(path, "w");
+	if (!o)
+		return;
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", gmtime(&now));
+	for (i = 0; i < n; i++) {
+		const char *cam = jstr(cases[i], "campaign", "stress");
+
+		for (k = 0; k < nc && strcmp(campaigns[k], cam); k++)
+			;
+		if (k == nc && nc < 32)
+			campaigns[nc++] = cam;
+	}
+	fprintf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"%s\" tests=\"%d\" failures=\"%.0f\" time=\"%.3f\">\n",
+		jstr(sum, "tool", "vfio-ap-stress"), n, jnum(sum, "failed"), jnum(sum, "seconds"));
+	for (k = 0; k < nc; k++) {
+		int tests = 0, failures = 0, errors = 0;
+		double t = 0;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(jstr(cases[i], "campaign", "stress"), campaigns[k])) {
+				const char *st = jstr(cases[i], "status", "fail");
+
+				tests++;
+				failures += case_failed(cases[i]) && !strcmp(st, "fail");
+				errors += case_failed(cases[i]) && strcmp(st, "fail");
+				t += jnum(cases[i], "seconds");
+			}
+		fprintf(o, "  <testsuite name=\"%s.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"%.3f\" timestamp=\"%s\" hostname=\"%s\">\n",
+			jstr(sum, "tool", ""), campaigns[k], tests, failures, errors, t, stamp,
+			jstr(sum, "host", "sim"));
+		fprintf(o, "    <properties>\n      <property name=\"kernel\" value=\"");
+		xml_escape(o, jstr(sum, "kernel", ""));
+		fprintf(o, "\"/>\n      <property name=\"command\" value=\"");
+		xml_escape(o, jstr(sum, "command", ""));
+		fprintf(o, "\"/>\n    </properties>\n");
+		for (i = 0; i < n; i++) {
+			struct json_object *c = cases[i], *fs = jget(c, "findings"), *un = jget(c, "unexpected");
+			const char *st = jstr(c, "status", "fail");
+			size_t j;
+
+			if (strcmp(jstr(c, "campaign", "stress"), campaigns[k]))
+				continue;
+			fprintf(o, "    <testcase classname=\"%s.%s\" name=\"", jstr(sum, "tool", ""), campaigns[k]);
+			xml_escape(o, jstr(c, "id", "?"));
+			fprintf(o, "\" time=\"%.3f\">\n", jnum(c, "seconds"));
+			if (case_failed(c)) {
+				struct json_object *f0 = fs && json_object_array_length(fs) ?
+					json_object_array_get_idx(fs, 0) : NULL;
+
+				fprintf(o, "      <%s message=\"", !strcmp(st, "fail") ? "failure" : "error");
+				xml_escape(o, f0 ? jstr(f0, "title", "") : un && json_object_array_length(un) ?
+					   json_object_get_string(json_object_array_get_idx(un, 0)) : st);
+				fprintf(o, "\" type=\"%s\">", f0 ? jstr(f0, "kind", "bug") : st);
+				for (j = 0; fs && j < json_object_array_length(fs); j++) {
+					xml_escape(o, jstr(json_object_array_get_idx(fs, j), "report", ""));
+					fputc('\n', o);
+				}
+				for (j = 0; un && j < json_object_array_length(un); j++) {
+					fputs("unexpected answer: ", o);
+					xml_escape(o, json_object_get_string(json_object_array_get_idx(un, j)));
+					fputc('\n', o);
+				}
+				fprintf(o, "</%s>\n", !strcmp(st, "fail") ? "failure" : "error");
+			}
+			fprintf(o, "      <system-out>");
+			xml_escape(o, "replay: ");
+			for (j = 0; jget(c, "argv") && j < json_object_array_length(jget(c, "argv")); j++) {
+				xml_escape(o, json_object_get_string(json_object_array_get_idx(jget(c, "argv"), j)));
+				fputc(' ', o);
+			}
+			fprintf(o, "</system-out>\n    </testcase>\n");
+		}
+		fprintf(o, "  </testsuite>\n");
+	}
+	fprintf(o, "</testsuites>\n");
+	fclose(o);
+}
+
+static void concat_logs(const char *dir, char **ids, int n)
+{
+	char path[4300], buf[65536];
+	FILE *o, *in;
+	size_t r;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/kernel.log", dir);
+	o = fopen(path, "w");
+	if (!o)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/cases/%s.log", dir, ids[i]);
+		in = fopen(path, "r");
+		fprintf(o, "=== %s\n", ids[i]);
+		while (in && (r = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, r, o);
+		if (in)
+			fclose(in);
+	}
+	fclose(o);
+	/* the sim changes nothing on this machine: an empty journal */
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	if (access(path, F_OK)) {
+		o = fopen(path, "w");
+		if (o)
+			fclose(o);
+	}
+}
+
+/* ---------------------------------------------------- the lock graph */
+
+#define MAX_CLASSES 256
+
+struct graph {
+	char *name[MAX_CLASSES];
+	bool adj[MAX_CLASSES][MAX_CLASSES];
+	int n;
+	/* Tarjan's strongly connected components */
+	int index[MAX_CLASSES], low[MAX_CLASSES], comp[MAX_CLASSES], stack[MAX_CLASSES];
+	bool on[MAX_CLASSES];
+	int next, sp, ncomp, compsize[MAX_CLASSES];
+};
+
+static int node(struct graph *g, const char *name)
+{
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		if (!strcmp(g->name[i], name))
+			return i;
+	if (g->n == MAX_CLASSES)
+		return -1;
+	g->name[g->n] = strdup(name);
+	return g->n++;
+}
+
+static void strong(struct graph *g, int v)
+{
+	int w;
+
+	g->index[v] = g->low[v] = ++g->next;
+	g->stack[g->sp++] = v;
+	g->on[v] = true;
+	for (w = 0; w < g->n; w++) {
+		if (!g->adj[v][w])
+			continue;
+		if (!g->index[w]) {
+			strong(g, w);
+			if (g->low[w] < g->low[v])
+				g->low[v] = g->low[w];
+		} else if (g->on[w] && g->index[w] < g->low[v]) {
+			g->low[v] = g->index[w];
+		}
+	}
+	if (g->low[v] == g->index[v]) {
+		do {
+			w = g->stack[--g->sp];
+			g->on[w] = false;
+			g->comp[w] = g->ncomp;
+			g->compsize[g->ncomp]++;
+		} while (w != v);
+		g->ncomp++;
+	}
+}
+
+/* the union of the cases' graphs; an edge inside a strongly connected
+ * component of more than one class (or a self edge) lies on a cycle */
+static int write_lockgraph(const char *dir, struct json_object **cases, int n)
+{
+	static struct graph g;
+	char path[4300], cmd[9000];
+	int i, a, b, cyc = 0;
+	size_t j;
+	FILE *o;
+
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < n; i++) {
+		struct json_object *e = jget(jget(cases[i], "lockgraph"), "edges");
+
+		for (j = 0; e && j < json_object_array_length(e); j++) {
+			struct json_object *p = json_object_array_get_idx(e, j);
+
+			a = node(&g, json_object_get_string(json_object_array_get_idx(p, 0)));
+			b = node(&g, json_object_get_string(json_object_array_get_idx(p, 1)));
+			if (a >= 0 && b >= 0)
+				g.adj[a][b] = true;
+		}
+	}
+	for (i = 0; i < g.n; i++)
+		if (!g.index[i])
+			strong(&g, i);
+	snprintf(path, sizeof(path), "%s/lockgraph.dot", dir);
+	o = fopen(path, "w");
+	if (!o)
+		return -errno;
+	fprintf(o, "digraph lockdep {\n\trankdir=LR;\n\tnode [shape=box, fontname=monospace, fontsize=10];\n");
+	for (i = 0; i < g.n; i++) {
+		bool in_cycle = g.compsize[g.comp[i]] > 1 || g.adj[i][i];
+
+		fprintf(o, "\t\"%s\"%s;\n", g.name[i], in_cycle ? " [color=red, fontcolor=red, penwidth=2]" : "");
+	}
+	for (a = 0; a < g.n; a++)
+		for (b = 0; b < g.n; b++)
+			if (g.adj[a][b]) {
+				bool c = g.comp[a] == g.comp[b] && (a == b || g.compsize[g.comp[a]] > 1);
+
+				cyc += c;
+				fprintf(o, "\t\"%s\" -> \"%s\"%s;\n", g.name[a], g.name[b],
+					c ? " [color=red, penwidth=2.5, label=\"cycle\", fontcolor=red]" : "");
+			}
+	fprintf(o, "}\n");
+	fclose(o);
+	for (i = 0; i < g.n; i++)
+		free(g.name[i]);
+	snprintf(cmd, sizeof(cmd), "command -v dot >/dev/null && dot -Tsvg '%s/lockgraph.dot' -o '%s/lockgraph.svg' 2>/dev/null",
+		 dir, dir);
+	if (system(cmd))
+		fprintf(stderr, "results: graphviz (dot) not available: no lockgraph.svg\n");
+	return cyc;
+}
+
+/* ------------------------------------------------------------ summary */
+
+static void sum_per_operation(struct json_object *into, struct json_object *from)
+{
+	json_object_object_foreach(from, op, v) {
+		struct json_object *t = jget(into, op), *e;
+
+		if (!t) {
+			t = json_object_new_object();
+			json_object_object_add(t, "errnos", json_object_new_object());
+			json_object_object_add(into, op, t);
+		}
+		json_count(t, "done", (long)jnum(v, "done"));
+		json_count(t, "errors", (long)jnum(v, "errors"));
+		e = jget(v, "errnos");
+		if (e) {
+			json_object_object_foreach(e, name, cnt)
+				json_count(jget(t, "errnos"), name, json_object_get_int64(cnt));
+		}
+	}
+}
+
+int results_extra(const char *dir, const char *key, struct json_object *val)
+{
+	char path[4300];
+	struct json_object *x;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/extra.json", dir);
+	x = json_object_from_file(path);
+	if (!x)
+		x = json_object_new_object();
+	json_object_object_add(x, key, val);
+	rc = json_object_to_file_ext(path, x, JSON_C_TO_STRING_PRETTY);
+	json_object_put(x);
+	return rc ? -EIO : 0;
+}
+
+int results_finalize(const char *dir, const char *tool, const char *command, bool quiet)
+{
+	struct json_object **cases = NULL, *sum, *per, *findings, *prev, *extra;
+	char path[4300], **ids = NULL, stamp[32];
+	int n, i, failed = 0, unknown = 0, cyc;
+	double secs = 0;
+	long ops = 0;
+	size_t j;
+	time_t now = time(NULL);
+
+	n = load_cases(dir, &cases, &ids);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s: cannot read its cases: %s\n", tool, dir, strerror(-n));
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	prev = json_object_from_file(path);	/* a merge keeps its shards' facts */
+	snprintf(path, sizeof(path), "%s/extra.json", dir);
+	extra = json_object_from_file(path);
+	sum = json_object_new_object();
+	per = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		failed += case_failed(cases[i]);
+		ops += (long)jnum(cases[i], "operations");
+		secs += jnum(cases[i], "seconds");
+		if (jget(cases[i], "per_operation"))
+			sum_per_operation(per, jget(cases[i], "per_operation"));
+	}
+	findings = unique_findings(cases, n);
+	for (j = 0; j < json_object_array_length(findings); j++) {
+		struct json_object *f = json_object_array_get_idx(findings, j);
+
+		unknown += !jget(f, "known");
+		write_repro(dir, f, cases, n);
+	}
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	json_object_object_add(sum, "schema", json_object_new_int(1));
+	json_object_object_add(sum, "tool", json_object_new_string(tool));
+	json_object_object_add(sum, "host", json_object_new_string(jstr(prev, "host", "sim")));
+	json_object_object_add(sum, "kernel", json_object_new_string(jstr(prev, "kernel", vap_sim_kernel())));
+	json_object_object_add(sum, "started", json_object_new_string(jstr(prev, "started", stamp)));
+	json_object_object_add(sum, "seconds", json_object_new_double(prev && jget(prev, "seconds") ?
+								     jnum(prev, "seconds") : secs));
+	json_object_object_add(sum, "command", json_object_new_string(command));
+	json_object_object_add(sum, "shards", prev && jget(prev, "shards") ?
+				json_object_get(jget(prev, "shards")) : json_object_new_array());
+	json_object_object_add(sum, "cases", json_object_new_int(n));
+	json_object_object_add(sum, "passed", json_object_new_int(n - failed));
+	json_object_object_add(sum, "failed", json_object_new_int(failed));
+	json_object_object_add(sum, "operations", json_object_new_int64(ops));
+	json_object_object_add(sum, "ops_per_second", json_object_new_double(secs > 0 ? ops / secs : 0));
+	json_object_object_add(sum, "verdict", json_object_new_string(
+				       unknown || failed > 0 ? "findings" : "clean"));
+	json_object_object_add(sum, "per_operation", per);
+	json_object_object_add(sum, "findings", findings);
+	if (extra) {
+		json_object_object_foreach(extra, key, val)
+			json_object_object_add(sum, key, json_object_get(val));
+	}
+	/* a case fails on a known finding only with something else; the
+	 * verdict: any failed case (an unknown finding, an unexpected
+	 * answer, a crash, a timeout) */
+	cyc = write_lockgraph(dir, cases, n);
+	json_object_object_add(sum, "lock_cycles", json_object_new_int(cyc));
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	if (json_object_to_file_ext(path, sum, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
+		fprintf(stderr, "%s: cannot write %s\n", tool, path);
+		return 2;
+	}
+	write_tap(dir, cases, n);
+	write_junit(dir, sum, cases, n);
+	concat_logs(dir, ids, n);
+	report_write(dir, sum, cases, n);
+	if (!quiet) {
+		printf("%s: %d cases, %d passed, %d failed; %ld operations (%.0f/s of case time); kernel %s, host %s\n",
+		       tool, n, n - failed, failed, ops, secs > 0 ? ops / secs : 0,
+		       jstr(sum, "kernel", "?"), jstr(sum, "host", "?"));
+		for (j = 0; j < json_object_array_length(findings); j++) {
+			struct json_object *f = json_object_array_get_idx(findings, j);
+
+			printf("  %s %s%s%s%s (%zu cases)%s%s\n", jstr(f, "id", ""),
+			       jget(f, "known") ? "known " : "", jget(f, "known") ? jstr(f, "known", "") : "",
+			       jget(f, "known") ? ": " : "", jstr(f, "title", ""),
+			       json_object_array_length(jget(f, "cases")),
+			       jget(f, "repro") ? "\n     replay: " : "", jget(f, "repro") ? jstr(f, "repro", "") : "");
+		}
+		printf("%s: verdict %s; results in %s (report.html, summary.json, junit.xml, tap.txt)\n", tool,
+		       jstr(sum, "verdict", "?"), dir);
+	}
+	for (i = 0; i < n; i++) {
+		json_object_put(cases[i]);
+		free(ids[i]);
+	}
+	free(cases);
+	free(ids);
+	json_object_put(sum);
+	if (prev)
+		json_object_put(prev);
+	if (extra)
+		json_object_put(extra);
+	return failed ? 1 : 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *i = fopen(from, "r"), *o;
+	size_t r;
+
+	if (!i)
+		return -errno;
+	o = fopen(to, "w");
+	if (!o) {
+		fclose(i);
+		return -errno;
+	}
+	while ((r = fread(buf, 1, sizeof(buf), i)) > 0)
+		fwrite(buf, 1, r, o);
+	fclose(i);
+	return fclose(o) ? -errno : 0;
+}
+
+int results_merge(const char *out, char *const *dirs, int n, const char *command)
+{
+	struct json_object *sum = json_object_new_object(), *shards = json_object_new_array();
+	struct json_object *extra = NULL;
+	const char *tool = "vfio-ap-stress", *kernel = NULL, *host = NULL;
+	double secs = 0;
+	char path[4300];
+	int i, rc;
+
+	if (mkdir(out, 0755) && errno != EEXIST) {
+		fprintf(stderr, "merge: cannot create %s: %s\n", out, strerror(errno));
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/cases", out);
+	mkdir(path, 0755);
+	for (i = 0; i < n; i++) {
+		struct json_object *s, *x, *sh;
+		struct dirent *e;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/summary.json", dirs[i]);
+		s = json_object_from_file(path);
+		if (!s) {
+			fprintf(stderr, "merge: %s: no summary.json (not a results folder?)\n", dirs[i]);
+			return 2;
+		}
+		if (kernel && (strcmp(kernel, jstr(s, "kernel", "")) || strcmp(host, jstr(s, "host", "")))) {
+			fprintf(stderr, "merge: %s is of kernel %s on %s, the others of %s on %s\n", dirs[i],
+				jstr(s, "kernel", "?"), jstr(s, "host", "?"), kernel, host);
+			return 2;
+		}
+		if (!kernel) {
+			kernel = strdup(jstr(s, "kernel", ""));
+			host = strdup(jstr(s, "host", ""));
+			tool = strdup(jstr(s, "tool", tool));
+			json_object_object_add(sum, "started", json_object_new_string(jstr(s, "started", "")));
+		}
+		secs += jnum(s, "seconds");
+		sh = jget(s, "shards");
+		for (size_t k = 0; sh && k < json_object_array_length(sh); k++)
+			json_object_array_add(shards, json_object_get(json_object_array_get_idx(sh, k)));
+		json_object_put(s);
+		snprintf(path, sizeof(path), "%s/extra.json", dirs[i]);
+		x = json_object_from_file(path);
+		if (x) {
+			/* lists (fail_nth) are joined, anything else kept from the first */
+			if (!extra) {
+				extra = x;
+			} else {
+				json_object_object_foreach(x, key, val) {
+					struct json_object *have = jget(extra, key);
+
+					if (have && json_object_is_type(have, json_type_array) &&
+					    json_object_is_type(val, json_type_array))
+						for (size_t k = 0; k < json_object_array_length(val); k++)
+							json_object_array_add(have, json_object_get(
+								json_object_array_get_idx(val, k)));
+					else if (!have)
+						json_object_object_add(extra, key, json_object_get(val));
+				}
+				json_object_put(x);
+			}
+		}
+		snprintf(path, sizeof(path), "%s/cases", dirs[i]);
+		d = opendir(path);
+		if (!d) {
+			fprintf(stderr, "merge: %s: %s\n", path, strerror(errno));
+			return 2;
+		}
+		while ((e = readdir(d))) {
+			char from[4400], to[4400];
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(from, sizeof(from), "%s/cases/%s", dirs[i], e->d_name);
+			snprintf(to, sizeof(to), "%s/cases/%s", out, e->d_name);
+			if (!access(to, F_OK)) {
+				fprintf(stderr, "merge: case file %s is in two of the folders\n", e->d_name);
+				closedir(d);
+				return 2;
+			}
+			rc = copy_file(from, to);
+			if (rc) {
+				fprintf(stderr, "merge: %s: %s\n", from, strerror(-rc));
+				closedir(d);
+				return 2;
+			}
+		}
+		closedir(d);
+	}
+	json_object_object_add(sum, "host", json_object_new_string(host ? host : "sim"));
+	json_object_object_add(sum, "kernel", json_object_new_string(kernel ? kernel : ""));
+	json_object_object_add(sum, "seconds", json_object_new_double(secs));
+	json_object_object_add(sum, "shards", shards);
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	json_object_to_file(path, sum);
+	json_object_put(sum);
+	if (extra) {
+		snprintf(path, sizeof(path), "%s/extra.json", out);
+		json_object_to_file_ext(path, extra, JSON_C_TO_STRING_PRETTY);
+		json_object_put(extra);
+	}
+	return results_finalize(out, tool, command, false);
+}
