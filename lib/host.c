@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <libkmod.h>
 #include <sim/host.h>
+#include <sim/stack.h>
 #include "vfio_ap.h"
 #include "internal.h"
 
@@ -578,6 +579,18 @@ int vap_findings(struct vap_host *h, struct vap_finding **out)
 	}
 	*out = f;
 	return n;
+}
+
+int vap_symbolize(void *const *pcs, int n, char *buf, size_t len)
+{
+	struct sim_stack st;
+
+	if (n > SIM_STACK_DEPTH)
+		n = SIM_STACK_DEPTH;
+	st.n = n;
+	memcpy(st.pc, pcs, sizeof(*pcs) * (size_t)n);
+	sim_stack_format(&st, buf, len);
+	return 0;
 }
 
 const char *vap_known_match(const char *title, const char *report)

@@ -198,6 +198,9 @@ void vap_findings_free(struct vap_finding *f, int n);
 /* The known-issue id of a report (title, text) of the sim's kernel, or
  * NULL: for reports the host could not keep (a crash, a sanitizer). */
 const char *vap_known_match(const char *title, const char *report);
+/* " function (file:line)" lines for code addresses of this binary (a
+ * forked child's crash: the same address space). */
+int vap_symbolize(void *const *pcs, int n, char *buf, size_t len);
 /* how many of those so far (cheap: for a watcher thread) */
 int vap_nr_findings(struct vap_host *h);
 /* sleeps (sim: in the scheduler's clock, a scheduling point) */

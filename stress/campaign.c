@@ -154,6 +154,32 @@ static void save_log(struct campaign *cp, const char *id, struct json_object *c)
 	json_object_object_del(c, "kernel_log");
 }
 
+/* The oops's "pcs:" line symbolized here (the child was forked from this
+ * process: same addresses), in place of the child's own Call Trace. */
+static char *symbolize_pcs(char *out)
+{
+	char *p = out ? strstr(out, "pcs:") : NULL, *q, *res, trace[8192];
+	void *pcs[64];
+	int n = 0;
+
+	if (!p)
+		return out;
+	for (q = p + 4; n < 64 && *q == ' ';) {
+		char *end;
+		unsigned long v = strtoul(q + 1, &end, 16);
+
+		if (end == q + 1)
+			break;
+		pcs[n++] = (void *)v;
+		q = end;
+	}
+	vap_symbolize(pcs, n, trace, sizeof(trace));
+	if (asprintf(&res, "%.*sCall Trace:\n%s", (int)(p - out), out, trace) < 0)
+		return out;
+	free(out);
+	return res;
+}
+
 /* A dead case's report, named as the kernel (or the sanitizer) names it:
  * the title replaces why when the output has one. */
 static void crash_title(const char *out, char *why, size_t len)
@@ -248,8 +274,16 @@ int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
 			out = calloc(1, 1 << 20);
 			if (out)
 				n = fread(out, 1, (1 << 20) - 1, o);
-			if (out)
+			if (out) {
+				size_t k;
+
 				out[n] = 0;
+				/* JSON strings: printable ASCII, newlines, tabs */
+				for (k = 0; k < n; k++)
+					if ((unsigned char)out[k] >= 0x7f ||
+					    ((unsigned char)out[k] < 0x20 && out[k] != '\n' && out[k] != '\t'))
+						out[k] = '?';
+			}
 			fclose(o);
 		}
 		if (res)
@@ -261,6 +295,7 @@ int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
 		json_object_object_add(res, "seconds", json_object_new_double(now_seconds() - t0));
 		json_object_object_add(res, "operations", json_object_new_int64(0));
 		crash_title(out, why, sizeof(why));
+		out = symbolize_pcs(out);
 		json_object_object_add(fo, "title", json_object_new_string(why));
 		known = vap_known_match(why, out ? out : "");
 		json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <execinfo.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include <sim/stack.h>
@@ -30,17 +31,27 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	ucontext_t *uc = ucv;
 	int i;
 
-	sim_stack_save(&st, 1);	/* not this handler */
+	/* the C library's unwinder crosses the signal frame */
+	st.n = backtrace(st.pc, SIM_STACK_DEPTH);
 #if defined(__x86_64__)
 	for (i = 0; i < NGREG; i++)
 		if (poisoned((unsigned long)uc->uc_mcontext.gregs[i]))
 			poison = (unsigned long)uc->uc_mcontext.gregs[i];
-	/* the faulting instruction first: the walk starts at this handler */
-	if (st.n == SIM_STACK_DEPTH)
-		st.n--;
-	memmove(&st.pc[1], &st.pc[0], sizeof(st.pc[0]) * (size_t)st.n);
-	st.pc[0] = (void *)uc->uc_mcontext.gregs[REG_RIP];
-	st.n++;
+	{
+		void *rip = (void *)uc->uc_mcontext.gregs[REG_RIP];
+		int k;
+
+		/* from the faulting instruction on */
+		for (k = 0; k < st.n && st.pc[k] != rip; k++)
+			;
+		if (k < st.n) {
+			memmove(&st.pc[0], &st.pc[k], sizeof(st.pc[0]) * (size_t)(st.n - k));
+			st.n -= k;
+		} else {
+			st.pc[0] = rip;
+			st.n = 1;
+		}
+	}
 #else
 	(void)uc;
 	(void)i;
@@ -51,7 +62,12 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 			poison ? poison : addr);
 	else
 		fprintf(stderr, "BUG: unable to handle page fault for address: %016lx\n", addr);
-	fprintf(stderr, "Call Trace:\n%s", trace);
+	/* the raw frames first (a forked campaign's parent shares this
+	 * address space and symbolizes them), then our own attempt */
+	fprintf(stderr, "pcs:");
+	for (i = 0; i < st.n; i++)
+		fprintf(stderr, " %p", st.pc[i]);
+	fprintf(stderr, "\nCall Trace:\n%s", trace);
 	fflush(stderr);
 	signal(sig, SIG_DFL);
 	raise(sig);

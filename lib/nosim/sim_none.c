@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sim/host.h>
+#include <sim/stack.h>
 
 int simhost_parse_config(const char *s, int *adapters, int *domains) { return 0; }
 int simhost_known_load(const char *path, char *err, size_t errlen) { return 0; }
@@ -34,3 +35,4 @@ void simhost_lockgraph(FILE *out) { }
 const char *simhost_kernel_version(void) { return ""; }
 int simhost_hw_inject(const struct aphw_inject *rule) { return -EOPNOTSUPP; }
 void simhost_sleep_ms(long ms) { }
+void sim_stack_format(const struct sim_stack *s, char *buf, size_t len) { if (len) buf[0] = 0; }
