@@ -3,7 +3,7 @@
 # vfio-ap-stress: the two commands are `make run` and `make check`.
 #
 #   make            build the simulated host for KSRC (default: Debian's 6.1)
-#   make run        the main job (for now: a scripted scenario on the sim)
+#   make run        the main job: stress + fault campaigns (DURATION=120 s)
 #   make check      every test, against 6.1 and 6.12, plain, sanitized and
 #                   built for s390x (run by qemu-s390x)
 #   make bench      throughput and start-up figures
@@ -45,19 +45,21 @@ sim: deps
 	mkdir -p build/bin && ln -sfn "$(TOP)/$$out/bin/vfio-ap-sim" build/bin/vfio-ap-sim && \
 	echo "built $$out/bin/vfio-ap-sim (build/bin/vfio-ap-sim)"
 
-# the stress engine (stress/), on lib/ and the sim of DEFAULT_KVER (or KSRC)
+# the campaign tools (stress/, fault/) are built with every sim; links here
 stress: sim
-	@out=$$(dirname "$$(dirname "$$(readlink -f build/bin/vfio-ap-sim)")") && \
-	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-		-Ilib -Idriver/include -DVAP_KNOWN_ISSUES=\"$(TOP)/driver/known-issues.txt\" \
-		stress/stress.c lib/*.c "$$out/lib/libvfioapsim.a" -o build/bin/vfio-ap-stress \
-		-ljson-c -lkmod -ludev -lpthread -ldw && echo "built build/bin/vfio-ap-stress"
+	@d=$$(dirname "$$(readlink -f build/bin/vfio-ap-sim)") && \
+	ln -sfn "$$d/vfio-ap-stress" build/bin/vfio-ap-stress && \
+	ln -sfn "$$d/vfio-ap-fault" build/bin/vfio-ap-fault && \
+	echo "built build/bin/vfio-ap-stress, build/bin/vfio-ap-fault"
 
 sim-one:
 	$(call build_sim,$(TREE),$(SAN))
 
-run: sim
-	@driver/tests/run-scenario.sh build/bin/vfio-ap-sim
+# the main job: stress and fault campaigns on the sim (DURATION seconds of
+# stress), results in results/<time>-sim-<kernel>/; exit 0 clean, 1 findings
+DURATION ?= 120
+run: stress
+	@scripts/run.sh "$$(dirname "$$(readlink -f build/bin/vfio-ap-sim)")" "$(DURATION)"
 
 check: deps
 	@set -eo pipefail; bins=(); trees=(); \

@@ -185,7 +185,8 @@ static char *symbolize_pcs(char *out)
 static void crash_title(const char *out, char *why, size_t len)
 {
 	static const char *const titles[] = {
-		"general protection fault", "BUG: unable to handle page fault",
+		"general protection fault", "BUG: kernel NULL pointer dereference",
+		"BUG: unable to handle page fault",
 	};
 	const char *p;
 	size_t i;

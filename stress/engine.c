@@ -597,6 +597,12 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 
 	p = *params;
 	P = &p;
+	json_object_object_add(c, "campaign", json_object_new_string(
+		!p.fault ? "stress" : !strncmp(p.fault, "failslab", 8) ? "failslab" :
+		!strncmp(p.fault, "fail-function", 13) ? "fail-function" : "ap-response"));
+	json_object_object_add(c, "seed", json_object_new_uint64(p.seed));
+	if (p.fault)
+		json_object_object_add(c, "fault", json_object_new_string(p.fault));
 	if (p.config[0]) {
 		setenv("VFIO_AP_SIM_CONFIG", p.config, 1);
 		sscanf(p.config, "%dx%d", &nadapters, &ndomains);

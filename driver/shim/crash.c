@@ -60,6 +60,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	if (poison || poisoned(addr))
 		fprintf(stderr, "general protection fault, probably for non-canonical address 0x%lx: 0000 [#1] SMP\n",
 			poison ? poison : addr);
+	else if (addr < 4096)
+		fprintf(stderr, "BUG: kernel NULL pointer dereference, address: %016lx\n", addr);
 	else
 		fprintf(stderr, "BUG: unable to handle page fault for address: %016lx\n", addr);
 	/* the raw frames first (a forked campaign's parent shares this

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ap-fault: fault campaigns on the stress engine and on their own.
+ *
+ *   failslab       stress cases under random slab failures (probability and
+ *                  interval swept), only the workers failing (task-filter)
+ *   fail-function  a stress case per injectable function the driver reaches
+ *   ap-response    stress cases with AP response codes (busy, reset in
+ *                  progress, deconfigured, checkstopped) answered to AQIC,
+ *                  ZAPQ and TAPQ
+ *   fail-nth       the systematic sweep: every operation the suite drives
+ *                  (sysfs writes, the VMM's open and close, configuration
+ *                  changes, module load and unload) with its 1st, 2nd, ...
+ *                  fault site failed until it runs clean; after each, the
+ *                  answer must be a documented errno, the fault must have
+ *                  fired, the invariants must hold and the undo must work
+ *
+ * Each case runs in its own process and lands in the same results folder
+ * as vfio-ap-stress's (results/README.md); the sweep's per-operation table
+ * is the summary's "fail_nth".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+
+static char self[4096];
+
+/* ------------------------------------------------ stress-based campaigns */
+
+struct stress_case {
+	struct stress_params p;
+	char fault[160];
+};
+
+static int stress_body(void *arg, struct json_object *c)
+{
+	struct stress_case *sc = arg;
+
+	sc->p.fault = sc->fault;
+	return stress_case(&sc->p, c);
+}
+
+/* the replay: vfio-ap-stress (beside this binary) with the same fault */
+static struct json_object *stress_argv(const struct stress_case *sc)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[4200], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", self);
+	slash = strrchr(buf, '/');
+	if (slash)
+		snprintf(slash + 1, sizeof(buf) - (size_t)(slash + 1 - buf), "vfio-ap-stress");
+	json_object_array_add(a, json_object_new_string(buf));
+#define ADD(...) do { snprintf(buf, sizeof(buf), __VA_ARGS__); \
+		      json_object_array_add(a, json_object_new_string(buf)); } while (0)
+	ADD("--seed"); ADD("%llu", sc->p.seed);
+	ADD("--ops"); ADD("%ld", sc->p.ops);
+	ADD("--threads"); ADD("%d", sc->p.threads);
+	ADD("--guests"); ADD("%d", sc->p.guests);
+	ADD("--vcpus"); ADD("%d", sc->p.vcpus);
+	ADD("--mix");
+	stress_format_mix(&sc->p, buf, sizeof(buf));
+	json_object_array_add(a, json_object_new_string(buf));
+	if (sc->p.det) {
+		ADD("--deterministic"); ADD("%s", sc->p.det);
+	}
+	ADD("--fault"); ADD("%s", sc->fault);
+#undef ADD
+	return a;
+}
+
+static int run_stress_fault(struct campaign *cp, const struct stress_params *base,
+			    const char *id, const char *fault)
+{
+	static struct stress_case sc;
+	int rc;
+
+	sc.p = *base;
+	snprintf(sc.fault, sizeof(sc.fault), "%s", fault);
+	rc = campaign_case(cp, id, stress_body, &sc, stress_argv(&sc));
+	return rc;
+}
+
+/* the functions the sim's fail_function can inject, read in a child */
+static int injectable(char names[][64], int max)
+{
+	int fds[2], n = 0;
+	pid_t pid;
+	FILE *f;
+	char line[256];
+
+	if (pipe(fds))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		char err[256], buf[8192];
+		struct vap_host *h = vap_open("sim", err, sizeof(err));
+		ssize_t r = h ? vap_read(h, "/sys/kernel/debug/fail_function/injectable", buf,
+					 sizeof(buf) - 1) : -1;
+
+		if (r > 0 && write(fds[1], buf, (size_t)r) < 0)
+			_exit(1);
+		_exit(r > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	while (f && fgets(line, sizeof(line), f) && n < max)
+		if (sscanf(line, "%63s", names[n]) == 1)
+			n++;
+	if (f)
+		fclose(f);
+	waitpid(pid, NULL, 0);
+	return n;
+}
+
+/* ------------------------------------------------------ the fail-nth sweep */
+
+#define U "cccccccc-0000-4000-8000-00000000000"
+
+struct step {
+	const char *path;	/* "guest start", "guest stop", "reopen", "config", "rmmod", "modprobe", "read" or a sysfs path */
+	const char *value;
+};
+
+struct sweep_op {
+	const char *name;
+	struct step setup[6];
+	struct step op;
+	struct step undo[6];
+	int ok[6];		/* documented errnos, 0-terminated (ENOMEM always) */
+};
+
+#define MDEV VAP_MATRIX_DIR "/" U "1"
+static const struct sweep_op sweep_ops[] = {
+	{ "create an mdev", {}, { VAP_TYPE_DIR "/create", U "1" },
+	  { { MDEV "/remove", "1" } }, { EEXIST } },
+	{ "remove an mdev", { { VAP_TYPE_DIR "/create", U "1" } }, { MDEV "/remove", "1" },
+	  { { MDEV "/remove", "1" } }, { ENODEV } },
+	{ "assign_adapter", { { VAP_TYPE_DIR "/create", U "1" } }, { MDEV "/assign_adapter", "1" },
+	  { { MDEV "/remove", "1" } }, { 0 } },
+	{ "assign_domain", { { VAP_TYPE_DIR "/create", U "1" } }, { MDEV "/assign_domain", "5" },
+	  { { MDEV "/remove", "1" } }, { 0 } },
+	{ "assign_control_domain", { { VAP_TYPE_DIR "/create", U "1" } },
+	  { MDEV "/assign_control_domain", "5" }, { { MDEV "/remove", "1" } }, { 0 } },
+	{ "unassign_adapter", { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+			       { MDEV "/assign_domain", "5" } },
+	  { MDEV "/unassign_adapter", "1" }, { { MDEV "/remove", "1" } }, { 0 } },
+	{ "unassign_domain", { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+			      { MDEV "/assign_domain", "5" } },
+	  { MDEV "/unassign_domain", "5" }, { { MDEV "/remove", "1" } }, { 0 } },
+	{ "start a guest (open_device, set kvm)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" } },
+	  { "guest start", U "1" }, { { "guest stop", NULL }, { MDEV "/remove", "1" } },
+	  { ENODEV, EBUSY } },
+	{ "stop a guest (close_device)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" }, { "guest start", U "1" } },
+	  { "guest stop", NULL }, { { "guest stop", NULL }, { MDEV "/remove", "1" } }, { 0 } },
+	{ "VMM reopens the device",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" }, { "guest start", U "1" } },
+	  { "reopen", NULL }, { { "guest stop", NULL }, { MDEV "/remove", "1" } }, { ENODEV, EBUSY } },
+	{ "assign_adapter (guest running)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_domain", "5" },
+	    { "guest start", U "1" } },
+	  { MDEV "/assign_adapter", "1" }, { { "guest stop", NULL }, { MDEV "/remove", "1" } }, { 0 } },
+	{ "unassign_adapter (guest running)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" }, { "guest start", U "1" } },
+	  { MDEV "/unassign_adapter", "1" }, { { "guest stop", NULL }, { MDEV "/remove", "1" } }, { 0 } },
+	{ "apmask: an adapter into vfio_ap (probe_queue)", { { "/sys/bus/ap/apmask", "+1" } },
+	  { "/sys/bus/ap/apmask", "-1" }, { { "/sys/bus/ap/apmask", "-1" } }, { EBUSY } },
+	{ "apmask: an adapter out of vfio_ap (remove_queue), assigned",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" } },
+	  { "/sys/bus/ap/apmask", "+1" }, { { "/sys/bus/ap/apmask", "-1" }, { MDEV "/remove", "1" } },
+	  { EBUSY, EADDRINUSE } },
+	{ "unbind a queue", {}, { VAP_DRV_DIR "/unbind", "01.0005" },
+	  { { VAP_DRV_DIR "/bind", "01.0005" } }, { ENODEV } },
+	{ "bind a queue", { { VAP_DRV_DIR "/unbind", "01.0005" } }, { VAP_DRV_DIR "/bind", "01.0005" },
+	  { { VAP_DRV_DIR "/bind", "01.0005" } }, { ENODEV, EBUSY } },
+	{ "AP configuration: an assigned adapter removed (on_config_changed)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" } },
+	  { "config", "-1" }, { { "config", "+1" }, { MDEV "/remove", "1" } }, { 0 } },
+	{ "AP configuration: an adapter added (on_scan_complete)",
+	  { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" },
+	    { MDEV "/assign_domain", "5" }, { "config", "-1" } },
+	  { "config", "+1" }, { { "config", "+1" }, { MDEV "/remove", "1" } }, { 0 } },
+	{ "read matrix (show)", { { VAP_TYPE_DIR "/create", U "1" }, { MDEV "/assign_adapter", "1" } },
+	  { "read", MDEV "/matrix" }, { { MDEV "/remove", "1" } }, { 0 } },
+	{ "modprobe vfio_ap (init)", { { "rmmod", NULL } }, { "modprobe", NULL }, { { "modprobe", NULL } },
+	  { EEXIST, ENOENT, ENODEV } },
+	{ "rmmod vfio_ap (exit)", { { VAP_TYPE_DIR "/create", U "1" } }, { "rmmod", NULL },
+	  { { "modprobe", NULL } }, { EBUSY } },
+};
+
+static int do_step(struct vap_host *h, const struct step *s)
+{
+	char buf[4096];
+	ssize_t r;
+
+	if (!strcmp(s->path, "guest start"))
+		return vap_guest_start(h, "g1", s->value, 2);
+	if (!strcmp(s->path, "guest stop"))
+		return vap_guest_stop(h, "g1");
+	if (!strcmp(s->path, "reopen"))
+		return vap_guest_reopen(h, "g1");
+	if (!strcmp(s->path, "config"))
+		return vap_ap_config(h, true, atoi(s->value + 1), s->value[0] == '+');
+	if (!strcmp(s->path, "rmmod"))
+		return vap_rmmod(h);
+	if (!strcmp(s->path, "modprobe"))
+		return vap_modprobe(h);
+	if (!strcmp(s->path, "read")) {
+		r = vap_read(h, s->value, buf, sizeof(buf));
+		return r < 0 ? (int)r : 0;
+	}
+	return vap_write(h, s->path, s->value);
+}
+
+/* one operation's sweep: fail site n = 1, 2, ... until it runs clean */
+static int sweep_one(const struct sweep_op *op, struct json_object *c)
+{
+	struct json_object *res = json_object_new_object(), *errnos = json_object_new_object();
+	struct json_object *problems = json_object_new_array(), *arr = json_object_new_array();
+	char err[256], nb[16], left[32], *oracle = NULL;
+	int nth, sites = 0, clean = 0, i, rc, before;
+	bool documented;
+	struct vap_host *h;
+	size_t olen = 0;
+	FILE *mem;
+
+	h = vap_open("sim", err, sizeof(err));
+	if (!h) {
+		json_object_object_add(c, "error", json_object_new_string(err));
+		return 2;
+	}
+	vap_write(h, "/sys/bus/ap/apmask", "0x0");
+	vap_write(h, "/sys/bus/ap/aqmask", "0x0");
+	vap_write(h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	vap_settle(h);
+	mem = open_memstream(&oracle, &olen);
+	for (nth = 1; nth < 500; nth++) {
+		char what[300];
+
+		for (i = 0; i < 6 && op->setup[i].path; i++)
+			if ((rc = do_step(h, &op->setup[i]))) {
+				fprintf(mem, "oracle: %s: set-up step %s failed: %s\n", op->name,
+					op->setup[i].path, strerror(-rc));
+				goto done;
+			}
+		vap_settle(h);
+		before = vap_nr_findings(h);
+		vap_writef(h, "/proc/thread-self/fail-nth", "%d", nth);
+		rc = do_step(h, &op->op);
+		left[0] = 0;
+		vap_read(h, "/proc/thread-self/fail-nth", left, sizeof(left));
+		vap_write(h, "/proc/thread-self/fail-nth", "0");
+		vap_settle(h);
+		if (atoi(left) > 0) {
+			/* fewer than nth sites: the operation ran clean */
+			if (rc) {
+				snprintf(what, sizeof(what), "without a fault the operation answers %s",
+					 strerror(-rc));
+				json_object_array_add(problems, json_object_new_string(what));
+			}
+			for (i = 0; i < 6 && op->undo[i].path; i++)
+				do_step(h, &op->undo[i]);
+			break;
+		}
+		sites++;
+		/* the fault fired: a documented answer, the invariants held */
+		documented = true;
+		if (rc) {
+			documented = rc == -ENOMEM;
+			for (i = 0; op->ok[i]; i++)
+				documented |= rc == -op->ok[i];
+			json_count(errnos, errno_name(-rc, nb, sizeof(nb)), 1);
+			if (!documented) {
+				snprintf(what, sizeof(what), "site %d: answer %s (%s) is not documented",
+					 nth, strerror(-rc), errno_name(-rc, nb, sizeof(nb)));
+				json_object_array_add(problems, json_object_new_string(what));
+			}
+		} else {
+			json_count(errnos, "success", 1);
+		}
+		/* a failed modprobe leaves no driver: only the host's checks */
+		if ((rc && !strcmp(op->op.path, "modprobe") ? 0 : vap_check(h, 0, mem)) ||
+		    vap_nr_findings(h) > before) {
+			snprintf(what, sizeof(what), "site %d: the invariants or the host's checks failed", nth);
+			json_object_array_add(problems, json_object_new_string(what));
+			for (i = 0; i < 6 && op->undo[i].path; i++)
+				do_step(h, &op->undo[i]);
+			break;	/* one report per operation */
+		}
+		for (i = 0; i < 6 && op->undo[i].path; i++)
+			do_step(h, &op->undo[i]);
+		vap_settle(h);
+		clean += documented;
+	}
+done:
+	fclose(mem);
+	json_object_object_add(res, "operation", json_object_new_string(op->name));
+	json_object_object_add(res, "sites", json_object_new_int(sites));
+	json_object_object_add(res, "clean", json_object_new_int(clean));
+	json_object_object_add(res, "errnos", errnos);
+	json_object_object_add(res, "problems", problems);
+	json_object_array_add(arr, res);
+	json_object_object_add(c, "fail_nth", arr);
+	json_object_object_add(c, "operations", json_object_new_int(nth));
+	rc = case_add_findings(h, c, oracle);
+	case_add_lockgraph(h, c);
+	{
+		char *log = vap_log_since(h, 0);
+
+		json_object_object_add(c, "kernel_log", json_object_new_string(log ? log : ""));
+		free(log);
+	}
+	free(oracle);
+	return rc || json_object_array_length(problems) ? 1 : 0;
+}
+
+static int sweep_body(void *arg, struct json_object *c)
+{
+	double t0 = now_seconds();
+	int rc;
+
+	json_object_object_add(c, "campaign", json_object_new_string("fail-nth"));
+	json_object_object_add(c, "name", json_object_new_string(((const struct sweep_op *)arg)->name));
+	rc = sweep_one(arg, c);
+
+	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vfio-ap-fault [--campaign all|failslab|fail-function|ap-response|fail-nth]\n"
+		"         [--seed N] [--seeds K] [--ops N] [--threads N] [--deterministic P]\n"
+		"         [--only NAME] [--timeout S] [--results DIR] [--quiet]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "campaign", required_argument, NULL, 'c' }, { "seed", required_argument, NULL, 's' },
+		{ "seeds", required_argument, NULL, 'n' }, { "ops", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "deterministic", required_argument, NULL, 'D' },
+		{ "only", required_argument, NULL, 'O' }, { "timeout", required_argument, NULL, 'T' },
+		{ "results", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
+		{ "host", required_argument, NULL, 'H' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct { const char *name; int rc; } ap_codes[] = {
+		{ "busy", 0x05 }, { "reset", 0x02 }, { "deconfigured", 0x03 }, { "checkstopped", 0x04 },
+	};
+	static const char *const insns[] = { "aqic", "zapq", "tapq" };
+	static const unsigned int slab[][2] = { { 2, 1 }, { 10, 1 }, { 30, 3 } };
+	static struct stress_params p;
+	static struct campaign cp;
+	const char *campaign = "all", *results = NULL, *only = NULL;
+	unsigned long long first, seeds = 1, s;
+	struct json_object *sweep = json_object_new_array(), *sum;
+	char *end, id[160], fault[160], stub[4300];
+	int c, li = 0, worst = 0;
+	ssize_t n;
+	size_t k;
+
+	stress_defaults(&p);
+	p.ops = 600;
+	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
+		switch (c) {
+		case 'c':
+			if (strcmp(optarg, "all") && strcmp(optarg, "failslab") &&
+			    strcmp(optarg, "fail-function") && strcmp(optarg, "ap-response") &&
+			    strcmp(optarg, "fail-nth"))
+				goto bad_value;
+			campaign = optarg;
+			break;
+		case 's':
+			p.seed = strtoull(optarg, &end, 0);
+			if (*end || end == optarg || optarg[0] == '-')
+				goto bad_value;
+			break;
+		case 'n':
+			seeds = strtoull(optarg, &end, 0);
+			if (*end || !seeds || optarg[0] == '-')
+				goto bad_value;
+			break;
+		case 'o':
+			p.ops = strtol(optarg, &end, 0);
+			if (*end || p.ops < 1)
+				goto bad_value;
+			break;
+		case 't':
+			p.threads = (int)strtol(optarg, &end, 0);
+			if (*end || p.threads < 1 || p.threads > 16)
+				goto bad_value;
+			break;
+		case 'D':
+			if (strcmp(optarg, "random") && strcmp(optarg, "pct"))
+				goto bad_value;
+			p.det = optarg;
+			break;
+		case 'O': only = optarg; break;
+		case 'T':
+			cp.timeout = (int)strtol(optarg, &end, 0);
+			if (*end || cp.timeout < 1)
+				goto bad_value;
+			break;
+		case 'r': results = optarg; break;
+		case 'q': cp.quiet = true; break;
+		case 'H':
+			if (strcmp(optarg, "sim")) {
+				fprintf(stderr, "vfio-ap-fault: --host %s: only the simulated host (sim) yet\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, "vfio-ap-fault: unknown option '%s'; see --help\n", argv[optind - 1]);
+			return 2;
+		}
+		continue;
+bad_value:
+		fprintf(stderr, "vfio-ap-fault: --%s '%s': bad value; see --help\n", opts[li].name, optarg);
+		return 2;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vfio-ap-fault: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = 0;
+	if (campaign_init(&cp, "vfio-ap-fault", results, argc, argv))
+		return 2;
+	first = p.seed;
+#define WANT(x) (!strcmp(campaign, "all") || !strcmp(campaign, x))
+#define SELECTED(name) (!only || strstr(name, only))
+	if (WANT("fail-nth")) {
+		for (k = 0; k < sizeof(sweep_ops) / sizeof(sweep_ops[0]); k++) {
+			struct json_object *cj;
+			char path[4400], *q;
+
+			if (!SELECTED(sweep_ops[k].name))
+				continue;
+			snprintf(id, sizeof(id), "fail-nth-%02zu", k + 1);
+			if (campaign_case(&cp, id, sweep_body, (void *)&sweep_ops[k], json_object_new_array()) == 2)
+				worst = 2;
+			/* the table row, from the case */
+			snprintf(path, sizeof(path), "%s/cases/%s.json", cp.dir, id);
+			cj = json_object_from_file(path);
+			if (cj) {
+				struct json_object *fn, *st;
+
+				if (json_object_object_get_ex(cj, "fail_nth", &fn) &&
+				    json_object_array_length(fn)) {
+					json_object_array_add(sweep, json_object_get(json_object_array_get_idx(fn, 0)));
+				} else {
+					struct json_object *row = json_object_new_object(), *pr = json_object_new_array();
+
+					json_object_object_get_ex(cj, "status", &st);
+					json_object_object_add(row, "operation", json_object_new_string(sweep_ops[k].name));
+					json_object_object_add(row, "sites", json_object_new_int(0));
+					json_object_object_add(row, "clean", json_object_new_int(0));
+					json_object_object_add(row, "errnos", json_object_new_object());
+					json_object_array_add(pr, json_object_new_string(st ? json_object_get_string(st) : "no result"));
+					json_object_object_add(row, "problems", pr);
+					json_object_array_add(sweep, row);
+				}
+				json_object_put(cj);
+			}
+			(void)q;
+		}
+		results_extra(cp.dir, "fail_nth", json_object_get(sweep));
+	}
+	for (s = first; s < first + seeds; s++) {
+		p.seed = s;
+		if (WANT("failslab"))
+			for (k = 0; k < sizeof(slab) / sizeof(slab[0]); k++) {
+				snprintf(fault, sizeof(fault), "failslab:%u:%u", slab[k][0], slab[k][1]);
+				snprintf(id, sizeof(id), "failslab-p%u-i%u-s%llu", slab[k][0], slab[k][1], s);
+				if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+					worst = 2;
+			}
+		if (WANT("fail-function")) {
+			static char names[64][64];
+			int nf = injectable(names, 64), i;
+
+			for (i = 0; i < nf; i++) {
+				snprintf(fault, sizeof(fault), "fail-function:%s:20", names[i]);
+				snprintf(id, sizeof(id), "failfunc-%s-s%llu", names[i], s);
+				if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+					worst = 2;
+			}
+		}
+		if (WANT("ap-response"))
+			for (k = 0; k < sizeof(insns) / sizeof(insns[0]); k++)
+				for (size_t r = 0; r < sizeof(ap_codes) / sizeof(ap_codes[0]); r++) {
+					snprintf(fault, sizeof(fault), "ap:%s:%02x:30", insns[k], ap_codes[r].rc);
+					snprintf(id, sizeof(id), "ap-%s-%s-s%llu", insns[k], ap_codes[r].name, s);
+					if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+						worst = 2;
+				}
+	}
+	campaign_progress_end(&cp);
+	json_object_put(sweep);
+	sum = json_object_new_object();
+	{
+		char stamp[32];
+		time_t now = time(NULL);
+		struct json_object *shards = json_object_new_array();
+
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+		json_object_array_add(shards, json_object_new_string("0/1"));
+		json_object_object_add(sum, "host", json_object_new_string(cp.host));
+		json_object_object_add(sum, "kernel", json_object_new_string(cp.kernel));
+		json_object_object_add(sum, "started", json_object_new_string(stamp));
+		json_object_object_add(sum, "shards", shards);
+		json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(&cp)));
+	}
+	snprintf(stub, sizeof(stub), "%s/summary.json", cp.dir);
+	json_object_to_file(stub, sum);
+	json_object_put(sum);
+	c = results_finalize(cp.dir, "vfio-ap-fault", cp.command, cp.quiet);
+	return worst ? worst : c;
+}
