@@ -552,7 +552,7 @@ static int apply_fault(struct stress_params *p, char *err, size_t errlen)
 			snprintf(err, errlen, "fail_function cannot inject %s on this host", func);
 			return -1;
 		}
-		r = strtoull(val, NULL, 0);
+		r = strtoull(val, NULL, 16);	/* printed as %lx */
 		p->extra_ok[0] = (int)-(long long)r;
 		p->extra_ok[1] = ENOMEM;	/* a failed allocation wrapper */
 		return 0;

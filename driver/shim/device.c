@@ -458,8 +458,10 @@ int device_add(struct device *dev)
 
 int device_register(struct device *dev)
 {
-	SIM_FAIL_FUNCTION(device_register, int);
+	/* injected as a failing device_add: the caller's put_device after a
+	 * failed device_register must find the reference it expects */
 	device_initialize(dev);
+	SIM_FAIL_FUNCTION(device_register, int);
 	return device_add(dev);
 }
 
