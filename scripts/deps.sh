@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
-for p in gcc make binutils xz-utils libc6-dev libdw-dev libkmod-dev libudev-dev perl libfuse3-dev fuse3 pkg-config libjson-c-dev; do
+for p in gcc make binutils xz-utils libc6-dev libdw-dev libkmod-dev libudev-dev perl libfuse3-dev fuse3 pkg-config libjson-c-dev libxml2-utils graphviz stress-ng; do
 	have_pkg "$p" || need+=("$p")
 done
 # sanitizer runtimes of the system compiler

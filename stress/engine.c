@@ -649,7 +649,10 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		for (total = 0, i = 0; i < p.threads; i++)
 			for (k = 0; k < NR_OPS; k++)
 				total += ws[i].done[k];
-		/* the workers stopped: the whole oracle */
+		/* a modprobe failed under the fault leaves no driver: the harness
+		 * (not failed) loads it again, then the whole oracle */
+		if (!vap_exists(host, VAP_MATRIX_DIR))
+			vap_modprobe(host);
 		bad = vap_check(host, 0, mem);
 		fflush(mem);
 		add_timeline_point(tl, now_seconds() - t0, total, bad);

@@ -164,6 +164,34 @@ for tree in "${trees[@]}"; do
 			sed -n 's/^expect: */#   /p' "$m" >>"$out/log"
 			result fail "$name not caught" "$out/log"
 		fi
+		# the campaign tools on the mutant: a short deterministic stress
+		# campaign, then (for the bugs on error paths) the fail-nth sweep;
+		# caught when an unknown finding has the expected title
+		camp_caught=
+		for tool in "vfio-ap-stress --seed 1 --seeds 3 --ops 1000" "vfio-ap-fault --campaign fail-nth"; do
+			rm -rf "$out/camp"
+			timeout 300 "$(dirname "$mbin")"/$tool --deterministic random --results "$out/camp" \
+				>"$out/camp.log" 2>&1
+			while IFS= read -r e; do
+				grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' | grep -qF -- "$e" &&
+					camp_caught="${tool%% *}: $e" && break
+			done < <(sed -n 's/^expect: *//p' "$m")
+			[ -n "$camp_caught" ] && break
+		done
+		if [ -n "$camp_caught" ]; then
+			result ok "$name caught by the campaign ($camp_caught)"
+			# its repro.sh replays it (exit 1: reproduced)
+			fid=$(grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' |
+				grep -F -- "${camp_caught#*: }" | awk '{print $1}' | head -n1)
+			rp="$out/camp/findings/$fid/repro.sh"
+			if [ -n "$rp" ] && ! "$rp" >"$out/log" 2>&1 && grep -q '^reproduced' "$out/log"; then
+				result ok "$name finding replayed by $(basename "$(dirname "$rp")")/repro.sh"
+			else
+				result fail "$name repro.sh did not reproduce" "$out/log"
+			fi
+		else
+			result fail "$name not caught by the campaign" "$out/camp.log"
+		fi
 		# control: the same steps without the fault must run clean on the
 		# mutant (the bug is on the error path alone)
 		ctl=$(sed -n 's/^control: *//p' "$m")
@@ -205,6 +233,52 @@ for tree in "${trees[@]}"; do
 			fi
 		fi
 	done
+done
+# The campaign tools on the unmutated drivers (plain builds): clean but for
+# known driver bugs; shards that join to the unsharded run; results that
+# parse (summary.json) and validate (junit.xml against stress/junit.xsd).
+for bin in "${bins[@]}"; do
+	d=$(dirname "$bin")
+	[ -x "$d/vfio-ap-stress" ] && [[ $d != *-san/* ]] || continue
+	kv=$("$bin" --version)
+	rm -rf "$out/c"
+	"$d/vfio-ap-stress" --seed 1 --seeds 4 --ops 800 --deterministic random --results "$out/c/all" >"$out/log" 2>&1
+	if [ $? -eq 0 ]; then
+		result ok "$kv campaign: 4 seeds clean but for known driver bugs"
+	else
+		result fail "$kv campaign: findings on the unmutated driver" "$out/log"
+	fi
+	ok=1
+	for i in 0 1 2 3; do
+		"$d/vfio-ap-stress" --seed 1 --seeds 4 --ops 800 --deterministic random --shard $i/4 \
+			--quiet --results "$out/c/s$i" >/dev/null 2>&1
+		[ $? -le 1 ] || ok=
+	done
+	"$d/vfio-ap-stress" merge --results "$out/c/merged" "$out"/c/s{0,1,2,3} >"$out/c/merged.log" 2>&1
+	(cd "$out/c/all/cases" && ls) >"$out/c/a.ls"; (cd "$out/c/merged/cases" && ls) >"$out/c/m.ls"
+	grep '^  F' "$out/log" >"$out/c/a.f"; grep '^  F' "$out/c/merged.log" >"$out/c/m.f"
+	if [ -n "$ok" ] && cmp -s "$out/c/a.ls" "$out/c/m.ls" && cmp -s "$out/c/a.f" "$out/c/m.f"; then
+		result ok "$kv --shard 0/4..3/4 cover the unsharded seeds and their merge has its findings"
+	else
+		diff "$out/c/a.ls" "$out/c/m.ls" >"$out/c/d"; diff "$out/c/a.f" "$out/c/m.f" >>"$out/c/d"
+		result fail "$kv shards differ from the unsharded run" "$out/c/d"
+	fi
+	if perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); exit !($s->{schema} == 1 && $s->{cases} == 4)' \
+		<"$out/c/merged/summary.json" &&
+		xmllint --noout --schema "$top/stress/junit.xsd" "$out/c/merged/junit.xml" >"$out/log" 2>&1 &&
+		[ -s "$out/c/merged/report.html" ] && grep -q '^1\.\.4$' "$out/c/merged/tap.txt"; then
+		result ok "$kv results: summary.json parses, junit.xml valid (stress/junit.xsd), tap.txt, report.html"
+	else
+		result fail "$kv results folder" "$out/log"
+	fi
+	"$d/vfio-ap-fault" --campaign fail-nth --deterministic random --quiet --results "$out/c/nth" >/dev/null 2>&1
+	if [ $? -le 1 ] && perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
+		my @r = @{$s->{fail_nth}}; exit !(@r >= 20 && !grep { !defined $_->{sites} } @r)' \
+		<"$out/c/nth/summary.json"; then
+		result ok "$kv fail-nth sweep: $(perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); my ($n, $c) = (0, 0); for (@{$s->{fail_nth}}) { $n += $_->{sites}; $c += $_->{clean} } print scalar(@{$s->{fail_nth}}), " operations, $n fault sites, $c clean failures"' <"$out/c/nth/summary.json")"
+	else
+		result fail "$kv fail-nth sweep" "$out/c/nth/summary.json"
+	fi
 done
 # The kselftest programs (selftests/check.sh), on the same trees and
 # mutants: their results join these.
