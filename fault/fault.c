@@ -306,6 +306,14 @@ static int sweep_one(const struct sweep_op *op, struct json_object *c)
 		clean += documented;
 	}
 done:
+	/* the leak check: what the failures left allocated shows at rmmod */
+	vap_guest_stop(h, "g1");
+	vap_mdev_remove(h, U "1");
+	rc = vap_rmmod(h);
+	if (rc)
+		fprintf(mem, "teardown: rmmod vfio_ap: %s\n", strerror(-rc));
+	else
+		vap_modprobe(h);
 	fclose(mem);
 	json_object_object_add(res, "operation", json_object_new_string(op->name));
 	json_object_object_add(res, "sites", json_object_new_int(sites));

@@ -598,8 +598,13 @@ const char *vap_known_match(const char *title, const char *report)
 	static int loaded;
 	char err[256];
 
+#ifdef VAP_KNOWN_ISSUES
 	if (!loaded)
 		loaded = simhost_known_load(VAP_KNOWN_ISSUES, err, sizeof(err)) ? -1 : 1;
+#else
+	(void)err;
+	loaded = -1;
+#endif
 	return loaded > 0 ? simhost_known_match(title, report, NULL) : NULL;
 }
 

@@ -180,6 +180,35 @@ static char *symbolize_pcs(char *out)
 	return res;
 }
 
+/* "--- finding: TITLE" then its report, for each finding of a hung host */
+static void add_hung_findings(struct json_object *arr, const char *out)
+{
+	const char *p = strstr(out, "--- finding: ");
+
+	while (p) {
+		const char *t = p + 13, *nl = strchr(t, '\n'), *next;
+		char *title, *body;
+		struct json_object *f = json_object_new_object();
+		const char *known;
+
+		if (!nl)
+			break;
+		next = strstr(nl, "--- finding: ");
+		title = strndup(t, (size_t)(nl - t));
+		body = next ? strndup(nl + 1, (size_t)(next - nl - 1)) : strdup(nl + 1);
+		known = vap_known_match(title, body);
+		json_object_object_add(f, "title", json_object_new_string(title));
+		json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
+		json_object_object_add(f, "kind", json_object_new_string(finding_kind(title)));
+		json_object_object_add(f, "first", json_object_new_string(title));
+		json_object_object_add(f, "report", json_object_new_string(body));
+		json_object_array_add(arr, f);
+		free(title);
+		free(body);
+		p = next;
+	}
+}
+
 /* A dead case's report, named as the kernel (or the sanitizer) names it:
  * the title replaces why when the output has one. */
 static void crash_title(const char *out, char *why, size_t len)
@@ -297,14 +326,23 @@ int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
 		json_object_object_add(res, "operations", json_object_new_int64(0));
 		crash_title(out, why, sizeof(why));
 		out = symbolize_pcs(out);
-		json_object_object_add(fo, "title", json_object_new_string(why));
-		known = vap_known_match(why, out ? out : "");
-		json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);
-		json_object_object_add(fo, "kind", json_object_new_string(
-						      !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
-		json_object_object_add(fo, "first", json_object_new_string(why));
-		json_object_object_add(fo, "report", json_object_new_string(out ? out : why));
-		json_object_array_add(arr, fo);
+		/* a hung host says its findings before it ends the run */
+		if (out && strstr(out, "the simulated host hung; findings:")) {
+			add_hung_findings(arr, out);
+			snprintf(why, sizeof(why), "INFO: task hung");
+		}
+		if (!json_object_array_length(arr)) {
+			json_object_object_add(fo, "title", json_object_new_string(why));
+			known = vap_known_match(why, out ? out : "");
+			json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);
+			json_object_object_add(fo, "kind", json_object_new_string(
+					       !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
+			json_object_object_add(fo, "first", json_object_new_string(why));
+			json_object_object_add(fo, "report", json_object_new_string(out ? out : why));
+			json_object_array_add(arr, fo);
+		} else {
+			json_object_put(fo);
+		}
 		json_object_object_add(res, "findings", arr);
 		free(out);
 	}

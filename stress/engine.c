@@ -22,9 +22,9 @@
 
 const char *const op_names[NR_OPS] = {
 	"apmask", "aqmask", "bind", "create", "remove", "assign", "unassign",
-	"guest", "reopen", "config", "reload",
+	"guest", "reopen", "config", "reload", "read",
 };
-static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1 };
+static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1, 6 };
 
 #define MAX_THREADS 16
 #define MDEVS_PER_WORKER 3
@@ -269,6 +269,31 @@ static void do_op(struct worker *w, enum op op)
 		rc = vap_ap_config(host, pick(w, 2), pick(w, 2) ? a : d, pick(w, 2));
 		judge(w, op, rc, config_ok, "configuration change");
 		break;
+	case OP_READ: {
+		/* what a monitoring agent reads: the driver's show callbacks */
+		static const int read_ok[] = { ENOENT, ENODEV, 0 };
+		char buf[8192];
+		ssize_t r;
+
+		switch (pick(w, 4)) {
+		case 0:
+			snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x/status", a, d);
+			break;
+		case 1:
+		case 2:
+			if (!w->uuid[s][0])
+				return;
+			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", w->uuid[s],
+				 pick(w, 2) ? "matrix" : "guest_matrix");
+			break;
+		default:
+			snprintf(path, sizeof(path), VAP_TYPE_DIR "/available_instances");
+			break;
+		}
+		r = vap_read(host, path, buf, sizeof(buf));
+		judge(w, op, r < 0 ? (int)r : 0, read_ok, "%s", path);
+		break;
+	}
 	case OP_RELOAD:
 		rc = vap_rmmod(host);
 		if (!rc || rc == -ENOENT)

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 		"  --guests N            most guests running at once (4; 0: none)\n"
 		"  --vcpus N             a guest has 1..N vCPUs (2)\n"
 		"  --mix op=w,...        operation weights; ops: apmask aqmask bind create\n"
-		"                        remove assign unassign guest reopen config reload\n"
+		"                        remove assign unassign guest reopen config reload read\n"
 		"  --deterministic P     the replayable scheduler: random or pct\n"
 		"  --fault F             failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P\n"
 		"  --background-load     stress-ng alongside, its metrics in the summary\n"

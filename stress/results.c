@@ -227,6 +227,8 @@ static void write_repro(const char *dir, struct json_object *f, struct json_obje
 		json_object_object_add(f, "repro", NULL);
 		return;
 	}
+	snprintf(path, sizeof(path), "%s/findings", dir);
+	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/findings/%s", dir, jstr(f, "id", "F0"));
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/findings/%s/repro.sh", dir, jstr(f, "id", "F0"));
@@ -649,7 +651,8 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 			       jget(f, "known") ? "known " : "", jget(f, "known") ? jstr(f, "known", "") : "",
 			       jget(f, "known") ? ": " : "", jstr(f, "title", ""),
 			       json_object_array_length(jget(f, "cases")),
-			       jget(f, "repro") ? "\n     replay: " : "", jget(f, "repro") ? jstr(f, "repro", "") : "");
+			       jget(f, "repro") && !jget(f, "known") ? "\n     replay: " : "",
+			       jget(f, "repro") && !jget(f, "known") ? jstr(f, "repro", "") : "");
 		}
 		printf("%s: verdict %s; results in %s (report.html, summary.json, junit.xml, tap.txt)\n", tool,
 		       jstr(sum, "verdict", "?"), dir);

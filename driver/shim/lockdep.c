@@ -394,7 +394,7 @@ void sim_hung_task_check(void)
 	for (i = 0; i < n; i++) {
 		const char *body, *title = sim_finding(i, &body);
 
-		fprintf(stderr, "%s\n%s\n", title, body);
+		fprintf(stderr, "--- finding: %s\n%s\n", title, body);
 	}
 	fflush(NULL);
 	_exit(1);

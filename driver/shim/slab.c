@@ -81,6 +81,7 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 		memset(o + 1, 0, size);
 	o->magic = SLAB_MAGIC;
 	o->size = size;
+	o->pins = 0;
 	o->site = site;
 	sim_stack_save(&o->stack, 1);
 	pthread_mutex_lock(&slab_lock);

@@ -69,3 +69,64 @@ for m in "$top"/driver/mutants/*.mut; do
 	printf '%-20s %6d ms\n' "$(basename "$m" .mut)" \
 		"$(printf '%s\n' "${vals[@]}" | med)"
 done
+
+# The stress engine (vfio-ap-stress) of the same build: operations per
+# second of case time (the host's boot and teardown included), threads and
+# deterministic, and the cost of one operation on a large host.
+st="${bench%-bench}-stress"
+[ -x "$st" ] || exit 0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# ops/s of a campaign: the summary's own figure
+camp_ops() {
+	rm -rf "$tmp/c"
+	"$st" --quiet --results "$tmp/c" "$@" >/dev/null 2>&1
+	perl -MJSON::PP -e 'local $/; print decode_json(<STDIN>)->{ops_per_second}' <"$tmp/c/summary.json"
+}
+echo "# stress engine: $runs seeds of 4000 operations each, 2 worker threads"
+s2=$(camp_ops --seeds $runs --ops 4000 --threads 2)
+sd=$(camp_ops --seeds $runs --ops 4000 --threads 2 --deterministic random)
+sb=$(camp_ops --seeds $runs --ops 4000 --threads 2 --config 256x256)
+printf 'stress ops/s, 2 threads, 4x16:             %8.0f  (%.1f us an operation)\n' "$s2" \
+	"$(awk -v a="$s2" 'BEGIN { print 1e6 / a }')"
+printf 'stress ops/s, deterministic (random), 4x16: %7.0f  (ratio to threads %.2f)\n' "$sd" \
+	"$(awk -v a="$sd" -v b="$s2" 'BEGIN { print a / b }')"
+printf 'stress ops/s, 2 threads, 256x256:          %8.0f  (an operation costs %.1fx the 4x16 one)\n' "$sb" \
+	"$(awk -v a="$sb" -v b="$s2" 'BEGIN { print b / a }')"
+
+# Each mutant under the stress campaign (its campaign-fault, if any), seeds
+# 1..runs, deterministic: the median time and operations to the first
+# finding that is not a known driver bug (round granularity: 50 operations
+# a worker; a case that dies counts its whole time).
+[ -n "$tree" ] || exit 0
+echo "# mutants under vfio-ap-stress (deterministic, seeds 1..$runs): median to the first finding"
+for m in "$top"/driver/mutants/*.mut; do
+	mbin=$("$top/driver/mutants/build.sh" "$tree" "$m" 2>/dev/null) || continue
+	mst="$(dirname "$mbin")/vfio-ap-stress"
+	fault=$(sed -n 's/^campaign-fault: *//p' "$m")
+	ts=() os=() caught=0
+	for ((i = 1; i <= runs; i++)); do
+		rm -rf "$tmp/m"
+		"$mst" --quiet --seed $i --ops 4000 --deterministic random ${fault:+--fault "$fault"} \
+			--results "$tmp/m" >/dev/null 2>&1
+		r=$(perl -MJSON::PP -e '
+			local $/; my $c = decode_json(<STDIN>);
+			my @u = grep { !defined $_->{known} } @{$c->{findings} || []};
+			exit 1 unless @u || @{$c->{unexpected} || []};
+			for my $p (@{$c->{timeline} || []}) {
+				if ($p->[2] > 0) { printf "%.0f %d\n", $p->[0] * 1000, $p->[1]; exit 0 }
+			}
+			printf "%.0f -\n", $c->{seconds} * 1000;' <"$tmp"/m/cases/stress-s$i.json) || continue
+		caught=$((caught + 1))
+		ts+=("${r% *}")
+		os+=("${r#* }")
+	done
+	if [ $caught -eq 0 ]; then
+		printf '%-20s not caught by the stress campaign%s\n' "$(basename "$m" .mut)" \
+			"${fault:+ (fault $fault)}"
+		continue
+	fi
+	printf '%-20s %d/%d seeds, median %6d ms, %s operations%s\n' "$(basename "$m" .mut)" "$caught" "$runs" \
+		"$(printf '%s\n' "${ts[@]}" | med)" "$(printf '%s\n' "${os[@]}" | grep -v -- - | med)" \
+		"${fault:+ (fault $fault)}"
+done

@@ -168,14 +168,20 @@ for tree in "${trees[@]}"; do
 		# campaign, then (for the bugs on error paths) the fail-nth sweep;
 		# caught when an unknown finding has the expected title
 		camp_caught=
-		for tool in "vfio-ap-stress --seed 1 --seeds 3 --ops 1000" "vfio-ap-fault --campaign fail-nth"; do
+		cf=$(sed -n 's/^campaign-fault: *//p' "$m")
+		for tool in "vfio-ap-stress --seed 1 --seeds 3 --ops 1000${cf:+ --fault $cf}" \
+			"vfio-ap-fault --campaign fail-nth"; do
 			rm -rf "$out/camp"
 			timeout 300 "$(dirname "$mbin")"/$tool --deterministic random --results "$out/camp" \
 				>"$out/camp.log" 2>&1
 			while IFS= read -r e; do
 				grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' | grep -qF -- "$e" &&
 					camp_caught="${tool%% *}: $e" && break
-			done < <(sed -n 's/^expect: *//p' "$m")
+			done < <(if grep -q '^campaign-expect:' "$m"; then
+					sed -n 's/^campaign-expect: *//p' "$m"
+				else
+					sed -n 's/^expect: *//p' "$m"
+				fi)
 			[ -n "$camp_caught" ] && break
 		done
 		if [ -n "$camp_caught" ]; then
