@@ -488,8 +488,11 @@ static void parse_matrix(const char *s, struct apqn_set *m)
 	}
 }
 
-static int finding(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int finding(FILE *out, const char *fmt, ...)
+/* A violated invariant: reported under a title without the instance's
+ * names (so that a campaign counts one kind once), the details in the body. */
+static int finding(FILE *out, const char *title, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int finding(FILE *out, const char *title, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -499,7 +502,7 @@ static int finding(FILE *out, const char *fmt, ...)
 	va_end(ap);
 	if (out)
 		fprintf(out, "%s\n", buf);
-	sim_report("invariant violated", "%s\n", buf);
+	sim_report(title, "%s\n", buf);
 	return 1;
 }
 
@@ -543,17 +546,20 @@ static int check_mdevs(FILE *out)
 		/* guest_matrix is within matrix and the host configuration */
 		for_each_set_bit_inv(apid, gm.apm, 256)
 			if (!test_bit_inv(apid, matrix.apm) || !test_bit_inv(apid, cfg.apm))
-				bad += finding(out, "consistency: mdev %s: adapter %02lx in guest_matrix but not in matrix and host configuration",
+				bad += finding(out, "consistency: an adapter in guest_matrix but not in matrix and host configuration",
+					"consistency: mdev %s: adapter %02lx in guest_matrix but not in matrix and host configuration",
 					       names[i], apid);
 		for_each_set_bit_inv(apqi, gm.aqm, 256)
 			if (!test_bit_inv(apqi, matrix.aqm) || !test_bit_inv(apqi, cfg.aqm))
-				bad += finding(out, "consistency: mdev %s: domain %04lx in guest_matrix but not in matrix and host configuration",
+				bad += finding(out, "consistency: a domain in guest_matrix but not in matrix and host configuration",
+					"consistency: mdev %s: domain %04lx in guest_matrix but not in matrix and host configuration",
 					       names[i], apqi);
 		/* every queue of the guest's APCB is bound to vfio_ap */
 		for_each_set_bit_inv(apid, gm.apm, 256)
 			for_each_set_bit_inv(apqi, gm.aqm, 256)
 				if (apbus_owner(AP_MKQID(apid, apqi)) != AP_OWNER_VFIO)
-					bad += finding(out, "consistency: mdev %s: %02lx.%04lx in guest_matrix but its queue is not bound to vfio_ap",
+					bad += finding(out, "consistency: an APQN in guest_matrix whose queue is not bound to vfio_ap",
+					"consistency: mdev %s: %02lx.%04lx in guest_matrix but its queue is not bound to vfio_ap",
 						       names[i], apid, apqi);
 		/* exclusivity of assignments */
 		for (j = 0; j < nm; j++) {
@@ -561,7 +567,8 @@ static int check_mdevs(FILE *out)
 
 			if (bitmap_and(x.apm, matrix.apm, seen_a[j].apm, 256) &&
 			    bitmap_and(x.aqm, matrix.aqm, seen_a[j].aqm, 256))
-				bad += finding(out, "exclusivity: mdevs %s and %s share APQN %02lx.%04lx",
+				bad += finding(out, "exclusivity: two mdevs share an APQN",
+					"exclusivity: mdevs %s and %s share APQN %02lx.%04lx",
 					       names[i], seen_n[j], find_first_bit_inv(x.apm, 256),
 					       find_first_bit_inv(x.aqm, 256));
 		}
@@ -604,7 +611,8 @@ static int check_guests(FILE *out)
 		sim_kvm_masks(g->kvm, am[i], qm[i], dm);
 		if (!g->open) {
 			if (!bitmap_empty(am[i], 256) || !bitmap_empty(qm[i], 256))
-				bad += finding(out, "consistency: guest %s: crycb not empty after its device was closed",
+				bad += finding(out, "consistency: crycb not empty after the device was closed",
+					"consistency: guest %s: crycb not empty after its device was closed",
 					       g->name);
 			continue;
 		}
@@ -613,7 +621,8 @@ static int check_guests(FILE *out)
 			continue;
 		parse_matrix(buf, &gm);
 		if (!bitmap_equal(gm.apm, am[i], 256) || !bitmap_equal(gm.aqm, qm[i], 256))
-			bad += finding(out, "consistency: guest %s: crycb differs from guest_matrix of %s",
+			bad += finding(out, "consistency: crycb differs from guest_matrix",
+					"consistency: guest %s: crycb differs from guest_matrix of %s",
 				       g->name, g->uuid);
 		/* isolation: the guest reaches nothing its mdev does not have */
 		snprintf(path, sizeof(path), MDEV_DIR "/%s/matrix", g->uuid);
@@ -621,7 +630,8 @@ static int check_guests(FILE *out)
 			continue;
 		parse_matrix(buf, &mm);
 		if (!subset(am[i], mm.apm) || !subset(qm[i], mm.aqm))
-			bad += finding(out, "isolation: guest %s reaches APQNs not assigned to %s",
+			bad += finding(out, "isolation: a guest reaches APQNs not assigned to its mdev",
+					"isolation: guest %s reaches APQNs not assigned to %s",
 				       g->name, g->uuid);
 	}
 	/* no APQN in two guests */
@@ -632,7 +642,8 @@ static int check_guests(FILE *out)
 			if (!guests[i] || !guests[j])
 				continue;
 			if (bitmap_and(a, am[i], am[j], 256) && bitmap_and(q, qm[i], qm[j], 256))
-				bad += finding(out, "exclusivity: guests %s and %s both reach APQN %02lx.%04lx",
+				bad += finding(out, "exclusivity: two guests reach one APQN",
+					"exclusivity: guests %s and %s both reach APQN %02lx.%04lx",
 					       guests[i]->name, guests[j]->name,
 					       find_first_bit_inv(a, 256), find_first_bit_inv(q, 256));
 		}

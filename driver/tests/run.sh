@@ -169,7 +169,7 @@ for tree in "${trees[@]}"; do
 		# caught when an unknown finding has the expected title
 		camp_caught=
 		cf=$(sed -n 's/^campaign-fault: *//p' "$m")
-		for tool in "vfio-ap-stress --seed 1 --seeds 3 --ops 1000${cf:+ --fault $cf}" \
+		for tool in "vfio-ap-stress --seed 1 --seeds 4 --ops 2000${cf:+ --fault $cf}" \
 			"vfio-ap-fault --campaign fail-nth"; do
 			rm -rf "$out/camp"
 			timeout 300 "$(dirname "$mbin")"/$tool --deterministic random --results "$out/camp" \
