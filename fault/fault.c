@@ -82,7 +82,9 @@ static int run_stress_fault(struct campaign *cp, const struct stress_params *bas
 
 	sc.p = *base;
 	snprintf(sc.fault, sizeof(sc.fault), "%s", fault);
-	rc = campaign_case(cp, id, stress_body, &sc, stress_argv(&sc));
+	rc = campaign_case(cp, !strncmp(fault, "failslab", 8) ? "failslab" :
+			   !strncmp(fault, "fail-function", 13) ? "fail-function" : "ap-response",
+			   id, stress_body, &sc, stress_argv(&sc));
 	return rc;
 }
 
@@ -468,7 +470,7 @@ bad_value:
 			if (!SELECTED(sweep_ops[k].name))
 				continue;
 			snprintf(id, sizeof(id), "fail-nth-%02zu", k + 1);
-			if (campaign_case(&cp, id, sweep_body, (void *)&sweep_ops[k], json_object_new_array()) == 2)
+			if (campaign_case(&cp, "fail-nth", id, sweep_body, (void *)&sweep_ops[k], json_object_new_array()) == 2)
 				worst = 2;
 			/* the table row, from the case */
 			snprintf(path, sizeof(path), "%s/cases/%s.json", cp.dir, id);

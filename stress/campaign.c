@@ -90,8 +90,8 @@ static void progress(struct campaign *cp, const char *id)
 		snprintf(left, sizeof(left), ", %.0f s left", cp->duration > t ? cp->duration - t : 0);
 	else if (cp->total)
 		snprintf(left, sizeof(left), ", case %d/%d", cp->done + 1, cp->total);
-	fprintf(stderr, "\r\033[K%s: %s: %ld ops, %.0f ops/s, %d failed%s", cp->tool, id, cp->ops,
-		t > 0 ? cp->ops / t : 0, cp->failed, left);
+	fprintf(stderr, "\r\033[K%s: %s: %ld ops, %.0f ops/s, %d findings (+%d known)%s", cp->tool, id,
+		cp->ops, t > 0 ? cp->ops / t : 0, cp->findings, cp->known, left);
 }
 
 void campaign_progress_end(struct campaign *cp)
@@ -238,8 +238,8 @@ static void crash_title(const char *out, char *why, size_t len)
 		snprintf(why, len, "UBSAN: %.*s", (int)strcspn(p + 15, "\n"), p + 15);
 }
 
-int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
-		  struct json_object *argv_json)
+int campaign_case(struct campaign *cp, const char *campaign, const char *id, case_fn fn,
+		  void *arg, struct json_object *argv_json)
 {
 	struct json_object *c = json_object_new_object(), *res, *st, *ops, *f;
 	char path[4300], why[256];
@@ -248,6 +248,7 @@ int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
 	pid_t pid, w;
 
 	json_object_object_add(c, "id", json_object_new_string(id));
+	json_object_object_add(c, "campaign", json_object_new_string(campaign));
 	json_object_object_add(c, "argv", argv_json);
 	progress(cp, id);
 	fflush(NULL);
@@ -355,6 +356,15 @@ int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
 		fprintf(stderr, "%s: %s: %s\n", cp->tool, id, json_object_get_string(f));
 	if (json_object_object_get_ex(res, "operations", &ops))
 		cp->ops += json_object_get_int64(ops);
+	if (json_object_object_get_ex(res, "findings", &f))
+		for (size_t k = 0; k < json_object_array_length(f); k++) {
+			struct json_object *kn;
+
+			if (json_object_object_get_ex(json_object_array_get_idx(f, k), "known", &kn) && kn)
+				cp->known++;
+			else
+				cp->findings++;
+		}
 	cp->done++;
 	cp->failed += ret != 0;
 	json_object_put(res);

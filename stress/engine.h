@@ -69,7 +69,7 @@ struct campaign {
 	bool quiet;
 	int shard, nshards;
 	/* counters for the progress line */
-	int done, failed, total;
+	int done, failed, total, findings, known;
 	long ops;
 };
 
@@ -81,8 +81,8 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
 /* Runs one case in its own process (stdout and stderr to cases/<id>.out;
  * a crash or a timeout is a failed case); writes cases/<id>.json.
  * Returns the case's status: 0 pass, 1 fail, 2 setup error. */
-int campaign_case(struct campaign *cp, const char *id, case_fn fn, void *arg,
-		  struct json_object *argv_json);
+int campaign_case(struct campaign *cp, const char *campaign, const char *id, case_fn fn,
+		  void *arg, struct json_object *argv_json);
 /* seconds since the run started; true while a --duration run has time */
 double campaign_elapsed(const struct campaign *cp);
 bool campaign_time_left(const struct campaign *cp);

@@ -388,7 +388,7 @@ bad_value:
 			break;
 		p.seed = s;
 		snprintf(id, sizeof(id), "stress-s%llu", s);
-		rc = campaign_case(&cp, id, case_body, &p, replay_argv(&p, self));
+		rc = campaign_case(&cp, "stress", id, case_body, &p, replay_argv(&p, self));
 		if (rc == 2) {
 			/* the host could not be set up: nothing else would run */
 			worst = 2;
