@@ -393,6 +393,7 @@ int main(int argc, char **argv)
 
 	stress_defaults(&p);
 	p.ops = 600;
+	opterr = 0;	/* our own one-line errors */
 	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
 		switch (c) {
 		case 'c':

@@ -231,6 +231,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return merge_main(argc, argv);
 	stress_defaults(&p);
+	opterr = 0;	/* our own one-line errors */
 	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
 		switch (c) {
 		case 'H': kind = optarg; break;

@@ -699,6 +699,18 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 	char path[4300];
 	int i, rc;
 
+	/* every input checked before anything is written */
+	if (n < 1) {
+		fprintf(stderr, "merge: no results folders to join\n");
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/summary.json", dirs[i]);
+		if (access(path, R_OK)) {
+			fprintf(stderr, "merge: %s: no summary.json (not a results folder?)\n", dirs[i]);
+			return 2;
+		}
+	}
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		fprintf(stderr, "merge: cannot create %s: %s\n", out, strerror(errno));
 		return 2;

@@ -277,6 +277,28 @@ for bin in "${bins[@]}"; do
 	else
 		result fail "$kv results folder" "$out/log"
 	fi
+	# bad input: one line naming the problem, exit status 2, nothing written
+	bad_ok=1
+	for a in "--shard 4/4" "--config 4x999" "--mix bogus=1" "--bogus" "--deterministic maybe" \
+		"--ksrc /nonexistent" "--host linux" "--fault nope" "--duration 5x" "--seeds 0"; do
+		# shellcheck disable=SC2086
+		"$d/vfio-ap-stress" $a --results "$out/c/bad" >"$out/log" 2>&1
+		st=$?
+		if [ $st -ne 2 ] || [ "$(wc -l <"$out/log")" -ne 1 ] || [ -e "$out/c/bad" ]; then
+			bad_ok=
+			echo "# vfio-ap-stress $a: exit $st" >>"$out/c/badlog"
+			cat "$out/log" >>"$out/c/badlog"
+		fi
+	done
+	"$d/vfio-ap-fault" --campaign nope --results "$out/c/bad" >"$out/log" 2>&1
+	[ $? -eq 2 ] && [ ! -e "$out/c/bad" ] || bad_ok=
+	"$d/vfio-ap-stress" merge --results "$out/c/bad" /nonexistent >"$out/log" 2>&1
+	[ $? -eq 2 ] && [ ! -e "$out/c/bad" ] || bad_ok=
+	if [ -n "$bad_ok" ]; then
+		result ok "$kv campaign tools: bad options, values and folders get one line and exit 2, nothing written"
+	else
+		result fail "$kv campaign tools: bad input" "$out/c/badlog"
+	fi
 	"$d/vfio-ap-fault" --campaign fail-nth --deterministic random --quiet --results "$out/c/nth" >/dev/null 2>&1
 	if [ $? -le 1 ] && perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
 		my @r = @{$s->{fail_nth}}; exit !(@r >= 20 && !grep { !defined $_->{sites} } @r)' \
