@@ -228,7 +228,14 @@ static int do_step(struct vap_host *h, const struct step *s)
 }
 
 /* one operation's sweep: fail site n = 1, 2, ... until it runs clean */
-static int sweep_one(const struct sweep_op *op, struct json_object *c)
+struct sweep_arg {
+	const struct sweep_op *op;
+	int start;		/* the first site to fail (a continuation after a crash) */
+};
+
+/* one operation's sweep from site start on; each site's verdict also goes
+ * to stdout, so that the sites before a crash are not lost */
+static int sweep_one(const struct sweep_op *op, int start, struct json_object *c)
 {
 	struct json_object *res = json_object_new_object(), *errnos = json_object_new_object();
 	struct json_object *problems = json_object_new_array(), *arr = json_object_new_array();
@@ -249,7 +256,7 @@ static int sweep_one(const struct sweep_op *op, struct json_object *c)
 	vap_write(h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
 	vap_settle(h);
 	mem = open_memstream(&oracle, &olen);
-	for (nth = 1; nth < 500; nth++) {
+	for (nth = start; nth < 500; nth++) {
 		char what[300];
 
 		for (i = 0; i < 6 && op->setup[i].path; i++)
@@ -260,6 +267,8 @@ static int sweep_one(const struct sweep_op *op, struct json_object *c)
 			}
 		vap_settle(h);
 		before = vap_nr_findings(h);
+		printf("sweep: site %d\n", nth);
+		fflush(stdout);
 		vap_writef(h, "/proc/thread-self/fail-nth", "%d", nth);
 		rc = do_step(h, &op->op);
 		left[0] = 0;
@@ -306,6 +315,9 @@ static int sweep_one(const struct sweep_op *op, struct json_object *c)
 			do_step(h, &op->undo[i]);
 		vap_settle(h);
 		clean += documented;
+		printf("sweep: site %d: %s %s\n", nth, documented ? "clean" : "undocumented",
+		       rc ? errno_name(-rc, nb, sizeof(nb)) : "success");
+		fflush(stdout);
 	}
 done:
 	/* the leak check: what the failures left allocated shows at rmmod */
@@ -318,6 +330,7 @@ done:
 		vap_modprobe(h);
 	fclose(mem);
 	json_object_object_add(res, "operation", json_object_new_string(op->name));
+	json_object_object_add(res, "first_site", json_object_new_int(start));
 	json_object_object_add(res, "sites", json_object_new_int(sites));
 	json_object_object_add(res, "clean", json_object_new_int(clean));
 	json_object_object_add(res, "errnos", errnos);
@@ -339,15 +352,110 @@ done:
 
 static int sweep_body(void *arg, struct json_object *c)
 {
+	const struct sweep_arg *a = arg;
 	double t0 = now_seconds();
 	int rc;
 
-	json_object_object_add(c, "campaign", json_object_new_string("fail-nth"));
-	json_object_object_add(c, "name", json_object_new_string(((const struct sweep_op *)arg)->name));
-	rc = sweep_one(arg, c);
+	json_object_object_add(c, "name", json_object_new_string(a->op->name));
+	rc = sweep_one(a->op, a->start, c);
 
 	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
 	return rc;
+}
+
+/*
+ * The sweep of operation k, as cases: a case that dies (the kernel would
+ * have oopsed) is a problem at the site it was failing, and the sweep goes
+ * on from the next site in a new case.  One row for the summary.
+ */
+static int sweep_op(struct campaign *cp, size_t k, struct json_object *table)
+{
+	struct json_object *row = json_object_new_object(), *errnos = json_object_new_object();
+	struct json_object *problems = json_object_new_array();
+	struct sweep_arg a = { &sweep_ops[k], 1 };
+	int sites = 0, clean = 0, part, worst = 0;
+	char id[64], path[4400];
+
+	for (part = 0; part < 16; part++) {
+		struct json_object *cj, *fn, *st, *fs;
+		int rc;
+
+		if (part)
+			snprintf(id, sizeof(id), "fail-nth-%02zu-from%d", k + 1, a.start);
+		else
+			snprintf(id, sizeof(id), "fail-nth-%02zu", k + 1);
+		rc = campaign_case(cp, "fail-nth", id, sweep_body, &a, json_object_new_array());
+		if (rc == 2)
+			worst = 2;
+		snprintf(path, sizeof(path), "%s/cases/%s.json", cp->dir, id);
+		cj = json_object_from_file(path);
+		if (!cj)
+			break;
+		if (json_object_object_get_ex(cj, "fail_nth", &fn) && json_object_array_length(fn)) {
+			struct json_object *r = json_object_array_get_idx(fn, 0), *v;
+
+			json_object_object_get_ex(r, "sites", &v);
+			sites += json_object_get_int(v);
+			json_object_object_get_ex(r, "clean", &v);
+			clean += json_object_get_int(v);
+			json_object_object_get_ex(r, "errnos", &v);
+			json_object_object_foreach(v, name, cnt)
+				json_count(errnos, name, json_object_get_int64(cnt));
+			json_object_object_get_ex(r, "problems", &v);
+			for (size_t j = 0; j < json_object_array_length(v); j++)
+				json_object_array_add(problems, json_object_get(json_object_array_get_idx(v, j)));
+			json_object_put(cj);
+			break;
+		}
+		/* the case died: its sites from its output, the last one its death */
+		{
+			char outp[4400], line[256], what[512];
+			int last = 0, n;
+			FILE *o;
+
+			snprintf(outp, sizeof(outp), "%s/cases/%s.out", cp->dir, id);
+			o = fopen(outp, "r");
+			while (o && fgets(line, sizeof(line), o)) {
+				char verdict[32], en[32];
+
+				if (sscanf(line, "sweep: site %d: %31s %31s", &n, verdict, en) == 3) {
+					sites++;
+					clean += !strcmp(verdict, "clean");
+					json_count(errnos, en, 1);
+				} else if (sscanf(line, "sweep: site %d", &n) == 1) {
+					last = n;
+				}
+			}
+			if (o)
+				fclose(o);
+			json_object_object_get_ex(cj, "status", &st);
+			snprintf(what, sizeof(what), "site %d: %s", last, st ? json_object_get_string(st) : "?");
+			if (json_object_object_get_ex(cj, "findings", &fs) && json_object_array_length(fs)) {
+				struct json_object *f0 = json_object_array_get_idx(fs, 0), *t, *kn;
+				size_t len = strlen(what);
+
+				json_object_object_get_ex(f0, "title", &t);
+				if (!json_object_object_get_ex(f0, "known", &kn))
+					kn = NULL;
+				snprintf(what + len, sizeof(what) - len, ": %s%s%s%s",
+					 t ? json_object_get_string(t) : "?", kn ? " (known " : "",
+					 kn ? json_object_get_string(kn) : "", kn ? ")" : "");
+			}
+			json_object_array_add(problems, json_object_new_string(what));
+			json_object_put(cj);
+			if (!last)
+				break;	/* died before any site: nothing to go on from */
+			sites++;	/* the site it died at was reached */
+			a.start = last + 1;
+		}
+	}
+	json_object_object_add(row, "operation", json_object_new_string(sweep_ops[k].name));
+	json_object_object_add(row, "sites", json_object_new_int(sites));
+	json_object_object_add(row, "clean", json_object_new_int(clean));
+	json_object_object_add(row, "errnos", errnos);
+	json_object_object_add(row, "problems", problems);
+	json_object_array_add(table, row);
+	return worst;
 }
 
 static void usage(FILE *f)
@@ -465,38 +573,8 @@ bad_value:
 #define SELECTED(name) (!only || strstr(name, only))
 	if (WANT("fail-nth")) {
 		for (k = 0; k < sizeof(sweep_ops) / sizeof(sweep_ops[0]); k++) {
-			struct json_object *cj;
-			char path[4400], *q;
-
-			if (!SELECTED(sweep_ops[k].name))
-				continue;
-			snprintf(id, sizeof(id), "fail-nth-%02zu", k + 1);
-			if (campaign_case(&cp, "fail-nth", id, sweep_body, (void *)&sweep_ops[k], json_object_new_array()) == 2)
+			if (SELECTED(sweep_ops[k].name) && sweep_op(&cp, k, sweep) == 2)
 				worst = 2;
-			/* the table row, from the case */
-			snprintf(path, sizeof(path), "%s/cases/%s.json", cp.dir, id);
-			cj = json_object_from_file(path);
-			if (cj) {
-				struct json_object *fn, *st;
-
-				if (json_object_object_get_ex(cj, "fail_nth", &fn) &&
-				    json_object_array_length(fn)) {
-					json_object_array_add(sweep, json_object_get(json_object_array_get_idx(fn, 0)));
-				} else {
-					struct json_object *row = json_object_new_object(), *pr = json_object_new_array();
-
-					json_object_object_get_ex(cj, "status", &st);
-					json_object_object_add(row, "operation", json_object_new_string(sweep_ops[k].name));
-					json_object_object_add(row, "sites", json_object_new_int(0));
-					json_object_object_add(row, "clean", json_object_new_int(0));
-					json_object_object_add(row, "errnos", json_object_new_object());
-					json_object_array_add(pr, json_object_new_string(st ? json_object_get_string(st) : "no result"));
-					json_object_object_add(row, "problems", pr);
-					json_object_array_add(sweep, row);
-				}
-				json_object_put(cj);
-			}
-			(void)q;
 		}
 		results_extra(cp.dir, "fail_nth", json_object_get(sweep));
 	}
