@@ -363,6 +363,25 @@ static int sweep_body(void *arg, struct json_object *c)
 	return rc;
 }
 
+/* the replay of a sweep: this tool, the fail-nth campaign, that operation */
+static const char *det_policy;
+
+static struct json_object *sweep_argv(const struct sweep_op *op)
+{
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(self));
+	json_object_array_add(a, json_object_new_string("--campaign"));
+	json_object_array_add(a, json_object_new_string("fail-nth"));
+	json_object_array_add(a, json_object_new_string("--only"));
+	json_object_array_add(a, json_object_new_string(op->name));
+	if (det_policy) {
+		json_object_array_add(a, json_object_new_string("--deterministic"));
+		json_object_array_add(a, json_object_new_string(det_policy));
+	}
+	return a;
+}
+
 /*
  * The sweep of operation k, as cases: a case that dies (the kernel would
  * have oopsed) is a problem at the site it was failing, and the sweep goes
@@ -384,7 +403,7 @@ static int sweep_op(struct campaign *cp, size_t k, struct json_object *table)
 			snprintf(id, sizeof(id), "fail-nth-%02zu-from%d", k + 1, a.start);
 		else
 			snprintf(id, sizeof(id), "fail-nth-%02zu", k + 1);
-		rc = campaign_case(cp, "fail-nth", id, sweep_body, &a, json_object_new_array());
+		rc = campaign_case(cp, "fail-nth", id, sweep_body, &a, sweep_argv(&sweep_ops[k]));
 		if (rc == 2)
 			worst = 2;
 		snprintf(path, sizeof(path), "%s/cases/%s.json", cp->dir, id);
@@ -569,6 +588,7 @@ bad_value:
 	if (campaign_init(&cp, "vfio-ap-fault", results, argc, argv))
 		return 2;
 	first = p.seed;
+	det_policy = p.det;
 #define WANT(x) (!strcmp(campaign, "all") || !strcmp(campaign, x))
 #define SELECTED(name) (!only || strstr(name, only))
 	if (WANT("fail-nth")) {

@@ -615,7 +615,7 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	struct json_object *unexp = json_object_new_array();
 	char err[512], *oracle = NULL, *log;
 	size_t olen = 0;
-	double t0;
+	double t0, t_oracle, oracle_secs = 0;
 	long total = 0, round;
 	int i, k, bad = 0, nunexp = 0, seen = 0;
 	FILE *mem;
@@ -678,7 +678,9 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		 * (not failed) loads it again, then the whole oracle */
 		if (!vap_exists(host, VAP_MATRIX_DIR))
 			vap_modprobe(host);
+		t_oracle = now_seconds();
 		bad = vap_check(host, 0, mem);
+		oracle_secs += now_seconds() - t_oracle;
 		fflush(mem);
 		add_timeline_point(tl, now_seconds() - t0, total, bad);
 		if (bad || stop_now)
@@ -700,6 +702,8 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	}
 	fclose(mem);
 	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
+	/* of which the whole oracle after each round (it reads every APQN) */
+	json_object_object_add(c, "oracle_seconds", json_object_new_double(oracle_secs));
 	json_object_object_add(c, "operations", json_object_new_int64(total));
 	for (k = 0; k < NR_OPS; k++) {
 		struct json_object *o = json_object_new_object(), *e = json_object_new_object();

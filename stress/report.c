@@ -330,8 +330,10 @@ static void draw_axes(FILE *f, const struct axis *ax, const struct axis *ay,
 
 /* ---- the cases, as the page needs them ---- */
 
-enum status { ST_PASS, ST_FAIL, ST_CRASH, ST_TIMEOUT, ST_OTHER, NR_ST };
-static const char *const st_class[NR_ST] = { "pass", "fail", "crash", "timeout", "unknown" };
+/* known: the case failed or died of known driver bugs only (KNOWN-ISSUES.md),
+ * which does not fail the run */
+enum status { ST_PASS, ST_KNOWN, ST_FAIL, ST_CRASH, ST_TIMEOUT, ST_OTHER, NR_ST };
+static const char *const st_class[NR_ST] = { "pass", "known", "fail", "crash", "timeout", "unknown" };
 
 struct kase {
 	struct json_object *o;
@@ -403,7 +405,7 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 	const char *vcls;
 
 	for (i = 0; i < (size_t)n; i++) {
-		if (ks[i].st == ST_PASS)
+		if (ks[i].st == ST_PASS || ks[i].st == ST_KNOWN)
 			passed++;
 		ops += jnum_or(ks[i].o, "operations", 0);
 	}
@@ -498,7 +500,7 @@ static int section_matrix(FILE *f, const struct kase *ks, int n)
 		for (i = 0; i < n; i++)
 			if (!strcmp(ks[i].campaign, camps[j])) {
 				total++;
-				ok += ks[i].st == ST_PASS;
+				ok += ks[i].st == ST_PASS || ks[i].st == ST_KNOWN;
 			}
 		fputs("<div class=\"grp\"><div class=\"glabel\">", f);
 		esc(f, camps[j]);
@@ -1687,14 +1689,14 @@ static const char css[] =
 	"justify-content:center;font-size:10px;color:#fff;text-decoration:none;font-style:normal}\n"
 	"a.cell:hover{outline:2px solid #1f2328}\n"
 	".cell.pass{background:#2da44e}.cell.fail{background:#cf222e}"
-	".cell.crash{background:#e16f24}.cell.timeout{background:#b35900}.cell.unknown{background:#8c959f}\n"
+	".cell.known{background:#8250df}.cell.crash{background:#e16f24}.cell.timeout{background:#b35900}.cell.unknown{background:#8c959f}\n"
 	".legend{display:flex;gap:16px;margin-top:10px;font-size:12px;color:var(--mut)}\n"
 	".legend span{display:inline-flex;align-items:center;gap:5px}"
 	".legend .cell{width:12px;height:12px}\n"
 	".pill{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;"
 	"line-height:20px;border:1px solid transparent}\n"
 	".st-pass{background:#dafbe1;color:#1a7f37}.st-fail{background:#ffebe9;color:#cf222e}"
-	".st-crash,.st-timeout{background:#fff1e5;color:#bc4c00}"
+	".st-known{background:#fbefff;color:#8250df}.st-crash,.st-timeout{background:#fff1e5;color:#bc4c00}"
 	".st-unknown{background:#eaeef2;color:#57606a}\n"
 	".pill.new{background:#ffebe9;color:#cf222e}.pill.known{background:#ddf4ff;color:#0969da}"
 	".pill.kind{background:#eaeef2;color:#424a53}\n"
@@ -1842,6 +1844,16 @@ int report_write(const char *dir, struct json_object *summary,
 		c->campaign = jstr(c->o, "campaign") ? jstr(c->o, "campaign") : "(no campaign)";
 		c->status = jstr(c->o, "status") ? jstr(c->o, "status") : "?";
 		c->st = parse_status(jstr(c->o, "status"));
+		if (c->st == ST_FAIL || c->st == ST_CRASH) {
+			struct json_object *cf = jarr(c->o, "findings");
+			bool all_known = alen(cf) > 0 && !alen(jarr(c->o, "unexpected"));
+
+			for (j = 0; j < alen(cf); j++)
+				if (!jstr(aidx(cf, j), "known"))
+					all_known = false;
+			if (all_known)
+				c->st = ST_KNOWN;
+		}
 		/* the first summary finding that names the case */
 		for (j = 0; j < alen(fds) && !c->finding; j++) {
 			struct json_object *cs = jarr(aidx(fds, j), "cases");

@@ -572,7 +572,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	struct json_object **cases = NULL, *sum, *per, *findings, *prev, *extra;
 	char path[4300], **ids = NULL, stamp[32];
 	int n, i, failed = 0, unknown = 0, cyc;
-	double secs = 0;
+	double secs = 0, oracle = 0;
 	long ops = 0;
 	size_t j;
 	time_t now = time(NULL);
@@ -592,6 +592,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 		failed += case_failed(cases[i]);
 		ops += (long)jnum(cases[i], "operations");
 		secs += jnum(cases[i], "seconds");
+		oracle += jnum(cases[i], "oracle_seconds");
 		if (jget(cases[i], "per_operation"))
 			sum_per_operation(per, jget(cases[i], "per_operation"));
 	}
@@ -618,6 +619,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	json_object_object_add(sum, "failed", json_object_new_int(failed));
 	json_object_object_add(sum, "operations", json_object_new_int64(ops));
 	json_object_object_add(sum, "ops_per_second", json_object_new_double(secs > 0 ? ops / secs : 0));
+	json_object_object_add(sum, "oracle_seconds", json_object_new_double(oracle));
 	json_object_object_add(sum, "verdict", json_object_new_string(
 				       unknown || failed > 0 ? "findings" : "clean"));
 	json_object_object_add(sum, "per_operation", per);
@@ -741,8 +743,15 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 		}
 		secs += jnum(s, "seconds");
 		sh = jget(s, "shards");
-		for (size_t k = 0; sh && k < json_object_array_length(sh); k++)
-			json_object_array_add(shards, json_object_get(json_object_array_get_idx(sh, k)));
+		for (size_t k = 0; sh && k < json_object_array_length(sh); k++) {
+			const char *x = json_object_get_string(json_object_array_get_idx(sh, k));
+			bool have = false;
+
+			for (size_t m = 0; m < json_object_array_length(shards); m++)
+				have |= !strcmp(x, json_object_get_string(json_object_array_get_idx(shards, m)));
+			if (!have)
+				json_object_array_add(shards, json_object_new_string(x));
+		}
 		json_object_put(s);
 		snprintf(path, sizeof(path), "%s/extra.json", dirs[i]);
 		x = json_object_from_file(path);
