@@ -129,7 +129,9 @@ for m in "$top"/driver/mutants/*.mut; do
 			"${fault:+ (fault $fault)}"
 		continue
 	fi
+	# a case that died has no operation count (its host hung or crashed)
+	ops_med=$(printf '%s\n' "${os[@]}" | grep -v -- - | med)
 	printf '%-20s %d/%d seeds, median %6d ms, %s operations%s\n' "$(basename "$m" .mut)" "$caught" "$runs" \
-		"$(printf '%s\n' "${ts[@]}" | med)" "$(printf '%s\n' "${os[@]}" | grep -v -- - | med)" \
+		"$(printf '%s\n' "${ts[@]}" | med)" "${ops_med:-(the host died:) -}" \
 		"${fault:+ (fault $fault)}"
 done
