@@ -228,14 +228,29 @@ static int do_step(struct vap_host *h, const struct step *s)
 }
 
 /* one operation's sweep: fail site n = 1, 2, ... until it runs clean */
+/* the host's findings that are not known driver bugs */
+static int unknown_findings(struct vap_host *h)
+{
+	struct vap_finding *f;
+	int n = vap_findings(h, &f), i, u = 0;
+
+	for (i = 0; i < n; i++)
+		u += !f[i].known;
+	vap_findings_free(f, n);
+	return u;
+}
+
 struct sweep_arg {
 	const struct sweep_op *op;
 	int start;		/* the first site to fail (a continuation after a crash) */
+	const char *det;	/* the deterministic scheduler's policy, or NULL */
+	unsigned long long seed;
 };
 
 /* one operation's sweep from site start on; each site's verdict also goes
  * to stdout, so that the sites before a crash are not lost */
-static int sweep_one(const struct sweep_op *op, int start, struct json_object *c)
+static int sweep_one(const struct sweep_op *op, int start, const char *det,
+		     unsigned long long seed, struct json_object *c)
 {
 	struct json_object *res = json_object_new_object(), *errnos = json_object_new_object();
 	struct json_object *problems = json_object_new_array(), *arr = json_object_new_array();
@@ -246,6 +261,10 @@ static int sweep_one(const struct sweep_op *op, int start, struct json_object *c
 	size_t olen = 0;
 	FILE *mem;
 
+	if (det && vap_sim_deterministic(det, seed)) {
+		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
+		return 2;
+	}
 	h = vap_open("sim", err, sizeof(err));
 	if (!h) {
 		json_object_object_add(c, "error", json_object_new_string(err));
@@ -266,7 +285,7 @@ static int sweep_one(const struct sweep_op *op, int start, struct json_object *c
 				goto done;
 			}
 		vap_settle(h);
-		before = vap_nr_findings(h);
+		before = unknown_findings(h);
 		printf("sweep: site %d\n", nth);
 		fflush(stdout);
 		vap_writef(h, "/proc/thread-self/fail-nth", "%d", nth);
@@ -304,7 +323,7 @@ static int sweep_one(const struct sweep_op *op, int start, struct json_object *c
 		}
 		/* a failed modprobe leaves no driver: only the host's checks */
 		if ((rc && !strcmp(op->op.path, "modprobe") ? 0 : vap_check(h, 0, mem)) ||
-		    vap_nr_findings(h) > before) {
+		    unknown_findings(h) > before) {
 			snprintf(what, sizeof(what), "site %d: the invariants or the host's checks failed", nth);
 			json_object_array_add(problems, json_object_new_string(what));
 			for (i = 0; i < 6 && op->undo[i].path; i++)
@@ -339,6 +358,34 @@ done:
 	json_object_object_add(c, "fail_nth", arr);
 	json_object_object_add(c, "operations", json_object_new_int(nth));
 	rc = case_add_findings(h, c, oracle);
+	/* a failure answered with an undocumented errno, or an operation
+	 * that fails without a fault: findings of their own */
+	{
+		struct json_object *fs;
+		size_t j;
+
+		json_object_object_get_ex(c, "findings", &fs);
+		for (j = 0; j < json_object_array_length(problems); j++) {
+			const char *pr = json_object_get_string(json_object_array_get_idx(problems, j));
+			struct json_object *f;
+			char title[300];
+
+			if (strstr(pr, "not documented"))
+				snprintf(title, sizeof(title), "fail-nth: %s: a failure answered with an undocumented errno", op->name);
+			else if (strstr(pr, "without a fault"))
+				snprintf(title, sizeof(title), "fail-nth: %s: fails without a fault", op->name);
+			else
+				continue;	/* the host's or the oracle's own findings say it */
+			f = json_object_new_object();
+			json_object_object_add(f, "title", json_object_new_string(title));
+			json_object_object_add(f, "known", NULL);
+			json_object_object_add(f, "kind", json_object_new_string("unexpected-answer"));
+			json_object_object_add(f, "first", json_object_new_string(pr));
+			json_object_object_add(f, "report", json_object_new_string(pr));
+			json_object_array_add(fs, f);
+			rc++;
+		}
+	}
 	case_add_lockgraph(h, c);
 	{
 		char *log = vap_log_since(h, 0);
@@ -347,7 +394,7 @@ done:
 		free(log);
 	}
 	free(oracle);
-	return rc || json_object_array_length(problems) ? 1 : 0;
+	return rc ? 1 : 0;
 }
 
 static int sweep_body(void *arg, struct json_object *c)
@@ -357,7 +404,7 @@ static int sweep_body(void *arg, struct json_object *c)
 	int rc;
 
 	json_object_object_add(c, "name", json_object_new_string(a->op->name));
-	rc = sweep_one(a->op, a->start, c);
+	rc = sweep_one(a->op, a->start, a->det, a->seed, c);
 
 	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
 	return rc;
@@ -365,6 +412,7 @@ static int sweep_body(void *arg, struct json_object *c)
 
 /* the replay of a sweep: this tool, the fail-nth campaign, that operation */
 static const char *det_policy;
+static unsigned long long sweep_seed = 1;
 
 static struct json_object *sweep_argv(const struct sweep_op *op)
 {
@@ -391,11 +439,11 @@ static int sweep_op(struct campaign *cp, size_t k, struct json_object *table)
 {
 	struct json_object *row = json_object_new_object(), *errnos = json_object_new_object();
 	struct json_object *problems = json_object_new_array();
-	struct sweep_arg a = { &sweep_ops[k], 1 };
+	struct sweep_arg a = { &sweep_ops[k], 1, det_policy, sweep_seed };
 	int sites = 0, clean = 0, part, worst = 0;
 	char id[64], path[4400];
 
-	for (part = 0; part < 16; part++) {
+	for (part = 0; part < 16 && !campaign_stopped(); part++) {
 		struct json_object *cj, *fn, *st, *fs;
 		int rc;
 
@@ -482,7 +530,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vfio-ap-fault [--campaign all|failslab|fail-function|ap-response|fail-nth]\n"
 		"         [--seed N] [--seeds K] [--ops N] [--threads N] [--deterministic P]\n"
-		"         [--only NAME] [--timeout S] [--results DIR] [--quiet]\n");
+		"         [--only NAME] [--timeout S] [--results DIR] [--quiet]\n"
+		"  --only NAME   one sweep (NAME: its operation, exactly), or the stress\n"
+		"                cases whose id contains NAME\n");
 }
 
 int main(int argc, char **argv)
@@ -589,32 +639,42 @@ bad_value:
 		return 2;
 	first = p.seed;
 	det_policy = p.det;
+	sweep_seed = p.seed;
 #define WANT(x) (!strcmp(campaign, "all") || !strcmp(campaign, x))
 #define SELECTED(name) (!only || strstr(name, only))
 	if (WANT("fail-nth")) {
 		for (k = 0; k < sizeof(sweep_ops) / sizeof(sweep_ops[0]); k++) {
-			if (SELECTED(sweep_ops[k].name) && sweep_op(&cp, k, sweep) == 2)
+			/* --only names a sweep exactly (its operation) */
+			if (campaign_stopped())
+				break;
+			if ((!only || !strcmp(only, sweep_ops[k].name)) && sweep_op(&cp, k, sweep) == 2)
 				worst = 2;
 		}
 		results_extra(cp.dir, "fail_nth", json_object_get(sweep));
 	}
-	for (s = first; s < first + seeds; s++) {
+	for (s = first; s < first + seeds && !campaign_stopped(); s++) {
 		p.seed = s;
 		if (WANT("failslab"))
 			for (k = 0; k < sizeof(slab) / sizeof(slab[0]); k++) {
 				snprintf(fault, sizeof(fault), "failslab:%u:%u", slab[k][0], slab[k][1]);
 				snprintf(id, sizeof(id), "failslab-p%u-i%u-s%llu", slab[k][0], slab[k][1], s);
-				if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+				if (SELECTED(id) && !campaign_stopped() && run_stress_fault(&cp, &p, id, fault) == 2)
 					worst = 2;
 			}
 		if (WANT("fail-function")) {
 			static char names[64][64];
 			int nf = injectable(names, 64), i;
 
+			if (nf <= 0) {
+				fprintf(stderr, "vfio-ap-fault: the host lists no injectable function (fail_function/injectable)\n");
+				worst = 2;
+				break;
+			}
+
 			for (i = 0; i < nf; i++) {
 				snprintf(fault, sizeof(fault), "fail-function:%s:20", names[i]);
 				snprintf(id, sizeof(id), "failfunc-%s-s%llu", names[i], s);
-				if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+				if (SELECTED(id) && !campaign_stopped() && run_stress_fault(&cp, &p, id, fault) == 2)
 					worst = 2;
 			}
 		}
@@ -622,7 +682,7 @@ bad_value:
 			for (k = 0; k < sizeof(ap_codes) / sizeof(ap_codes[0]); k++) {
 				snprintf(fault, sizeof(fault), "ap:%s:%02x:30", ap_codes[k].insn, ap_codes[k].rc);
 				snprintf(id, sizeof(id), "ap-%s-%s-s%llu", ap_codes[k].insn, ap_codes[k].name, s);
-				if (SELECTED(id) && run_stress_fault(&cp, &p, id, fault) == 2)
+				if (SELECTED(id) && !campaign_stopped() && run_stress_fault(&cp, &p, id, fault) == 2)
 					worst = 2;
 			}
 	}

@@ -593,7 +593,7 @@ int vap_symbolize(void *const *pcs, int n, char *buf, size_t len)
 	return 0;
 }
 
-const char *vap_known_match(const char *title, const char *report)
+const char *vap_known_match(const char *title, const char *report, const char *log)
 {
 	static int loaded;
 	char err[256];
@@ -605,7 +605,7 @@ const char *vap_known_match(const char *title, const char *report)
 	(void)err;
 	loaded = -1;
 #endif
-	return loaded > 0 ? simhost_known_match(title, report, NULL) : NULL;
+	return loaded > 0 ? simhost_known_match(title, report, log) : NULL;
 }
 
 int vap_nr_findings(struct vap_host *h)

@@ -195,9 +195,10 @@ struct vap_finding {
 };
 int vap_findings(struct vap_host *h, struct vap_finding **out);
 void vap_findings_free(struct vap_finding *f, int n);
-/* The known-issue id of a report (title, text) of the sim's kernel, or
- * NULL: for reports the host could not keep (a crash, a sanitizer). */
-const char *vap_known_match(const char *title, const char *report);
+/* The known-issue id of a report (title, text, and the kernel log if
+ * there is one) of the sim's kernel, or NULL: for reports the host could
+ * not keep (a crash, a sanitizer, a hang). */
+const char *vap_known_match(const char *title, const char *report, const char *log);
 /* " function (file:line)" lines for code addresses of this binary (a
  * forked child's crash: the same address space). */
 int vap_symbolize(void *const *pcs, int n, char *buf, size_t len);

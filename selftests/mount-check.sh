@@ -62,6 +62,33 @@ else
 	diff "$work/before" "$work/after" | sed 's/^/# /'
 fi
 
+# the stress engine on the linux backend: only the allowlist's adapters
+# and domains, every change journaled and undone at the end of each case
+stress="$(dirname "$sim")/vfio-ap-stress"
+if [ -x "$stress" ]; then
+	snapshot >"$work/before"
+	VFIO_AP_TEST_APQNS="adapters=1,2 domains=5,6" timeout 300 "$stress" --host linux --seeds 2 --ops 300 \
+		--quiet --results "$work/stress" >"$work/stress.log" 2>&1
+	st=$?
+	snapshot >"$work/after"
+	ops=$(sed -n 's/^  "operations":\([0-9]*\),*$/\1/p' "$work/stress/summary.json" 2>/dev/null | head -n1)
+	if [ $st -eq 0 ] && cmp -s "$work/before" "$work/after" && [ ! -e "$work/journal" ] && [ "${ops:-0}" -gt 0 ]; then
+		echo "ok - mount: vfio-ap-stress --host linux: 2 cases, $ops operations through system calls, clean, host as before, journal gone"
+	else
+		echo "not ok - mount: vfio-ap-stress --host linux (exit $st)"
+		{ cat "$work/stress.log"; diff "$work/before" "$work/after"; } | sed 's/^/# /' | tail -n 30
+	fi
+	VFIO_AP_TEST_APQNS= "$stress" --host linux --results "$work/stress2" >"$work/stress.log" 2>&1
+	st=$?
+	if [ $st -eq 2 ] && [ "$(wc -l <"$work/stress.log")" -eq 1 ] && grep -q VFIO_AP_TEST_APQNS "$work/stress.log" &&
+		[ ! -e "$work/stress2" ]; then
+		echo "ok - mount: vfio-ap-stress --host linux without an allowlist: one line naming it, exit 2"
+	else
+		echo "not ok - mount: vfio-ap-stress --host linux without an allowlist (exit $st)"
+		sed 's/^/# /' "$work/stress.log"
+	fi
+fi
+
 # no allowlist: skip with the way to allow; malformed: exit 2, untouched
 "$progs/matrix" >"$work/noallow" 2>&1
 if [ $? -eq 0 ] && [ "$(grep -c '# SKIP destructive test on a real host: set VFIO_AP_TEST_APQNS' "$work/noallow")" -ge 6 ] &&

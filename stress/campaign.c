@@ -6,6 +6,7 @@
  * cases/<id>.json.  A case that dies or outlives its time is a failed case
  * with a finding of its own.  A progress line goes to a terminal.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,9 +24,24 @@ double campaign_elapsed(const struct campaign *cp)
 	return now_seconds() - cp->started;
 }
 
+/* Ctrl-C or SIGTERM: the case running ends, no other starts, and the
+ * results folder is written from the cases done */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+bool campaign_stopped(void)
+{
+	return stop_requested;
+}
+
 bool campaign_time_left(const struct campaign *cp)
 {
-	return cp->duration <= 0 || campaign_elapsed(cp) < cp->duration;
+	return !stop_requested && (cp->duration <= 0 || campaign_elapsed(cp) < cp->duration);
 }
 
 static int mkdirs(const char *dir)
@@ -45,6 +61,22 @@ static int mkdirs(const char *dir)
 	return 0;
 }
 
+/* true for a folder that does not exist or holds nothing */
+static bool dir_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return true;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
 int campaign_init(struct campaign *cp, const char *tool, const char *results, int argc,
 		  char **argv)
 {
@@ -56,9 +88,13 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
 
 	cp->tool = tool;
 	cp->started = now_seconds();
-	snprintf(cp->host, sizeof(cp->host), "sim");
-	snprintf(cp->kernel, sizeof(cp->kernel), "%s", vap_sim_kernel());
 	uname(&u);
+	if (!cp->host[0])
+		snprintf(cp->host, sizeof(cp->host), "sim");
+	if (!strcmp(cp->host, "linux"))
+		snprintf(cp->kernel, sizeof(cp->kernel), "%s", u.release);
+	else
+		snprintf(cp->kernel, sizeof(cp->kernel), "%s", vap_sim_kernel());
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
 	if (results)
 		snprintf(cp->dir, sizeof(cp->dir), "%s", results);
@@ -68,12 +104,19 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
 		off += (size_t)snprintf(cp->command + off, sizeof(cp->command) - off, "%s%s",
 					i ? " " : "", argv[i]);
 	snprintf(cases, sizeof(cases), "%s/cases", cp->dir);
+	if (!dir_empty(cases)) {
+		fprintf(stderr, "%s: %s already holds a run's cases: give --results a new folder\n", tool,
+			cp->dir);
+		return 2;
+	}
 	rc = mkdirs(cases);
 	if (rc) {
 		fprintf(stderr, "%s: cannot create %s: %s\n", tool, cases, strerror(-rc));
 		return 2;
 	}
 	cp->progress = isatty(STDERR_FILENO) && !cp->quiet;
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	if (!cp->timeout)
 		cp->timeout = 600;
 	return 0;
@@ -100,15 +143,23 @@ void campaign_progress_end(struct campaign *cp)
 		fprintf(stderr, "\r\033[K");
 }
 
+/* written whole or not at all (a temporary file renamed) */
 static int write_json(const char *path, struct json_object *o)
 {
-	FILE *f = fopen(path, "w");
+	char tmp[4400];
+	FILE *f;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
 	fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							    JSON_C_TO_STRING_NOSLASHESCAPE));
-	return fclose(f) ? -errno : 0;
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* The child: the case body, its JSON, its kernel log. */
@@ -118,6 +169,12 @@ static void run_child(struct campaign *cp, const char *id, case_fn fn, void *arg
 	char path[4300];
 	int fd, status;
 
+	/* Ctrl-C stops the campaign after this case, not the case */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	/* where a dying host leaves its kernel log */
+	snprintf(path, sizeof(path), "%s/cases/%s.log", cp->dir, id);
+	setenv("VFIO_AP_CASE_LOG", path, 1);
 	snprintf(path, sizeof(path), "%s/cases/%s.out", cp->dir, id);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0) {
@@ -174,14 +231,46 @@ static char *symbolize_pcs(char *out)
 		q = end;
 	}
 	vap_symbolize(pcs, n, trace, sizeof(trace));
-	if (asprintf(&res, "%.*sCall Trace:\n%s", (int)(p - out), out, trace) < 0)
+	/* the pcs line and the child's own trace after it (up to a blank
+	 * line or the next report) give way to ours; the rest stays */
+	q = strchr(p, '\n');
+	q = q ? q + 1 : p + strlen(p);
+	if (!strncmp(q, "Call Trace:\n", 12)) {
+		q += 12;
+		while (*q == ' ')
+			q += strcspn(q, "\n") + (q[strcspn(q, "\n")] == '\n');
+	}
+	if (asprintf(&res, "%.*sCall Trace:\n%s%s", (int)(p - out), out, trace, q) < 0)
 		return out;
 	free(out);
 	return res;
 }
 
+/* cases/<id>.<ext> (up to its last 4 MiB), or NULL */
+static char *read_file_tail(struct campaign *cp, const char *id, const char *ext)
+{
+	char path[4400], *buf;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cases/%s.%s", cp->dir, id, ext);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (4 << 20) - 1)
+		fseek(f, -((4 << 20) - 1), SEEK_END);
+	else
+		fseek(f, 0, SEEK_SET);
+	buf = calloc(1, 4 << 20);
+	n = buf ? fread(buf, 1, (4 << 20) - 1, f) : 0;
+	if (buf)
+		buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
 /* "--- finding: TITLE" then its report, for each finding of a hung host */
-static void add_hung_findings(struct json_object *arr, const char *out)
+static void add_hung_findings(struct json_object *arr, const char *out, const char *log)
 {
 	const char *p = strstr(out, "--- finding: ");
 
@@ -196,7 +285,7 @@ static void add_hung_findings(struct json_object *arr, const char *out)
 		next = strstr(nl, "--- finding: ");
 		title = strndup(t, (size_t)(nl - t));
 		body = next ? strndup(nl + 1, (size_t)(next - nl - 1)) : strdup(nl + 1);
-		known = vap_known_match(title, body);
+		known = vap_known_match(title, body, log);
 		json_object_object_add(f, "title", json_object_new_string(title));
 		json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
 		json_object_object_add(f, "kind", json_object_new_string(finding_kind(title)));
@@ -224,8 +313,10 @@ static void crash_title(const char *out, char *why, size_t len)
 		return;
 	p = strstr(out, "ERROR: AddressSanitizer: ");
 	if (p) {
+		/* "AddressSanitizer: heap-use-after-free", as known-issues.txt
+		 * names it */
 		p += strlen("ERROR: ");
-		snprintf(why, len, "%.*s", (int)strcspn(p, " \n"), p);
+		snprintf(why, len, "AddressSanitizer: %.*s", (int)strcspn(p + 18, " \n"), p + 18);
 		return;
 	}
 	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
@@ -251,6 +342,14 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 	json_object_object_add(c, "campaign", json_object_new_string(campaign));
 	json_object_object_add(c, "argv", argv_json);
 	progress(cp, id);
+	{
+		static const char *const ext[] = { "json", "log", "out" };
+
+		for (size_t e = 0; e < 3; e++) {
+			snprintf(path, sizeof(path), "%s/cases/%s.%s", cp->dir, id, ext[e]);
+			unlink(path);
+		}
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -292,6 +391,7 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		char outp[4300], *out = NULL;
 		struct json_object *arr = json_object_new_array(), *fo = json_object_new_object();
 		const char *known;
+		char *caselog;
 		FILE *o;
 
 		if (!why[0])
@@ -302,7 +402,12 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		if (o) {
 			size_t n = 0;
 
+			/* the report is at the end: the last MiB */
 			out = calloc(1, 1 << 20);
+			if (fseek(o, 0, SEEK_END) == 0 && ftell(o) > (1 << 20) - 1)
+				fseek(o, -((1 << 20) - 1), SEEK_END);
+			else
+				fseek(o, 0, SEEK_SET);
 			if (out)
 				n = fread(out, 1, (1 << 20) - 1, o);
 			if (out) {
@@ -327,14 +432,15 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		json_object_object_add(res, "operations", json_object_new_int64(0));
 		crash_title(out, why, sizeof(why));
 		out = symbolize_pcs(out);
+		caselog = read_file_tail(cp, id, "log");
 		/* a hung host says its findings before it ends the run */
 		if (out && strstr(out, "the simulated host hung; findings:")) {
-			add_hung_findings(arr, out);
+			add_hung_findings(arr, out, caselog);
 			snprintf(why, sizeof(why), "INFO: task hung");
 		}
 		if (!json_object_array_length(arr)) {
 			json_object_object_add(fo, "title", json_object_new_string(why));
-			known = vap_known_match(why, out ? out : "");
+			known = vap_known_match(why, out ? out : "", caselog);
 			json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);
 			json_object_object_add(fo, "kind", json_object_new_string(
 					       !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
@@ -346,6 +452,7 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		}
 		json_object_object_add(res, "findings", arr);
 		free(out);
+		free(caselog);
 	}
 	save_log(cp, id, res);
 	write_json(path, res);

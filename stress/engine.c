@@ -46,6 +46,9 @@ struct worker {
 static struct vap_host *host;
 static const struct stress_params *P;
 static int nadapters = 4, ndomains = 16;
+/* the adapters and domains the workers use: 0..n-1 on the sim, the
+ * allowlist's on a real host */
+static int adapters[256], domains[256];
 static volatile int stop_now;		/* the watcher saw a finding */
 static volatile int round_over;
 static int guests_running;
@@ -182,11 +185,13 @@ static void do_op(struct worker *w, enum op op)
 	static const int create_ok[] = { EEXIST, EUSERS, ENOENT, ENODEV, 0 };
 	static const int remove_ok[] = { ENOENT, ENODEV, EBUSY, EAGAIN, 0 };
 	static const int assign_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
-	static const int guest_ok[] = { ENODEV, EBUSY, ENOENT, EEXIST, 0 };
+	/* EOPNOTSUPP: no KVM guest on this host (the linux backend off s390x) */
+	static const int guest_ok[] = { ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP, 0 };
 	static const int config_ok[] = { EOPNOTSUPP, 0 };
 	static const int reload_ok[] = { EBUSY, ENOENT, EEXIST, 0 };
 	static const char *const what[] = { "adapter", "domain", "control_domain" };
-	int a = pick(w, nadapters), d = pick(w, ndomains), s = pick(w, MDEVS_PER_WORKER), rc;
+	int a = adapters[pick(w, nadapters)], d = domains[pick(w, ndomains)];
+	int s = pick(w, MDEVS_PER_WORKER), rc;
 	char path[128], name[32];
 
 	snprintf(name, sizeof(name), "w%d-g%d", w->id, s);
@@ -618,6 +623,9 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	double t0, t_oracle, oracle_secs = 0;
 	long total = 0, round;
 	int i, k, bad = 0, nunexp = 0, seen = 0;
+	static char journal[4096];
+	bool linux_host;
+	size_t mark = 0;
 	FILE *mem;
 
 	p = *params;
@@ -628,22 +636,58 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	json_object_object_add(c, "seed", json_object_new_uint64(p.seed));
 	if (p.fault)
 		json_object_object_add(c, "fault", json_object_new_string(p.fault));
+	linux_host = p.host && !strcmp(p.host, "linux");
 	if (p.config[0]) {
 		setenv("VFIO_AP_SIM_CONFIG", p.config, 1);
 		sscanf(p.config, "%dx%d", &nadapters, &ndomains);
+	}
+	if (linux_host) {
+		for (nadapters = ndomains = 0, i = 0; i < 256; i++) {
+			if (vap_mask_test(&p.allow.adapters, i))
+				adapters[nadapters++] = i;
+			if (vap_mask_test(&p.allow.domains, i))
+				domains[ndomains++] = i;
+		}
+		/* a module reload would take every mdev of the host with it */
+		p.weights[OP_RELOAD] = 0;
+	} else {
+		for (i = 0; i < nadapters; i++)
+			adapters[i] = i;
+		for (i = 0; i < ndomains; i++)
+			domains[i] = i;
 	}
 	if (p.det && vap_sim_deterministic(p.det, p.seed)) {
 		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
 		return 2;
 	}
-	host = vap_open("sim", err, sizeof(err));
+	host = vap_open(linux_host ? "linux" : "sim", err, sizeof(err));
 	if (!host) {
 		json_object_object_add(c, "error", json_object_new_string(err));
 		return 2;
 	}
-	/* everything to vfio_ap, as an administrator dedicating the machine */
-	vap_write(host, "/sys/bus/ap/apmask", "0x0");
-	vap_write(host, "/sys/bus/ap/aqmask", "0x0");
+	if (linux_host) {
+		const char *j = getenv("VFIO_AP_JOURNAL");
+		int rc;
+
+		snprintf(journal, sizeof(journal), "%s", j && *j ? j : "/var/tmp/vfio-ap-stress.journal");
+		/* a journal left by a case that died: put the host back first */
+		rc = vap_restore(host, journal, stdout);
+		if (rc < 0 || (rc = vap_journal_open(host, journal))) {
+			snprintf(err, sizeof(err), "journal %.400s: %s", journal, strerror(-rc));
+			json_object_object_add(c, "error", json_object_new_string(err));
+			return 2;
+		}
+		mark = vap_log_mark(host);
+		/* the allowed adapters and domains to vfio_ap, nothing else */
+		for (i = 0; i < nadapters; i++)
+			vap_writef(host, "/sys/bus/ap/apmask", "-%d", adapters[i]);
+		for (i = 0; i < ndomains; i++)
+			vap_writef(host, "/sys/bus/ap/aqmask", "-%d", domains[i]);
+	} else {
+		/* everything to vfio_ap, as an administrator dedicating the machine */
+		vap_write(host, "/sys/bus/ap/apmask", "0x0");
+		vap_write(host, "/sys/bus/ap/aqmask", "0x0");
+	}
 	vap_settle(host);
 	if (apply_fault(&p, err, sizeof(err))) {
 		json_object_object_add(c, "error", json_object_new_string(err));
@@ -658,7 +702,9 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	mem = open_memstream(&oracle, &olen);
 	t0 = now_seconds();
 	add_timeline_point(tl, 0, 0, 0);
-	for (round = 0; total < p.ops && !stop_now; round++) {
+	/* the bound counts operations drawn, judged or not (a mix of only
+	 * "remove" draws nothing that can run until something is created) */
+	for (round = 0; round * ROUND_OPS * p.threads < p.ops && !stop_now; round++) {
 		struct vap_thread *t[MAX_THREADS], *watcher;
 
 		round_over = 0;
@@ -679,7 +725,7 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		if (!vap_exists(host, VAP_MATRIX_DIR))
 			vap_modprobe(host);
 		t_oracle = now_seconds();
-		bad = vap_check(host, 0, mem);
+		bad = vap_check(host, mark, mem);
 		oracle_secs += now_seconds() - t_oracle;
 		fflush(mem);
 		add_timeline_point(tl, now_seconds() - t0, total, bad);
@@ -689,8 +735,16 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	teardown(ws, p.threads);
 	/* the last look; the leak check at rmmod; the driver loaded again */
 	if (!bad)
-		bad = vap_check(host, 0, mem);
-	if (!bad) {
+		bad = vap_check(host, mark, mem);
+	if (linux_host) {
+		/* the host as the case found it: the journal undone */
+		int rc = vap_restore(host, journal, NULL);
+
+		if (rc < 0)
+			fprintf(mem, "teardown: restoring the host from %s: %s\n", journal, strerror(-rc));
+		else
+			unlink(journal);
+	} else if (!bad) {
 		int rc = vap_rmmod(host);
 
 		if (rc && rc != -ENOENT)
@@ -698,7 +752,7 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		rc = vap_modprobe(host);
 		if (rc)
 			fprintf(mem, "teardown: modprobe vfio_ap: %s\n", strerror(-rc));
-		bad = vap_check(host, 0, mem);
+		bad = vap_check(host, mark, mem);
 	}
 	fclose(mem);
 	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
@@ -731,7 +785,7 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 	json_object_object_add(c, "unexpected", unexp);
 	bad = case_add_findings(host, c, oracle);
 	case_add_lockgraph(host, c);
-	log = vap_log_since(host, 0);
+	log = vap_log_since(host, mark);
 	case_add_apcb(c, log);
 	json_object_object_add(c, "kernel_log", json_object_new_string(log ? log : ""));
 	free(log);

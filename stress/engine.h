@@ -33,6 +33,11 @@ struct stress_params {
 	const char *fault;
 	int extra_ok[8];		/* errnos the fault adds, 0-terminated */
 	bool stop_on_finding;		/* end the case at its first finding */
+	/* the host: "sim", or "linux" (the running kernel, or a sim mounted
+	 * at $VFIO_AP_SYSFS_ROOT) touching only the allowlist's adapters and
+	 * domains, every change journaled ($VFIO_AP_JOURNAL) and undone */
+	const char *host;
+	struct vap_allow allow;
 };
 
 void stress_defaults(struct stress_params *p);
@@ -61,7 +66,7 @@ struct campaign {
 	const char *tool;		/* "vfio-ap-stress" / "vfio-ap-fault" */
 	char dir[4096];			/* the results folder */
 	char command[4096];		/* the command line, for the summary */
-	char host[16], kernel[64];
+	char host[16], kernel[80];
 	int timeout;			/* seconds per case */
 	double duration;		/* seconds; 0: run the listed cases */
 	double started;
@@ -86,6 +91,8 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 /* seconds since the run started; true while a --duration run has time */
 double campaign_elapsed(const struct campaign *cp);
 bool campaign_time_left(const struct campaign *cp);
+/* an interrupt asked the campaign to stop after the case running */
+bool campaign_stopped(void);
 void campaign_progress_end(struct campaign *cp);
 
 /* results.c: summary.json, tap.txt, junit.xml, kernel.log, lockgraph,

@@ -89,6 +89,8 @@ static int case_body(void *arg, struct json_object *c)
 	return stress_case(arg, c);
 }
 
+static int replay_timeout = 600;
+
 /* the argv that replays one case alone */
 static struct json_object *replay_argv(const struct stress_params *p, const char *self)
 {
@@ -98,6 +100,12 @@ static struct json_object *replay_argv(const struct stress_params *p, const char
 #define ADD(s) json_object_array_add(a, json_object_new_string(s))
 #define ADDF(...) do { snprintf(buf, sizeof(buf), __VA_ARGS__); ADD(buf); } while (0)
 	ADD(self);
+	if (p->host && strcmp(p->host, "sim")) {
+		ADD("--host");
+		ADD(p->host);
+	}
+	ADD("--timeout");
+	ADDF("%d", replay_timeout);
 	ADD("--seed");
 	ADDF("%llu", p->seed);
 	ADD("--ops");
@@ -161,12 +169,13 @@ static int background_start(const char *dir, double duration)
 static void background_stop(const char *dir)
 {
 	char path[4200], *text = NULL;
-	struct json_object *b = json_object_new_object();
+	struct json_object *b;
 	size_t n = 0;
 	FILE *f;
 
 	if (bg_pid <= 0)
 		return;
+	b = json_object_new_object();
 	kill(bg_pid, SIGINT);	/* stress-ng reports its metrics when interrupted */
 	waitpid(bg_pid, NULL, 0);
 	snprintf(path, sizeof(path), "%s/stress-ng.yaml", dir);
@@ -318,9 +327,34 @@ bad_value:
 		fprintf(stderr, "vfio-ap-stress: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (strcmp(kind, "sim")) {
-		fprintf(stderr, "vfio-ap-stress: --host %s: only the simulated host (sim) is driven by this tool yet\n",
-			kind);
+	if (strcmp(kind, "sim") && strcmp(kind, "linux")) {
+		fprintf(stderr, "vfio-ap-stress: --host '%s': expected sim or linux\n", kind);
+		return 2;
+	}
+	p.host = kind;
+	if (!strcmp(kind, "linux")) {
+		char err[512];
+		int rc = vap_allowlist(&p.allow, err, sizeof(err));
+
+		if (rc < 0) {
+			fprintf(stderr, "vfio-ap-stress: %s\n", err);
+			return 2;
+		}
+		if (rc == 0) {
+			fprintf(stderr, "vfio-ap-stress: --host linux changes only what VFIO_AP_TEST_APQNS allows: set it, e.g. VFIO_AP_TEST_APQNS=\"adapters=5,6 domains=0x10,0x11\"\n");
+			return 2;
+		}
+		if (!vap_mask_weight(&p.allow.adapters) || !vap_mask_weight(&p.allow.domains)) {
+			fprintf(stderr, "vfio-ap-stress: VFIO_AP_TEST_APQNS allows no adapter or no domain\n");
+			return 2;
+		}
+		if (p.det || p.fault || p.config[0]) {
+			fprintf(stderr, "vfio-ap-stress: --deterministic, --fault and --config are for the simulated host\n");
+			return 2;
+		}
+	}
+	if (ksrc && !strcmp(kind, "linux")) {
+		fprintf(stderr, "vfio-ap-stress: --ksrc names the tree of a simulated host; --host linux runs the running kernel\n");
 		return 2;
 	}
 	if (ksrc) {
@@ -349,9 +383,11 @@ bad_value:
 		snprintf(self, sizeof(self), "%s", argv[0]);
 	else
 		self[n] = 0;
+	snprintf(cp.host, sizeof(cp.host), "%s", kind);
 	if (campaign_init(&cp, "vfio-ap-stress", results, argc, argv))
 		return 2;
 	cp.shard = shard;
+	replay_timeout = cp.timeout;
 	cp.nshards = nshards;
 	if (seeds)
 		cp.total = (int)((seeds + (unsigned long long)(nshards - 1 - shard)) / (unsigned long long)nshards);
@@ -386,7 +422,7 @@ bad_value:
 		if ((s - first) % (unsigned long long)nshards != (unsigned long long)shard)
 			continue;
 		if (!campaign_time_left(&cp))
-			break;
+			break;	/* out of time, or interrupted */
 		p.seed = s;
 		snprintf(id, sizeof(id), "stress-s%llu", s);
 		rc = campaign_case(&cp, "stress", id, case_body, &p, replay_argv(&p, self));
@@ -397,6 +433,8 @@ bad_value:
 		}
 	}
 	campaign_progress_end(&cp);
+	if (campaign_stopped())
+		fprintf(stderr, "vfio-ap-stress: interrupted: the results of the cases done follow\n");
 	background_stop(cp.dir);
 	json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(&cp)));
 	snprintf(stub, sizeof(stub), "%s/summary.json", cp.dir);

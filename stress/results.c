@@ -7,6 +7,8 @@
  * of their cases and the same finalization.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +54,7 @@ static int load_cases(const char *dir, struct json_object ***out, char ***ids)
 	char path[4300], **names = NULL;
 	struct json_object **cases;
 	struct dirent *e;
-	int n = 0, i;
+	int n = 0, i, k;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "%s/cases", dir);
@@ -70,17 +72,23 @@ static int load_cases(const char *dir, struct json_object ***out, char ***ids)
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_names);
 	cases = calloc(n ? n : 1, sizeof(*cases));
-	for (i = 0; i < n; i++) {
+	for (i = 0, k = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/cases/%s.json", dir, names[i]);
-		cases[i] = json_object_from_file(path);
-		if (!cases[i]) {
-			fprintf(stderr, "results: %s: not a case (%s)\n", path, json_util_get_last_err());
-			return -EINVAL;
+		cases[k] = json_object_from_file(path);
+		if (!cases[k] || !json_object_is_type(cases[k], json_type_object)) {
+			/* a case cut short (the run killed while writing it):
+			 * said, and left out */
+			fprintf(stderr, "results: %s: not a case, left out\n", path);
+			if (cases[k])
+				json_object_put(cases[k]);
+			free(names[i]);
+			continue;
 		}
+		names[k++] = names[i];
 	}
 	*out = cases;
 	*ids = names;
-	return n;
+	return k;
 }
 
 static void xml_escape(FILE *f, const char *s)
@@ -96,8 +104,8 @@ static void xml_escape(FILE *f, const char *s)
 			fputs("&amp;", f);
 		else if (ch == '"')
 			fputs("&quot;", f);
-		else if (ch < 0x20 && ch != '\n' && ch != '\t')
-			fputc('?', f);	/* not allowed in XML 1.0 */
+		else if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch >= 0x7f)
+			fputc('?', f);	/* not allowed in XML 1.0, or maybe not UTF-8 */
 		else
 			fputc(ch, f);
 	}
@@ -130,6 +138,16 @@ static bool case_failed(struct json_object *c)
 		if (!jget(json_object_array_get_idx(fs, j), "known"))
 			return true;
 	return false;
+}
+
+/* cases are walked in order: a case already listed is the last one */
+static void add_case_once(struct json_object *list, const char *id)
+{
+	size_t n = json_object_array_length(list);
+
+	if (n && !strcmp(json_object_get_string(json_object_array_get_idx(list, n - 1)), id))
+		return;
+	json_object_array_add(list, json_object_new_string(id));
 }
 
 /* the findings of all cases, one entry per title */
@@ -170,7 +188,7 @@ static struct json_object *unique_findings(struct json_object **cases, int n)
 				json_object_object_add(u, "cases", json_object_new_array());
 				json_object_array_add(all, u);
 			}
-			json_object_array_add(jget(u, "cases"), json_object_new_string(jstr(cases[i], "id", "?")));
+			add_case_once(jget(u, "cases"), jstr(cases[i], "id", "?"));
 		}
 		/* an answer the kernel does not document: a finding too */
 		for (j = 0; un && j < json_object_array_length(un); j++) {
@@ -196,7 +214,7 @@ static struct json_object *unique_findings(struct json_object **cases, int n)
 				json_object_object_add(u, "cases", json_object_new_array());
 				json_object_array_add(all, u);
 			}
-			json_object_array_add(jget(u, "cases"), json_object_new_string(jstr(cases[i], "id", "?")));
+			add_case_once(jget(u, "cases"), jstr(cases[i], "id", "?"));
 		}
 	}
 	return all;
@@ -218,8 +236,8 @@ static void write_repro(const char *dir, struct json_object *f, struct json_obje
 	struct json_object *c = case_by_id(cases, n, json_object_get_string(
 				 json_object_array_get_idx(jget(f, "cases"), 0)));
 	struct json_object *argv = jget(c, "argv");
+	const char *title = jstr(f, "title", ""), *bin, *base;
 	char path[4400];
-	const char *title = jstr(f, "title", "");
 	size_t i;
 	FILE *o;
 
@@ -235,19 +253,45 @@ static void write_repro(const char *dir, struct json_object *f, struct json_obje
 	o = fopen(path, "w");
 	if (!o)
 		return;
+	bin = json_object_get_string(json_object_array_get_idx(argv, 0));
+	base = strrchr(bin, '/');
 	fprintf(o, "#!/bin/sh\n# Replays %s of this run from its case %s:\n#   ", jstr(f, "id", ""),
 		jstr(c, "id", ""));
 	for (i = 0; title[i] && title[i] != '\n'; i++)
 		fputc(title[i], o);
-	fprintf(o, "\n# Exit 1 when the finding reproduces, 0 when it does not (git bisect run).\n"
-		   "out=$(mktemp -d)\ntrap 'rm -rf \"$out\"' EXIT\n");
-	for (i = 0; i < json_object_array_length(argv); i++) {
+	if (jget(f, "known"))
+		fprintf(o, " (known %s)", jstr(f, "known", ""));
+	fprintf(o, "\n# Exit 1 when it reproduces, 0 when it does not, 125 when the tool could\n"
+		   "# not run: git bisect run's bad, good and skip.  VFIO_AP_BIN_DIR=DIR replays\n"
+		   "# with DIR's build of the tool (build/bin while bisecting a kernel tree).\n"
+		   "out=$(mktemp -d)\ntrap 'rm -rf \"$out\"' EXIT\ndir=");
+	{
+		char d[4096];
+
+		snprintf(d, sizeof(d), "%.*s", base ? (int)(base - bin) : 1, base ? bin : ".");
+		shell_quote(o, d);
+	}
+	fprintf(o, "\nbin=\"${VFIO_AP_BIN_DIR:-$dir}\"/");
+	shell_quote(o, base ? base + 1 : bin);
+	fprintf(o, "\n\"$bin\" ");
+	for (i = 1; i < json_object_array_length(argv); i++) {
 		shell_quote(o, json_object_get_string(json_object_array_get_idx(argv, i)));
 		fputc(' ', o);
 	}
-	fprintf(o, "--quiet --results \"$out\" >/dev/null 2>&1\nexpect=");
+	fprintf(o, "--quiet --results \"$out/r\" >\"$out/log\" 2>&1\n"
+		   "[ $? -le 1 ] || { cat \"$out/log\" >&2; exit 125; }\nexpect=");
 	shell_quote(o, title);
-	fprintf(o, "\nif grep -rqF -- \"$expect\" \"$out\"/cases/*.json 2>/dev/null; then\n"
+	fprintf(o, "\nknown=");
+	shell_quote(o, jget(f, "known") ? jstr(f, "known", "") : "");
+	/* the same title with the same known id (a known bug of the same title
+	 * does not reproduce an unknown finding), or an unexpected answer */
+	fprintf(o, "\nif perl -MJSON::PP -e '\n"
+		   "\tmy ($t, $k, $d) = @ARGV; my $hit = 0;\n"
+		   "\tfor my $p (glob(\"$d/cases/*.json\")) {\n"
+		   "\t\topen(my $h, \"<\", $p) or next; local $/; my $c = eval { decode_json(<$h>) } or next;\n"
+		   "\t\tfor my $x (@{$c->{findings} || []}) { $hit = 1 if $x->{title} eq $t && ($x->{known} // \"\") eq $k }\n"
+		   "\t\tfor my $u (@{$c->{unexpected} || []}) { $hit = 1 if \"unexpected answer: \" . (split /:/, $u)[0] eq $t }\n"
+		   "\t}\n\texit !$hit' \"$expect\" \"$known\" \"$out/r\"; then\n"
 		   "\techo \"reproduced: $expect\"\n\texit 1\nfi\n"
 		   "echo \"not reproduced: $expect\"\nexit 0\n");
 	fclose(o);
@@ -285,13 +329,13 @@ static void write_tap(const char *dir, struct json_object **cases, int n)
 			if (jget(f, "known"))
 				fprintf(o, "known %s: ", jstr(f, "known", ""));
 			for (const char *s = jstr(f, "title", ""); *s; s++)
-				fputc(*s == '"' ? '\'' : *s, o);
+				fputc(*s == '"' ? '\'' : *s == '\\' ? '/' : *s, o);
 			fputs("\"\n", o);
 		}
 		for (j = 0; un && j < json_object_array_length(un); j++) {
 			fprintf(o, "    - \"unexpected answer: ");
 			for (const char *s = json_object_get_string(json_object_array_get_idx(un, j)); *s; s++)
-				fputc(*s == '"' ? '\'' : *s, o);
+				fputc(*s == '"' ? '\'' : *s == '\\' ? '/' : *s, o);
 			fputs("\"\n", o);
 		}
 		if ((fs && json_object_array_length(fs)) || (un && json_object_array_length(un)))
@@ -473,12 +517,37 @@ static void strong(struct graph *g, int v)
 	}
 }
 
+/* dot -Tsvg DIR/lockgraph.dot -o DIR/lockgraph.svg, no shell involved */
+static int run_dot(const char *dir)
+{
+	char in[4300], out[4300];
+	int status;
+	pid_t pid;
+
+	snprintf(in, sizeof(in), "%s/lockgraph.dot", dir);
+	snprintf(out, sizeof(out), "%s/lockgraph.svg", dir);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execlp("dot", "dot", "-Tsvg", in, "-o", out, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
 /* the union of the cases' graphs; an edge inside a strongly connected
  * component of more than one class (or a self edge) lies on a cycle */
 static int write_lockgraph(const char *dir, struct json_object **cases, int n)
 {
 	static struct graph g;
-	char path[4300], cmd[9000];
+	char path[4300];
 	int i, a, b, cyc = 0;
 	size_t j;
 	FILE *o;
@@ -522,9 +591,7 @@ static int write_lockgraph(const char *dir, struct json_object **cases, int n)
 	fclose(o);
 	for (i = 0; i < g.n; i++)
 		free(g.name[i]);
-	snprintf(cmd, sizeof(cmd), "command -v dot >/dev/null && dot -Tsvg '%s/lockgraph.dot' -o '%s/lockgraph.svg' 2>/dev/null",
-		 dir, dir);
-	if (system(cmd))
+	if (run_dot(dir))
 		fprintf(stderr, "results: graphviz (dot) not available: no lockgraph.svg\n");
 	return cyc;
 }
@@ -701,17 +768,98 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 	char path[4300];
 	int i, rc;
 
-	/* every input checked before anything is written */
+	/* every input checked before anything is written: results folders of
+	 * one kernel and host, no case in two of them, no shard missing, and
+	 * an OUT that holds no run */
 	if (n < 1) {
 		fprintf(stderr, "merge: no results folders to join\n");
 		return 2;
 	}
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/summary.json", dirs[i]);
-		if (access(path, R_OK)) {
-			fprintf(stderr, "merge: %s: no summary.json (not a results folder?)\n", dirs[i]);
+	{
+		const char *k0 = NULL, *h0 = NULL;
+		struct json_object *seen = json_object_new_object(), *sums[64];
+		int nshard = 0, have[64] = { 0 }, bad = 0, nsum = 0;
+
+		if (n > 64) {
+			fprintf(stderr, "merge: at most 64 folders at a time\n");
 			return 2;
 		}
+		for (i = 0; i < n && !bad; i++) {
+			struct json_object *sh;
+			struct dirent *e;
+			DIR *d;
+
+			snprintf(path, sizeof(path), "%s/summary.json", dirs[i]);
+			sums[i] = json_object_from_file(path);
+			if (sums[i])
+				nsum++;
+			if (!sums[i]) {
+				fprintf(stderr, "merge: %s: no summary.json (not a results folder?)\n", dirs[i]);
+				bad = 1;
+				break;
+			}
+			if (k0 && (strcmp(k0, jstr(sums[i], "kernel", "")) || strcmp(h0, jstr(sums[i], "host", "")))) {
+				fprintf(stderr, "merge: %s is of kernel %s on %s, %s of %s on %s\n", dirs[i],
+					jstr(sums[i], "kernel", "?"), jstr(sums[i], "host", "?"), dirs[0], k0, h0);
+				bad = 1;
+				break;
+			}
+			k0 = k0 ? k0 : jstr(sums[i], "kernel", "");
+			h0 = h0 ? h0 : jstr(sums[i], "host", "");
+			sh = jget(sums[i], "shards");
+			for (size_t k = 0; sh && k < json_object_array_length(sh); k++) {
+				int si, sn;
+
+				if (sscanf(json_object_get_string(json_object_array_get_idx(sh, k)), "%d/%d", &si, &sn) == 2 &&
+				    sn > 1 && sn <= 64 && si >= 0 && si < sn) {
+					nshard = sn;
+					have[si] = 1;
+				}
+			}
+			snprintf(path, sizeof(path), "%s/cases", dirs[i]);
+			d = opendir(path);
+			if (!d) {
+				fprintf(stderr, "merge: %s: %s\n", path, strerror(errno));
+				bad = 1;
+				break;
+			}
+			while ((e = readdir(d))) {
+				if (e->d_name[0] == '.')
+					continue;
+				if (jget(seen, e->d_name)) {
+					fprintf(stderr, "merge: case file %s is in %s and %s\n", e->d_name,
+						jstr(seen, e->d_name, "?"), dirs[i]);
+					bad = 1;
+					break;
+				}
+				json_object_object_add(seen, e->d_name, json_object_new_string(dirs[i]));
+			}
+			closedir(d);
+		}
+		for (i = 0; !bad && i < nshard; i++)
+			if (!have[i]) {
+				fprintf(stderr, "merge: shard %d/%d is missing\n", i, nshard);
+				bad = 1;
+			}
+		snprintf(path, sizeof(path), "%s/cases", out);
+		if (!bad) {
+			DIR *d = opendir(path);
+			struct dirent *e;
+
+			while (d && (e = readdir(d)))
+				if (e->d_name[0] != '.') {
+					fprintf(stderr, "merge: %s already holds a run: merge into a new folder\n", out);
+					bad = 1;
+					break;
+				}
+			if (d)
+				closedir(d);
+		}
+		for (int k = 0; k < nsum; k++)
+			json_object_put(sums[k]);
+		json_object_put(seen);
+		if (bad)
+			return 2;
 	}
 	if (mkdir(out, 0755) && errno != EEXIST) {
 		fprintf(stderr, "merge: cannot create %s: %s\n", out, strerror(errno));

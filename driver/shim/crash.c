@@ -15,6 +15,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include <sim/stack.h>
+#include <sim/report.h>
 
 static char altstack[64 * 1024];
 
@@ -71,6 +72,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 		fprintf(stderr, " %p", st.pc[i]);
 	fprintf(stderr, "\nCall Trace:\n%s", trace);
 	fflush(stderr);
+	sim_log_save_on_death();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

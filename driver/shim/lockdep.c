@@ -397,6 +397,7 @@ void sim_hung_task_check(void)
 		fprintf(stderr, "--- finding: %s\n%s\n", title, body);
 	}
 	fflush(NULL);
+	sim_log_save_on_death();
 	_exit(1);
 }
 

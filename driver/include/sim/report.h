@@ -23,6 +23,8 @@ void sim_clear_findings(void);
 
 /* The kernel log as one string (caller frees). */
 char *sim_log_dump(void);
+/* the log to $VFIO_AP_CASE_LOG when the host dies (hang, fault, sanitizer) */
+void sim_log_save_on_death(void);
 size_t sim_log_lines(void);
 
 #endif
