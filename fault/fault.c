@@ -29,6 +29,11 @@
 #include "engine.h"
 
 static char self[4096];
+/* the host: the sim, or a real one within the allowlist (its first
+ * allowed adapter and domain stand for the sweep's adapter 1, domain 5) */
+static const char *host_kind = "sim";
+static struct vap_allow allow;
+static int sweep_a = 1, sweep_d = 5;
 
 /* ------------------------------------------------ stress-based campaigns */
 
@@ -56,6 +61,10 @@ static struct json_object *stress_argv(const struct stress_case *sc)
 	if (slash)
 		snprintf(slash + 1, sizeof(buf) - (size_t)(slash + 1 - buf), "vfio-ap-stress");
 	json_object_array_add(a, json_object_new_string(buf));
+	if (sc->p.host && !strcmp(sc->p.host, "linux")) {
+		json_object_array_add(a, json_object_new_string("--host"));
+		json_object_array_add(a, json_object_new_string("linux"));
+	}
 #define ADD(...) do { snprintf(buf, sizeof(buf), __VA_ARGS__); \
 		      json_object_array_add(a, json_object_new_string(buf)); } while (0)
 	ADD("--seed"); ADD("%llu", sc->p.seed);
@@ -100,14 +109,35 @@ static int injectable(char names[][64], int max)
 		return -errno;
 	pid = fork();
 	if (pid == 0) {
-		char err[256], buf[8192];
-		struct vap_host *h = vap_open("sim", err, sizeof(err));
-		ssize_t r = h ? vap_read(h, "/sys/kernel/debug/fail_function/injectable", buf,
-					 sizeof(buf) - 1) : -1;
+		/* the functions the driver calls that can be made to fail (the
+		 * sim's list); on a real host, those its kernel can inject */
+		static char buf[1 << 20], real[1 << 20];
+		char err[256], *line, *save = NULL;
+		struct vap_host *h = vap_open("sim", err, sizeof(err)), *r = NULL;
+		ssize_t n = h ? vap_read(h, "/sys/kernel/debug/fail_function/injectable", buf,
+					 sizeof(buf) - 1) : -1, m = 0;
 
-		if (r > 0 && write(fds[1], buf, (size_t)r) < 0)
+		if (n <= 0)
 			_exit(1);
-		_exit(r > 0 ? 0 : 1);
+		buf[n] = 0;
+		if (!strcmp(host_kind, "linux")) {
+			r = vap_open("linux", err, sizeof(err));
+			m = r ? vap_read(r, "/sys/kernel/debug/fail_function/injectable", real,
+					 sizeof(real) - 1) : -1;
+			real[m > 0 ? m : 0] = 0;
+		}
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char name[64], pat[80];
+
+			if (sscanf(line, "%63s", name) != 1)
+				continue;
+			snprintf(pat, sizeof(pat), "\n%s\t", name);
+			if (r && !strstr(real, pat) && strncmp(real, pat + 1, strlen(pat + 1)))
+				continue;
+			if (dprintf(fds[1], "%s\n", name) < 0)
+				_exit(1);
+		}
+		_exit(0);
 	}
 	close(fds[1]);
 	f = fdopen(fds[0], "r");
@@ -203,9 +233,33 @@ static const struct sweep_op sweep_ops[] = {
 	  { { "modprobe", NULL } }, { EBUSY } },
 };
 
-static int do_step(struct vap_host *h, const struct step *s)
+/* The sweep's steps name adapter 1, domain 5 and queue 01.0005; on a real
+ * host they become the allowlist's first adapter and domain. */
+static const char *host_value(const char *path, const char *value, char *buf, size_t len)
 {
-	char buf[4096];
+	const char *base = strrchr(path, '/');
+
+	if (!value || (sweep_a == 1 && sweep_d == 5))
+		return value;
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "assign_adapter") || !strcmp(base, "unassign_adapter"))
+		snprintf(buf, len, "%d", sweep_a);
+	else if (strstr(base, "domain"))
+		snprintf(buf, len, "%d", sweep_d);
+	else if (!strcmp(base, "apmask") || !strcmp(path, "config"))
+		snprintf(buf, len, "%c%d", value[0], sweep_a);
+	else if (!strcmp(base, "bind") || !strcmp(base, "unbind"))
+		snprintf(buf, len, "%02x.%04x", sweep_a, sweep_d);
+	else
+		return value;
+	return buf;
+}
+
+static int do_step(struct vap_host *h, const struct step *st)
+{
+	char buf[4096], vbuf[32];
+	struct step mapped = { st->path, host_value(st->path, st->value, vbuf, sizeof(vbuf)) };
+	const struct step *s = &mapped;
 	ssize_t r;
 
 	if (!strcmp(s->path, "guest start"))
@@ -256,7 +310,9 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 	struct json_object *problems = json_object_new_array(), *arr = json_object_new_array();
 	char err[256], nb[16], left[32], *oracle = NULL;
 	int nth, sites = 0, clean = 0, i, rc, before;
-	bool documented;
+	bool documented, linux_host = !strcmp(host_kind, "linux");
+	static char journal[4096];
+	size_t mark = 0;
 	struct vap_host *h;
 	size_t olen = 0;
 	FILE *mem;
@@ -265,14 +321,35 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
 		return 2;
 	}
-	h = vap_open("sim", err, sizeof(err));
+	h = vap_open(host_kind, err, sizeof(err));
 	if (!h) {
 		json_object_object_add(c, "error", json_object_new_string(err));
 		return 2;
 	}
-	vap_write(h, "/sys/bus/ap/apmask", "0x0");
-	vap_write(h, "/sys/bus/ap/aqmask", "0x0");
-	vap_write(h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	if (linux_host) {
+		const char *j = getenv("VFIO_AP_JOURNAL");
+
+		snprintf(journal, sizeof(journal), "%s", j && *j ? j : "/var/tmp/vfio-ap-stress.journal");
+		rc = vap_restore(h, journal, stdout);	/* what a dead case left */
+		if (rc < 0 || (rc = vap_journal_open(h, journal))) {
+			json_object_object_add(c, "error", json_object_new_string("cannot open the journal"));
+			return 2;
+		}
+		mark = vap_log_mark(h);
+		vap_writef(h, "/sys/bus/ap/apmask", "-%d", sweep_a);
+		vap_writef(h, "/sys/bus/ap/aqmask", "-%d", sweep_d);
+	} else {
+		vap_write(h, "/sys/bus/ap/apmask", "0x0");
+		vap_write(h, "/sys/bus/ap/aqmask", "0x0");
+	}
+	if (vap_write(h, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
+	    vap_write(h, "/proc/thread-self/fail-nth", "0")) {
+		json_object_object_add(c, "error", json_object_new_string(
+			"no failslab or fail-nth on this host (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION, debugfs)"));
+		if (linux_host)
+			vap_restore(h, journal, NULL), unlink(journal);
+		return 2;
+	}
 	vap_settle(h);
 	mem = open_memstream(&oracle, &olen);
 	for (nth = start; nth < 500; nth++) {
@@ -322,7 +399,7 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 			json_count(errnos, "success", 1);
 		}
 		/* a failed modprobe leaves no driver: only the host's checks */
-		if ((rc && !strcmp(op->op.path, "modprobe") ? 0 : vap_check(h, 0, mem)) ||
+		if ((rc && !strcmp(op->op.path, "modprobe") ? 0 : vap_check(h, mark, mem)) ||
 		    unknown_findings(h) > before) {
 			snprintf(what, sizeof(what), "site %d: the invariants or the host's checks failed", nth);
 			json_object_array_add(problems, json_object_new_string(what));
@@ -339,14 +416,23 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 		fflush(stdout);
 	}
 done:
-	/* the leak check: what the failures left allocated shows at rmmod */
+	/* the leak check: what the failures left allocated shows at rmmod
+	 * (a real host: the journal undone instead, the module left alone) */
 	vap_guest_stop(h, "g1");
 	vap_mdev_remove(h, U "1");
-	rc = vap_rmmod(h);
-	if (rc)
-		fprintf(mem, "teardown: rmmod vfio_ap: %s\n", strerror(-rc));
-	else
-		vap_modprobe(h);
+	if (linux_host) {
+		rc = vap_restore(h, journal, NULL);
+		if (rc < 0)
+			fprintf(mem, "teardown: restoring the host from %s: %s\n", journal, strerror(-rc));
+		else
+			unlink(journal);
+	} else {
+		rc = vap_rmmod(h);
+		if (rc)
+			fprintf(mem, "teardown: rmmod vfio_ap: %s\n", strerror(-rc));
+		else
+			vap_modprobe(h);
+	}
 	fclose(mem);
 	json_object_object_add(res, "operation", json_object_new_string(op->name));
 	json_object_object_add(res, "first_site", json_object_new_int(start));
@@ -388,7 +474,7 @@ done:
 	}
 	case_add_lockgraph(h, c);
 	{
-		char *log = vap_log_since(h, 0);
+		char *log = vap_log_since(h, mark);
 
 		json_object_object_add(c, "kernel_log", json_object_new_string(log ? log : ""));
 		free(log);
@@ -419,6 +505,10 @@ static struct json_object *sweep_argv(const struct sweep_op *op)
 	struct json_object *a = json_object_new_array();
 
 	json_object_array_add(a, json_object_new_string(self));
+	if (!strcmp(host_kind, "linux")) {
+		json_object_array_add(a, json_object_new_string("--host"));
+		json_object_array_add(a, json_object_new_string("linux"));
+	}
 	json_object_array_add(a, json_object_new_string("--campaign"));
 	json_object_array_add(a, json_object_new_string("fail-nth"));
 	json_object_array_add(a, json_object_new_string("--only"));
@@ -614,10 +704,9 @@ int main(int argc, char **argv)
 		case 'r': results = optarg; break;
 		case 'q': cp.quiet = true; break;
 		case 'H':
-			if (strcmp(optarg, "sim")) {
-				fprintf(stderr, "vfio-ap-fault: --host %s: only the simulated host (sim) yet\n", optarg);
-				return 2;
-			}
+			if (strcmp(optarg, "sim") && strcmp(optarg, "linux"))
+				goto bad_value;
+			host_kind = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
 		default:
@@ -633,8 +722,52 @@ bad_value:
 		fprintf(stderr, "vfio-ap-fault: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	if (!strcmp(host_kind, "linux")) {
+		char err[512];
+		int rc = vap_allowlist(&allow, err, sizeof(err)), i;
+
+		if (rc < 0) {
+			fprintf(stderr, "vfio-ap-fault: %s\n", err);
+			return 2;
+		}
+		if (rc == 0 || !vap_mask_weight(&allow.adapters) || !vap_mask_weight(&allow.domains)) {
+			fprintf(stderr, "vfio-ap-fault: --host linux fails allocations only for what VFIO_AP_TEST_APQNS allows: set it, e.g. VFIO_AP_TEST_APQNS=\"adapters=5 domains=0x10\"\n");
+			return 2;
+		}
+		if (p.det) {
+			fprintf(stderr, "vfio-ap-fault: --deterministic is for the simulated host\n");
+			return 2;
+		}
+		for (i = 255; i >= 0; i--) {
+			if (vap_mask_test(&allow.adapters, i))
+				sweep_a = i;
+			if (vap_mask_test(&allow.domains, i))
+				sweep_d = i;
+		}
+		p.host = "linux";
+		p.allow = allow;
+		/* every campaign scopes its faults to its own tasks: a host
+		 * without the per-task switches gets none, nothing is touched */
+		{
+			struct vap_host *h = vap_open("linux", err, sizeof(err));
+
+			if (!h) {
+				fprintf(stderr, "vfio-ap-fault: %s\n", err);
+				return 2;
+			}
+			if (vap_write(h, "/proc/thread-self/make-it-fail", "0") ||
+			    vap_write(h, "/proc/thread-self/fail-nth", "0") ||
+			    !vap_exists(h, "/sys/kernel/debug/failslab/task-filter")) {
+				fprintf(stderr, "vfio-ap-fault: this host cannot scope faults to a task (/proc/thread-self/make-it-fail and fail-nth, debugfs failslab: CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB)\n");
+				vap_close(h);
+				return 2;
+			}
+			vap_close(h);
+		}
+	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
+	snprintf(cp.host, sizeof(cp.host), "%s", host_kind);
 	if (campaign_init(&cp, "vfio-ap-fault", results, argc, argv))
 		return 2;
 	first = p.seed;
@@ -647,6 +780,10 @@ bad_value:
 			/* --only names a sweep exactly (its operation) */
 			if (campaign_stopped())
 				break;
+			/* a real host keeps its module loaded (every mdev hangs on it) */
+			if (!strcmp(host_kind, "linux") && (!strcmp(sweep_ops[k].op.path, "rmmod") ||
+							    !strcmp(sweep_ops[k].op.path, "modprobe")))
+				continue;
 			if ((!only || !strcmp(only, sweep_ops[k].name)) && sweep_op(&cp, k, sweep) == 2)
 				worst = 2;
 		}
@@ -665,7 +802,12 @@ bad_value:
 			static char names[64][64];
 			int nf = injectable(names, 64), i;
 
-			if (nf <= 0) {
+			if (nf <= 0 && !strcmp(host_kind, "linux")) {
+				/* none of the driver's callees is ALLOW_ERROR_INJECTION
+				 * in the kernels we know */
+				if (s == first && !cp.quiet)
+					printf("vfio-ap-fault: fail-function: this kernel can inject none of the functions vfio_ap calls, skipped\n");
+			} else if (nf <= 0) {
 				fprintf(stderr, "vfio-ap-fault: the host lists no injectable function (fail_function/injectable)\n");
 				worst = 2;
 				break;
@@ -678,7 +820,10 @@ bad_value:
 					worst = 2;
 			}
 		}
-		if (WANT("ap-response"))
+		if (WANT("ap-response") && !strcmp(host_kind, "linux")) {
+			if (s == first && !cp.quiet)
+				printf("vfio-ap-fault: ap-response: a real machine answers what it answers (sim only), skipped\n");
+		} else if (WANT("ap-response"))
 			for (k = 0; k < sizeof(ap_codes) / sizeof(ap_codes[0]); k++) {
 				snprintf(fault, sizeof(fault), "ap:%s:%02x:30", ap_codes[k].insn, ap_codes[k].rc);
 				snprintf(id, sizeof(id), "ap-%s-%s-s%llu", ap_codes[k].insn, ap_codes[k].name, s);

@@ -89,6 +89,24 @@ if [ -x "$stress" ]; then
 	fi
 fi
 
+# the fault campaigns scope their faults to their own tasks: a host without
+# the per-task switches (here: the mount's /proc is not the sim's) gets a
+# one-line refusal, exit 2, and nothing touched
+fault="$(dirname "$sim")/vfio-ap-fault"
+if [ -x "$fault" ]; then
+	snapshot >"$work/before"
+	VFIO_AP_TEST_APQNS="adapters=2 domains=6" "$fault" --host linux --results "$work/fault" >"$work/fault.log" 2>&1
+	st=$?
+	snapshot >"$work/after"
+	if [ $st -eq 2 ] && [ "$(wc -l <"$work/fault.log")" -eq 1 ] && [ ! -e "$work/fault" ] &&
+		cmp -s "$work/before" "$work/after"; then
+		echo "ok - mount: vfio-ap-fault --host linux without per-task fault switches: $(cat "$work/fault.log"), exit 2, host untouched"
+	else
+		echo "not ok - mount: vfio-ap-fault --host linux refusal (exit $st)"
+		sed 's/^/# /' "$work/fault.log"
+	fi
+fi
+
 # no allowlist: skip with the way to allow; malformed: exit 2, untouched
 "$progs/matrix" >"$work/noallow" 2>&1
 if [ $? -eq 0 ] && [ "$(grep -c '# SKIP destructive test on a real host: set VFIO_AP_TEST_APQNS' "$work/noallow")" -ge 6 ] &&

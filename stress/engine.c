@@ -689,8 +689,20 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		vap_write(host, "/sys/bus/ap/aqmask", "0x0");
 	}
 	vap_settle(host);
+	/* a fault is scoped to the workers (task-filter, make-it-fail): a host
+	 * without the per-task switch gets no fault at all */
+	if (p.fault && strncmp(p.fault, "ap:", 3) &&
+	    vap_write(host, "/proc/thread-self/make-it-fail", "0")) {
+		snprintf(err, sizeof(err), "cannot scope the fault to the workers: no /proc/thread-self/make-it-fail on this host (CONFIG_FAULT_INJECTION)");
+		json_object_object_add(c, "error", json_object_new_string(err));
+		if (linux_host)
+			vap_restore(host, journal, NULL), unlink(journal);
+		return 2;
+	}
 	if (apply_fault(&p, err, sizeof(err))) {
 		json_object_object_add(c, "error", json_object_new_string(err));
+		if (linux_host)
+			vap_restore(host, journal, NULL), unlink(journal);
 		return 2;
 	}
 	for (i = 0; i < p.threads; i++) {

@@ -348,9 +348,22 @@ bad_value:
 			fprintf(stderr, "vfio-ap-stress: VFIO_AP_TEST_APQNS allows no adapter or no domain\n");
 			return 2;
 		}
-		if (p.det || p.fault || p.config[0]) {
-			fprintf(stderr, "vfio-ap-stress: --deterministic, --fault and --config are for the simulated host\n");
+		if (p.det || p.config[0] || (p.fault && !strncmp(p.fault, "ap:", 3))) {
+			fprintf(stderr, "vfio-ap-stress: --deterministic, --config and AP response-code faults are for the simulated host\n");
 			return 2;
+		}
+		if (p.fault) {
+			/* the fault is scoped to the workers: without the per-task
+			 * switch there is none, and nothing is touched */
+			struct vap_host *h = vap_open("linux", err, sizeof(err));
+
+			if (!h || vap_write(h, "/proc/thread-self/make-it-fail", "0")) {
+				fprintf(stderr, "vfio-ap-stress: --fault: this host cannot scope a fault to the workers (/proc/thread-self/make-it-fail: CONFIG_FAULT_INJECTION)\n");
+				if (h)
+					vap_close(h);
+				return 2;
+			}
+			vap_close(h);
 		}
 	}
 	if (ksrc && !strcmp(kind, "linux")) {
