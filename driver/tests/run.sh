@@ -277,6 +277,18 @@ for bin in "${bins[@]}"; do
 	else
 		result fail "$kv results folder" "$out/log"
 	fi
+	# the same seed under the deterministic scheduler: the same case, byte
+	# for byte (kernel log), with 4 workers
+	for i in 1 2; do
+		"$d/vfio-ap-stress" --seed 11 --threads 4 --ops 4000 --deterministic random --quiet \
+			--results "$out/c/r$i" >/dev/null 2>&1
+	done
+	if [ -s "$out/c/r1/cases/stress-s11.log" ] && cmp -s "$out/c/r1/cases/stress-s11.log" "$out/c/r2/cases/stress-s11.log"; then
+		result ok "$kv campaign replay: seed 11 with 4 workers twice, the same kernel log ($(wc -l <"$out/c/r1/cases/stress-s11.log") lines)"
+	else
+		diff "$out/c/r1/cases/stress-s11.log" "$out/c/r2/cases/stress-s11.log" >"$out/log" 2>&1
+		result fail "$kv campaign replay differs" "$out/log"
+	fi
 	# bad input: one line naming the problem, exit status 2, nothing written
 	bad_ok=1
 	for a in "--shard 4/4" "--config 4x999" "--mix bogus=1" "--bogus" "--deterministic maybe" \
