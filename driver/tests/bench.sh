@@ -130,7 +130,7 @@ for m in "$top"/driver/mutants/*.mut; do
 		continue
 	fi
 	# a case that died has no operation count (its host hung or crashed)
-	ops_med=$(printf '%s\n' "${os[@]}" | grep -v -- - | med)
+	ops_med=$(printf '%s\n' "${os[@]}" | { grep -v -- - || true; } | med)
 	printf '%-20s %d/%d seeds, median %6d ms, %s operations%s\n' "$(basename "$m" .mut)" "$caught" "$runs" \
 		"$(printf '%s\n' "${ts[@]}" | med)" "${ops_med:-(the host died:) -}" \
 		"${fault:+ (fault $fault)}"
