@@ -652,8 +652,8 @@ int main(int argc, char **argv)
 	static struct campaign cp;
 	const char *campaign = "all", *results = NULL, *only = NULL;
 	unsigned long long first, seeds = 1, s;
-	struct json_object *sweep = json_object_new_array(), *sum;
-	char *end, id[160], fault[160], stub[4300];
+	struct json_object *sweep = json_object_new_array();
+	char *end, id[160], fault[160];
 	int c, li = 0, worst = 0;
 	ssize_t n;
 	size_t k;
@@ -723,21 +723,15 @@ bad_value:
 		return 2;
 	}
 	if (!strcmp(host_kind, "linux")) {
-		char err[512];
-		int rc = vap_allowlist(&allow, err, sizeof(err)), i;
+		int i;
 
-		if (rc < 0) {
-			fprintf(stderr, "vfio-ap-fault: %s\n", err);
-			return 2;
-		}
-		if (rc == 0 || !vap_mask_weight(&allow.adapters) || !vap_mask_weight(&allow.domains)) {
-			fprintf(stderr, "vfio-ap-fault: --host linux fails allocations only for what VFIO_AP_TEST_APQNS allows: set it, e.g. VFIO_AP_TEST_APQNS=\"adapters=5 domains=0x10\"\n");
-			return 2;
-		}
 		if (p.det) {
 			fprintf(stderr, "vfio-ap-fault: --deterministic is for the simulated host\n");
 			return 2;
 		}
+		/* every campaign scopes its faults to its own tasks */
+		if (campaign_linux_host("vfio-ap-fault", &allow, true))
+			return 2;
 		for (i = 255; i >= 0; i--) {
 			if (vap_mask_test(&allow.adapters, i))
 				sweep_a = i;
@@ -746,24 +740,6 @@ bad_value:
 		}
 		p.host = "linux";
 		p.allow = allow;
-		/* every campaign scopes its faults to its own tasks: a host
-		 * without the per-task switches gets none, nothing is touched */
-		{
-			struct vap_host *h = vap_open("linux", err, sizeof(err));
-
-			if (!h) {
-				fprintf(stderr, "vfio-ap-fault: %s\n", err);
-				return 2;
-			}
-			if (vap_write(h, "/proc/thread-self/make-it-fail", "0") ||
-			    vap_write(h, "/proc/thread-self/fail-nth", "0") ||
-			    !vap_exists(h, "/sys/kernel/debug/failslab/task-filter")) {
-				fprintf(stderr, "vfio-ap-fault: this host cannot scope faults to a task (/proc/thread-self/make-it-fail and fail-nth, debugfs failslab: CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB)\n");
-				vap_close(h);
-				return 2;
-			}
-			vap_close(h);
-		}
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
@@ -833,23 +809,7 @@ bad_value:
 	}
 	campaign_progress_end(&cp);
 	json_object_put(sweep);
-	sum = json_object_new_object();
-	{
-		char stamp[32];
-		time_t now = time(NULL);
-		struct json_object *shards = json_object_new_array();
-
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		json_object_array_add(shards, json_object_new_string("0/1"));
-		json_object_object_add(sum, "host", json_object_new_string(cp.host));
-		json_object_object_add(sum, "kernel", json_object_new_string(cp.kernel));
-		json_object_object_add(sum, "started", json_object_new_string(stamp));
-		json_object_object_add(sum, "shards", shards);
-		json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(&cp)));
-	}
-	snprintf(stub, sizeof(stub), "%s/summary.json", cp.dir);
-	json_object_to_file(stub, sum);
-	json_object_put(sum);
+	campaign_write_facts(&cp, "0/1");
 	c = results_finalize(cp.dir, "vfio-ap-fault", cp.command, cp.quiet);
 	return worst ? worst : c;
 }

@@ -19,17 +19,9 @@ while [ $# -gt 0 ]; do
 	trees+=("$1")
 	shift
 done
-n=0 pass=0 fail=0
+. "$top/scripts/tap.sh"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-result() { # ok|fail name [log]
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		pass=$((pass + 1)); echo "ok $n - $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 40
-	fi
-}
+trap 'rm -rf "$out" "$tap_log"' EXIT
 run() { # tree label: builds and runs the selftests; leaves TAP in $out/tap
 	make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
 	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" all >"$out/build" 2>&1 ||
@@ -41,10 +33,10 @@ for tree in "${trees[@]}"; do
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	run "$tree"
 	if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && ! grep -q '^not ok' "$out/tap"; then
-		result ok "$kver selftests: $(grep -c '^# ok ' "$out/tap") tests passed, TAP valid (prove)"
+		tap_result ok "$kver selftests: $(grep -c '^# ok ' "$out/tap") tests passed, TAP valid (prove)"
 	else
 		cat "$out/prove" >>"$out/tap"
-		result fail "$kver selftests" "$out/tap"
+		tap_result fail "$kver selftests" "$out/tap"
 	fi
 	# bad input: one line naming it, exit status 2, before any test
 	[ -n "$mounted" ] || for bad in "VFIO_AP_HOST=bogus" "VFIO_AP_SIM_CONFIG=4x999" \
@@ -52,10 +44,10 @@ for tree in "${trees[@]}"; do
 		env "$bad" "$top/selftests/vfio_ap/matrix" >"$out/bad" 2>&1
 		rc=$?
 		if [ $rc -eq 2 ] && [ "$(wc -l <"$out/bad")" -eq 1 ]; then
-			result ok "$kver selftests: $bad: $(cat "$out/bad"), exit 2"
+			tap_result ok "$kver selftests: $bad: $(cat "$out/bad"), exit 2"
 		else
 			echo "exit $rc" >>"$out/bad"
-			result fail "$kver selftests: $bad" "$out/bad"
+			tap_result fail "$kver selftests: $bad" "$out/bad"
 		fi
 	done
 	# once: the linux backend against this tree's sim mounted with FUSE
@@ -63,15 +55,8 @@ for tree in "${trees[@]}"; do
 	mounted=1
 	sim="$top/$(make -s --no-print-directory -C "$top" sim-one TREE="$tree" | tail -n1)/bin/vfio-ap-sim"
 	"$top/selftests/mount-check.sh" "$sim" "$top/selftests/vfio_ap" >"$out/mount" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) result ok "$kver ${line#ok - }" ;;
-		"not ok - "*)
-			grep -A30 -F -- "$line" "$out/mount" | tail -n +2 | grep -v '^\(ok\|not ok\) ' >"$out/log"
-			result fail "$kver ${line#not ok - }" "$out/log" ;;
-		esac
-	done <"$out/mount"
-	grep -q '^ok - \|^not ok - ' "$out/mount" || result fail "$kver mount-check printed nothing" "$out/mount"
+	tap_fold "$out/mount" "$kver"
+	grep -q '^ok - \|^not ok - ' "$out/mount" || tap_result fail "$kver mount-check printed nothing" "$out/mount"
 	# copied into the kernel tree as tools/testing/selftests/vfio_ap
 	intree="$tree/tools/testing/selftests/vfio_ap"
 	if [ -w "$(dirname "$intree")" ] && [ ! -e "$intree" ]; then
@@ -79,10 +64,10 @@ for tree in "${trees[@]}"; do
 		make -s --no-print-directory -C "$intree" clean >/dev/null 2>&1
 		VFIO_AP_HOST=sim make -s --no-print-directory -C "$intree" VAS="$top" run_tests >"$out/tap" 2>&1
 		if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && grep -q '^# selftests: vfio_ap: matrix' "$out/tap"; then
-			result ok "$kver selftests in the kernel tree (tools/testing/selftests/vfio_ap): $(grep -c '^ok ' "$out/tap") programs passed"
+			tap_result ok "$kver selftests in the kernel tree (tools/testing/selftests/vfio_ap): $(grep -c '^ok ' "$out/tap") programs passed"
 		else
 			cat "$out/prove" >>"$out/tap"
-			result fail "$kver selftests in the kernel tree" "$out/tap"
+			tap_result fail "$kver selftests in the kernel tree" "$out/tap"
 		fi
 		rm -rf "$intree"
 	fi
@@ -95,7 +80,7 @@ for tree in "${trees[@]}"; do
 	mkdir -p "$xout"
 	if ! make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$tree" CROSS=s390x \
 		OUTPUT="$xout" all >"$out/build" 2>&1; then
-		result fail "$kver s390x selftests (build)" "$out/build"
+		tap_result fail "$kver s390x selftests (build)" "$out/build"
 		continue
 	fi
 	sysroot=$("$top/scripts/s390x.sh" sysroot)
@@ -104,10 +89,10 @@ for tree in "${trees[@]}"; do
 		LD_LIBRARY_PATH="$sysroot/usr/lib/s390x-linux-gnu:$sysroot/lib/s390x-linux-gnu" \
 		VFIO_AP_HOST=sim timeout 600 qemu-s390x-static "$xout/$p" >"$out/tap" 2>&1
 		if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && ! grep -q '^not ok' "$out/tap"; then
-			result ok "$kver s390x (qemu) selftests $p: $(grep -c '^ok ' "$out/tap") passed, TAP valid"
+			tap_result ok "$kver s390x (qemu) selftests $p: $(grep -c '^ok ' "$out/tap") passed, TAP valid"
 		else
 			cat "$out/prove" >>"$out/tap"
-			result fail "$kver s390x (qemu) selftests $p" "$out/tap"
+			tap_result fail "$kver s390x (qemu) selftests $p" "$out/tap"
 		fi
 	done
 done
@@ -126,13 +111,11 @@ for tree in "${mtrees[@]}"; do
 		fi
 	done
 	if [ ${#missed[@]} -eq 0 ]; then
-		result ok "$kver selftests catch all ${#caught[@]} mutants: ${caught[*]}"
+		tap_result ok "$kver selftests catch all ${#caught[@]} mutants: ${caught[*]}"
 	else
 		echo "missed: ${missed[*]}" >"$out/log"
-		result fail "$kver selftests miss mutants: ${missed[*]} (catch ${caught[*]:-none})" "$out/log"
+		tap_result fail "$kver selftests miss mutants: ${missed[*]} (catch ${caught[*]:-none})" "$out/log"
 	fi
 done
 make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_end

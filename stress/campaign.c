@@ -480,3 +480,65 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 	progress(cp, id);
 	return ret;
 }
+
+/*
+ * --host linux: the allowlist ($VFIO_AP_TEST_APQNS) must name adapters and
+ * domains; with faults, the host must be able to scope them to one task
+ * (failslab's task-filter, /proc/thread-self/make-it-fail and fail-nth),
+ * or it gets none.  0, or 2 with one line on stderr and nothing touched.
+ */
+int campaign_linux_host(const char *tool, struct vap_allow *allow, bool faults)
+{
+	struct vap_host *h;
+	char err[512];
+	int rc = vap_allowlist(allow, err, sizeof(err));
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", tool, err);
+		return 2;
+	}
+	if (rc == 0 || !vap_mask_weight(&allow->adapters) || !vap_mask_weight(&allow->domains)) {
+		fprintf(stderr, "%s: --host linux changes only what VFIO_AP_TEST_APQNS allows, adapters and domains: set it, e.g. VFIO_AP_TEST_APQNS=\"adapters=5,6 domains=0x10,0x11\"\n",
+			tool);
+		return 2;
+	}
+	if (!faults)
+		return 0;
+	h = vap_open("linux", err, sizeof(err));
+	if (!h) {
+		fprintf(stderr, "%s: %s\n", tool, err);
+		return 2;
+	}
+	rc = vap_write(h, "/proc/thread-self/make-it-fail", "0") ||
+	     vap_write(h, "/proc/thread-self/fail-nth", "0") ||
+	     !vap_exists(h, "/sys/kernel/debug/failslab/task-filter");
+	vap_close(h);
+	if (rc) {
+		fprintf(stderr, "%s: this host cannot scope faults to a task (/proc/thread-self/make-it-fail and fail-nth, debugfs failslab: CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB)\n",
+			tool);
+		return 2;
+	}
+	return 0;
+}
+
+/* summary.json's facts of the run itself, read back by results_finalize
+ * (and joined by a merge) */
+int campaign_write_facts(struct campaign *cp, const char *shard)
+{
+	struct json_object *sum = json_object_new_object(), *shards = json_object_new_array();
+	char stamp[32], path[4300];
+	time_t started = time(NULL) - (time_t)campaign_elapsed(cp);
+	int rc;
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
+	json_object_array_add(shards, json_object_new_string(shard));
+	json_object_object_add(sum, "host", json_object_new_string(cp->host));
+	json_object_object_add(sum, "kernel", json_object_new_string(cp->kernel));
+	json_object_object_add(sum, "started", json_object_new_string(stamp));
+	json_object_object_add(sum, "shards", shards);
+	json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(cp)));
+	snprintf(path, sizeof(path), "%s/summary.json", cp->dir);
+	rc = json_object_to_file(path, sum);
+	json_object_put(sum);
+	return rc ? -EIO : 0;
+}

@@ -89,7 +89,6 @@ void stress_defaults(struct stress_params *p)
 	p->threads = 2;
 	p->vcpus = 2;
 	p->guests = 4;
-	p->stop_on_finding = true;
 	memcpy(p->weights, default_weights, sizeof(p->weights));
 }
 
@@ -370,7 +369,7 @@ static void *watcher_fn(void *arg)
 	int *seen = arg;
 
 	while (!round_over) {
-		if (P->stop_on_finding && new_unknown(seen))
+		if (new_unknown(seen))
 			stop_now = 1;
 		vap_sleep_ms(host, 2);
 	}
@@ -630,9 +629,6 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 
 	p = *params;
 	P = &p;
-	json_object_object_add(c, "campaign", json_object_new_string(
-		!p.fault ? "stress" : !strncmp(p.fault, "failslab", 8) ? "failslab" :
-		!strncmp(p.fault, "fail-function", 13) ? "fail-function" : "ap-response"));
 	json_object_object_add(c, "seed", json_object_new_uint64(p.seed));
 	if (p.fault)
 		json_object_object_add(c, "fault", json_object_new_string(p.fault));

@@ -32,7 +32,6 @@ struct stress_params {
 	 * "ap:INSN:RC:P" (AP response code RC with probability P) */
 	const char *fault;
 	int extra_ok[8];		/* errnos the fault adds, 0-terminated */
-	bool stop_on_finding;		/* end the case at its first finding */
 	/* the host: "sim", or "linux" (the running kernel, or a sim mounted
 	 * at $VFIO_AP_SYSFS_ROOT) touching only the allowlist's adapters and
 	 * domains, every change journaled ($VFIO_AP_JOURNAL) and undone */
@@ -72,7 +71,6 @@ struct campaign {
 	double started;
 	bool progress;			/* a progress line on stderr (a terminal) */
 	bool quiet;
-	int shard, nshards;
 	/* counters for the progress line */
 	int done, failed, total, findings, known;
 	long ops;
@@ -88,6 +86,11 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
  * Returns the case's status: 0 pass, 1 fail, 2 setup error. */
 int campaign_case(struct campaign *cp, const char *campaign, const char *id, case_fn fn,
 		  void *arg, struct json_object *argv_json);
+/* --host linux's preconditions (allowlist; with faults, per-task fault
+ * switches): 0, or 2 with the reason said */
+int campaign_linux_host(const char *tool, struct vap_allow *allow, bool faults);
+/* the run's own facts (host, kernel, start, shard, seconds) for the summary */
+int campaign_write_facts(struct campaign *cp, const char *shard);
 /* seconds since the run started; true while a --duration run has time */
 double campaign_elapsed(const struct campaign *cp);
 bool campaign_time_left(const struct campaign *cp);

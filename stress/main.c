@@ -231,10 +231,9 @@ int main(int argc, char **argv)
 	static struct campaign cp;
 	const char *kind = "sim", *results = NULL, *ksrc = NULL;
 	unsigned long long first, seeds = 0, s;
-	char self[4096], *end, bad[64], stub[4300];
+	char self[4096], *end, bad[64];
 	int c, li = 0, shard = 0, nshards = 1, rc = 0, worst = 0;
 	bool background = false;
-	struct json_object *sum;
 	ssize_t n;
 
 	if (argc > 1 && !strcmp(argv[1], "merge"))
@@ -333,38 +332,12 @@ bad_value:
 	}
 	p.host = kind;
 	if (!strcmp(kind, "linux")) {
-		char err[512];
-		int rc = vap_allowlist(&p.allow, err, sizeof(err));
-
-		if (rc < 0) {
-			fprintf(stderr, "vfio-ap-stress: %s\n", err);
-			return 2;
-		}
-		if (rc == 0) {
-			fprintf(stderr, "vfio-ap-stress: --host linux changes only what VFIO_AP_TEST_APQNS allows: set it, e.g. VFIO_AP_TEST_APQNS=\"adapters=5,6 domains=0x10,0x11\"\n");
-			return 2;
-		}
-		if (!vap_mask_weight(&p.allow.adapters) || !vap_mask_weight(&p.allow.domains)) {
-			fprintf(stderr, "vfio-ap-stress: VFIO_AP_TEST_APQNS allows no adapter or no domain\n");
-			return 2;
-		}
 		if (p.det || p.config[0] || (p.fault && !strncmp(p.fault, "ap:", 3))) {
 			fprintf(stderr, "vfio-ap-stress: --deterministic, --config and AP response-code faults are for the simulated host\n");
 			return 2;
 		}
-		if (p.fault) {
-			/* the fault is scoped to the workers: without the per-task
-			 * switch there is none, and nothing is touched */
-			struct vap_host *h = vap_open("linux", err, sizeof(err));
-
-			if (!h || vap_write(h, "/proc/thread-self/make-it-fail", "0")) {
-				fprintf(stderr, "vfio-ap-stress: --fault: this host cannot scope a fault to the workers (/proc/thread-self/make-it-fail: CONFIG_FAULT_INJECTION)\n");
-				if (h)
-					vap_close(h);
-				return 2;
-			}
-			vap_close(h);
-		}
+		if (campaign_linux_host("vfio-ap-stress", &p.allow, p.fault != NULL))
+			return 2;
 	}
 	if (ksrc && !strcmp(kind, "linux")) {
 		fprintf(stderr, "vfio-ap-stress: --ksrc names the tree of a simulated host; --host linux runs the running kernel\n");
@@ -399,33 +372,15 @@ bad_value:
 	snprintf(cp.host, sizeof(cp.host), "%s", kind);
 	if (campaign_init(&cp, "vfio-ap-stress", results, argc, argv))
 		return 2;
-	cp.shard = shard;
 	replay_timeout = cp.timeout;
-	cp.nshards = nshards;
 	if (seeds)
 		cp.total = (int)((seeds + (unsigned long long)(nshards - 1 - shard)) / (unsigned long long)nshards);
-	/* the run's own facts, for results_finalize (and a later merge) */
-	sum = json_object_new_object();
-	{
-		char stamp[32], sh[32];
-		time_t now = time(NULL);
-		struct json_object *shards = json_object_new_array();
-
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		snprintf(sh, sizeof(sh), "%d/%d", shard, nshards);
-		json_object_array_add(shards, json_object_new_string(sh));
-		json_object_object_add(sum, "host", json_object_new_string(cp.host));
-		json_object_object_add(sum, "kernel", json_object_new_string(cp.kernel));
-		json_object_object_add(sum, "started", json_object_new_string(stamp));
-		json_object_object_add(sum, "shards", shards);
-	}
 	if (!cp.quiet)
 		printf("vfio-ap-stress: kernel %s on the %s host, seeds from %llu%s, %ld ops x %d threads per case%s%s; results in %s\n",
 		       cp.kernel, cp.host, p.seed, nshards > 1 ? " (a shard)" : "", p.ops, p.threads,
 		       p.det ? ", deterministic " : "", p.det ? p.det : "", cp.dir);
 	fflush(stdout);
 	if (background && background_start(cp.dir, cp.duration)) {
-		json_object_put(sum);
 		return 2;
 	}
 	first = p.seed;
@@ -449,10 +404,8 @@ bad_value:
 	if (campaign_stopped())
 		fprintf(stderr, "vfio-ap-stress: interrupted: the results of the cases done follow\n");
 	background_stop(cp.dir);
-	json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(&cp)));
-	snprintf(stub, sizeof(stub), "%s/summary.json", cp.dir);
-	json_object_to_file(stub, sum);
-	json_object_put(sum);
+	snprintf(bad, sizeof(bad), "%d/%d", shard, nshards);
+	campaign_write_facts(&cp, bad);
 	rc = results_finalize(cp.dir, "vfio-ap-stress", cp.command, cp.quiet);
 	return worst ? worst : rc;
 }

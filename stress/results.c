@@ -150,71 +150,60 @@ static void add_case_once(struct json_object *list, const char *id)
 	json_object_array_add(list, json_object_new_string(id));
 }
 
-/* the findings of all cases, one entry per title */
+/* The entry of all for this title and known id (a known bug and an
+ * unknown one of the same title stay apart), made on first sight. */
+static struct json_object *finding_entry(struct json_object *all, const char *title,
+					 const char *known, const char *kind, const char *first,
+					 const char *report)
+{
+	struct json_object *u;
+	char id[16];
+	size_t k;
+
+	for (k = 0; k < json_object_array_length(all); k++) {
+		u = json_object_array_get_idx(all, k);
+		if (!strcmp(jstr(u, "title", ""), title) && !strcmp(jstr(u, "known", ""), known ? known : ""))
+			return u;
+	}
+	u = json_object_new_object();
+	snprintf(id, sizeof(id), "F%zu", json_object_array_length(all) + 1);
+	json_object_object_add(u, "id", json_object_new_string(id));
+	json_object_object_add(u, "title", json_object_new_string(title));
+	json_object_object_add(u, "known", known ? json_object_new_string(known) : NULL);
+	json_object_object_add(u, "kind", json_object_new_string(kind));
+	json_object_object_add(u, "first", json_object_new_string(first));
+	json_object_object_add(u, "report", json_object_new_string(report));
+	json_object_object_add(u, "cases", json_object_new_array());
+	json_object_array_add(all, u);
+	return u;
+}
+
+/* the findings of all cases, one entry per title and known id; an answer
+ * the kernel does not document is a finding too */
 static struct json_object *unique_findings(struct json_object **cases, int n)
 {
-	struct json_object *all = json_object_new_array();
+	struct json_object *all = json_object_new_array(), *u;
 	int i;
-	size_t j, k;
+	size_t j;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *fs = jget(cases[i], "findings"), *un = jget(cases[i], "unexpected");
+		const char *id = jstr(cases[i], "id", "?");
 
 		for (j = 0; fs && j < json_object_array_length(fs); j++) {
-			struct json_object *f = json_object_array_get_idx(fs, j), *u = NULL;
-			const char *title = jstr(f, "title", "?");
+			struct json_object *f = json_object_array_get_idx(fs, j);
 
-			/* one entry per title and known id: a known bug and an
-			 * unknown one of the same kind stay apart */
-			for (k = 0; k < json_object_array_length(all); k++) {
-				struct json_object *x = json_object_array_get_idx(all, k);
-
-				if (!strcmp(jstr(x, "title", ""), title) &&
-				    !strcmp(jstr(x, "known", ""), jstr(f, "known", "")))
-					u = x;
-			}
-			if (!u) {
-				char id[16];
-
-				u = json_object_new_object();
-				snprintf(id, sizeof(id), "F%zu", json_object_array_length(all) + 1);
-				json_object_object_add(u, "id", json_object_new_string(id));
-				json_object_object_add(u, "title", json_object_new_string(title));
-				json_object_object_add(u, "known", jget(f, "known") ?
-					json_object_get(jget(f, "known")) : NULL);
-				json_object_object_add(u, "kind", json_object_new_string(jstr(f, "kind", "bug")));
-				json_object_object_add(u, "first", json_object_new_string(jstr(f, "first", "")));
-				json_object_object_add(u, "report", json_object_new_string(jstr(f, "report", "")));
-				json_object_object_add(u, "cases", json_object_new_array());
-				json_object_array_add(all, u);
-			}
-			add_case_once(jget(u, "cases"), jstr(cases[i], "id", "?"));
+			u = finding_entry(all, jstr(f, "title", "?"), jstr(f, "known", NULL),
+					  jstr(f, "kind", "bug"), jstr(f, "first", ""), jstr(f, "report", ""));
+			add_case_once(jget(u, "cases"), id);
 		}
-		/* an answer the kernel does not document: a finding too */
 		for (j = 0; un && j < json_object_array_length(un); j++) {
 			const char *line = json_object_get_string(json_object_array_get_idx(un, j));
 			char title[300];
-			struct json_object *u = NULL;
 
 			snprintf(title, sizeof(title), "unexpected answer: %.*s", (int)strcspn(line, ":"), line);
-			for (k = 0; k < json_object_array_length(all); k++)
-				if (!strcmp(jstr(json_object_array_get_idx(all, k), "title", ""), title))
-					u = json_object_array_get_idx(all, k);
-			if (!u) {
-				char id[16];
-
-				u = json_object_new_object();
-				snprintf(id, sizeof(id), "F%zu", json_object_array_length(all) + 1);
-				json_object_object_add(u, "id", json_object_new_string(id));
-				json_object_object_add(u, "title", json_object_new_string(title));
-				json_object_object_add(u, "known", NULL);
-				json_object_object_add(u, "kind", json_object_new_string("unexpected-answer"));
-				json_object_object_add(u, "first", json_object_new_string(line));
-				json_object_object_add(u, "report", json_object_new_string(line));
-				json_object_object_add(u, "cases", json_object_new_array());
-				json_object_array_add(all, u);
-			}
-			add_case_once(jget(u, "cases"), jstr(cases[i], "id", "?"));
+			u = finding_entry(all, title, NULL, "unexpected-answer", line, line);
+			add_case_once(jget(u, "cases"), id);
 		}
 	}
 	return all;

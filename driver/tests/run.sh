@@ -24,35 +24,27 @@ while [ $# -gt 0 ]; do
 	shift
 done
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0 skip=0 n=0
+. "$top/scripts/tap.sh"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$tap_log"' EXIT
 
 vercmp_ge() { # $1 >= $2 (x.y[.z])
 	[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
-result() { # status name [detail file]
-	n=$((n + 1))
-	case $1 in
-	ok) pass=$((pass + 1)); echo "ok $n - $2" ;;
-	skip) skip=$((skip + 1)); echo "ok $n - $2 # SKIP $3" ;;
-	*) fail=$((fail + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 40 ;;
-	esac
-}
 
 run_script() { # bin kver name script: passes when the script exits 0
 	local req
 	req=$(sed -n 's/^# requires: *//p' "$4" | head -n1)
 	case $req in
-	"<"*) vercmp_ge "$2" "${req#<}" && { result skip "$3" "kernel $2"; return; } ;;
-	?*) vercmp_ge "$2" "$req" || { result skip "$3" "kernel $2"; return; } ;;
+	"<"*) vercmp_ge "$2" "${req#<}" && { tap_result skip "$3" "kernel $2"; return; } ;;
+	?*) vercmp_ge "$2" "$req" || { tap_result skip "$3" "kernel $2"; return; } ;;
 	esac
 	if timeout 120 "$1" --script "$4" >"$out/log" 2>&1; then
-		result ok "$3"
+		tap_result ok "$3"
 	else
 		echo "# exit status $?" >>"$out/log"
-		result fail "$3" "$out/log"
+		tap_result fail "$3" "$out/log"
 	fi
 }
 
@@ -73,7 +65,7 @@ for bin in "${bins[@]}"; do
 		name="$label known bug $(basename "$t" .vas)"
 		case $bin in
 		*-san/*) ;;
-		*) result skip "$name" "undefined behaviour without the sanitizers"; continue ;;
+		*) tap_result skip "$name" "undefined behaviour without the sanitizers"; continue ;;
 		esac
 		timeout 120 "$bin" --script "$t" >"$out/log" 2>&1
 		st=$?
@@ -83,10 +75,10 @@ for bin in "${bins[@]}"; do
 			grep -qF -- "$e" "$out/log" || missing="$missing [$e]"
 		done < <(sed -n 's/^# expect: *//p' "$t")
 		if [ $st -ne 0 ] && [ -z "$missing" ] && grep -q '^# expect:' "$t"; then
-			result ok "$name: $(sed -n 's/^# expect: *//p' "$t" | paste -sd';' -), as known"
+			tap_result ok "$name: $(sed -n 's/^# expect: *//p' "$t" | paste -sd';' -), as known"
 		else
 			echo "# exit status $st; missing:$missing" >>"$out/log"
-			result fail "$name: the known report did not show" "$out/log"
+			tap_result fail "$name: the known report did not show" "$out/log"
 		fi
 	done
 	# command line: bad input gives one line and exit status 2
@@ -95,18 +87,18 @@ for bin in "${bins[@]}"; do
 		"$bin" $args </dev/null >"$out/log" 2>&1
 		rc=$?
 		if [ $rc -eq 2 ] && [ "$(wc -l <"$out/log")" -le 3 ]; then
-			result ok "$label cli '$args' exits 2"
+			tap_result ok "$label cli '$args' exits 2"
 		else
 			echo "# exit status $rc" >>"$out/log"
-			result fail "$label cli '$args' exits 2" "$out/log"
+			tap_result fail "$label cli '$args' exits 2" "$out/log"
 		fi
 	done
 	printf 'read /nonexistent\nfrobnicate\n' | "$bin" >"$out/log" 2>&1
 	rc=$?
 	if [ $rc -eq 2 ] && grep -q 'line 2' "$out/log" && grep -q 'error: ENOENT (2)' "$out/log"; then
-		result ok "$label script error names its line"
+		tap_result ok "$label script error names its line"
 	else
-		result fail "$label script error names its line" "$out/log"
+		tap_result fail "$label script error names its line" "$out/log"
 	fi
 	# deterministic mode: the same seed twice gives the same run, byte for
 	# byte (kernel log, findings, schedule digest); another seed another
@@ -122,18 +114,18 @@ for bin in "${bins[@]}"; do
 		done
 		d1=$(grep -o 'digest [0-9a-f]*' "$out/replay.1") d3=$(grep -o 'digest [0-9a-f]*' "$out/replay.3")
 		if cmp -s "$out/replay.1" "$out/replay.2" && [ -n "$d1" ] && [ "$d1" != "$d3" ]; then
-			result ok "$name ($(grep -o '[0-9]* switches' "$out/replay.1")); another seed, another schedule"
+			tap_result ok "$name ($(grep -o '[0-9]* switches' "$out/replay.1")); another seed, another schedule"
 		else
 			{ diff "$out/replay.1" "$out/replay.2"; echo "seed 42: $d1, seed 43: $d3"; } >"$out/log" 2>&1
-			result fail "$name" "$out/log"
+			tap_result fail "$name" "$out/log"
 		fi
 	done
 	printf 'write /sys/bus/ap/apmask -1\n? error EBUSY\n' | "$bin" >"$out/log" 2>&1
 	rc=$?
 	if [ $rc -eq 1 ] && grep -q 'FAIL line 2' "$out/log"; then
-		result ok "$label failed assertion exits 1"
+		tap_result ok "$label failed assertion exits 1"
 	else
-		result fail "$label failed assertion exits 1" "$out/log"
+		tap_result fail "$label failed assertion exits 1" "$out/log"
 	fi
 done
 # Each mutant must be caught, with the kind of finding it expects.
@@ -145,8 +137,8 @@ for tree in "${trees[@]}"; do
 		mbin=$("$top/driver/mutants/build.sh" "$tree" "$m" 2>"$out/log")
 		case $? in
 		0) ;;
-		3) result skip "$name" "does not apply to $kver"; continue ;;
-		*) result fail "$name (build)" "$out/log"; continue ;;
+		3) tap_result skip "$name" "does not apply to $kver"; continue ;;
+		*) tap_result fail "$name (build)" "$out/log"; continue ;;
 		esac
 		wl="$top/driver/mutants/$(sed -n 's/^workload: *//p' "$m")"
 		t0=$(date +%s%N)
@@ -158,11 +150,11 @@ for tree in "${trees[@]}"; do
 			grep -v '^known KI-' "$out/log" | grep -qF -- "$e" && caught=$e && break
 		done < <(sed -n 's/^expect: *//p' "$m")
 		if [ "$st" -ne 0 ] && [ -n "$caught" ]; then
-			result ok "$name caught in $ms ms: $caught"
+			tap_result ok "$name caught in $ms ms: $caught"
 		else
 			echo "# exit status $st; expected one of:" >>"$out/log"
 			sed -n 's/^expect: */#   /p' "$m" >>"$out/log"
-			result fail "$name not caught" "$out/log"
+			tap_result fail "$name not caught" "$out/log"
 		fi
 		# the campaign tools on the mutant: a short deterministic stress
 		# campaign, then (for the bugs on error paths) the fail-nth sweep;
@@ -185,27 +177,27 @@ for tree in "${trees[@]}"; do
 			[ -n "$camp_caught" ] && break
 		done
 		if [ -n "$camp_caught" ]; then
-			result ok "$name caught by the campaign ($camp_caught)"
+			tap_result ok "$name caught by the campaign ($camp_caught)"
 			# its repro.sh replays it (exit 1: reproduced)
 			fid=$(grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' |
 				grep -F -- "${camp_caught#*: }" | awk '{print $1}' | head -n1)
 			rp="$out/camp/findings/$fid/repro.sh"
 			if [ -n "$rp" ] && ! "$rp" >"$out/log" 2>&1 && grep -q '^reproduced' "$out/log"; then
-				result ok "$name finding replayed by $(basename "$(dirname "$rp")")/repro.sh"
+				tap_result ok "$name finding replayed by $(basename "$(dirname "$rp")")/repro.sh"
 			else
-				result fail "$name repro.sh did not reproduce" "$out/log"
+				tap_result fail "$name repro.sh did not reproduce" "$out/log"
 			fi
 		else
-			result fail "$name not caught by the campaign" "$out/camp.log"
+			tap_result fail "$name not caught by the campaign" "$out/camp.log"
 		fi
 		# control: the same steps without the fault must run clean on the
 		# mutant (the bug is on the error path alone)
 		ctl=$(sed -n 's/^control: *//p' "$m")
 		if [ -n "$ctl" ]; then
 			if timeout 120 "$mbin" --script "$top/driver/mutants/$ctl" >"$out/log" 2>&1; then
-				result ok "$name not flagged without the fault ($ctl)"
+				tap_result ok "$name not flagged without the fault ($ctl)"
 			else
-				result fail "$name flagged without the fault ($ctl)" "$out/log"
+				tap_result fail "$name flagged without the fault ($ctl)" "$out/log"
 			fi
 		fi
 		# nodeadlock: under the deterministic scheduler, a seed whose run
@@ -229,13 +221,13 @@ for tree in "${trees[@]}"; do
 				printf 'log\n' | cat "$top/driver/mutants/$nd" - |
 					timeout 120 "$mbin" --sched random --seed "$found" >"$out/nd.2" 2>&1
 				if cmp -s "$out/nd.1" "$out/nd.2"; then
-					result ok "$name two threads, no deadlock (--sched random --seed $found): circular dependency across threads reported, replay identical"
+					tap_result ok "$name two threads, no deadlock (--sched random --seed $found): circular dependency across threads reported, replay identical"
 				else
 					diff "$out/nd.1" "$out/nd.2" >"$out/log"
-					result fail "$name replay of --seed $found differs" "$out/log"
+					tap_result fail "$name replay of --seed $found differs" "$out/log"
 				fi
 			else
-				result fail "$name: no seed of 1..30 ran $nd without deadlock and with the report" "$out/nd.1"
+				tap_result fail "$name: no seed of 1..30 ran $nd without deadlock and with the report" "$out/nd.1"
 			fi
 		fi
 	done
@@ -250,9 +242,9 @@ for bin in "${bins[@]}"; do
 	rm -rf "$out/c"
 	"$d/vfio-ap-stress" --seed 1 --seeds 4 --ops 800 --deterministic random --results "$out/c/all" >"$out/log" 2>&1
 	if [ $? -eq 0 ]; then
-		result ok "$kv campaign: 4 seeds clean but for known driver bugs"
+		tap_result ok "$kv campaign: 4 seeds clean but for known driver bugs"
 	else
-		result fail "$kv campaign: findings on the unmutated driver" "$out/log"
+		tap_result fail "$kv campaign: findings on the unmutated driver" "$out/log"
 	fi
 	ok=1
 	for i in 0 1 2 3; do
@@ -264,18 +256,18 @@ for bin in "${bins[@]}"; do
 	(cd "$out/c/all/cases" && ls) >"$out/c/a.ls"; (cd "$out/c/merged/cases" && ls) >"$out/c/m.ls"
 	grep '^  F' "$out/log" >"$out/c/a.f"; grep '^  F' "$out/c/merged.log" >"$out/c/m.f"
 	if [ -n "$ok" ] && cmp -s "$out/c/a.ls" "$out/c/m.ls" && cmp -s "$out/c/a.f" "$out/c/m.f"; then
-		result ok "$kv --shard 0/4..3/4 cover the unsharded seeds and their merge has its findings"
+		tap_result ok "$kv --shard 0/4..3/4 cover the unsharded seeds and their merge has its findings"
 	else
 		diff "$out/c/a.ls" "$out/c/m.ls" >"$out/c/d"; diff "$out/c/a.f" "$out/c/m.f" >>"$out/c/d"
-		result fail "$kv shards differ from the unsharded run" "$out/c/d"
+		tap_result fail "$kv shards differ from the unsharded run" "$out/c/d"
 	fi
 	if perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); exit !($s->{schema} == 1 && $s->{cases} == 4)' \
 		<"$out/c/merged/summary.json" &&
 		xmllint --noout --schema "$top/stress/junit.xsd" "$out/c/merged/junit.xml" >"$out/log" 2>&1 &&
 		[ -s "$out/c/merged/report.html" ] && grep -q '^1\.\.4$' "$out/c/merged/tap.txt"; then
-		result ok "$kv results: summary.json parses, junit.xml valid (stress/junit.xsd), tap.txt, report.html"
+		tap_result ok "$kv results: summary.json parses, junit.xml valid (stress/junit.xsd), tap.txt, report.html"
 	else
-		result fail "$kv results folder" "$out/log"
+		tap_result fail "$kv results folder" "$out/log"
 	fi
 	# the same seed under the deterministic scheduler: the same case, byte
 	# for byte (kernel log), with 4 workers
@@ -284,10 +276,10 @@ for bin in "${bins[@]}"; do
 			--results "$out/c/r$i" >/dev/null 2>&1
 	done
 	if [ -s "$out/c/r1/cases/stress-s11.log" ] && cmp -s "$out/c/r1/cases/stress-s11.log" "$out/c/r2/cases/stress-s11.log"; then
-		result ok "$kv campaign replay: seed 11 with 4 workers twice, the same kernel log ($(wc -l <"$out/c/r1/cases/stress-s11.log") lines)"
+		tap_result ok "$kv campaign replay: seed 11 with 4 workers twice, the same kernel log ($(wc -l <"$out/c/r1/cases/stress-s11.log") lines)"
 	else
 		diff "$out/c/r1/cases/stress-s11.log" "$out/c/r2/cases/stress-s11.log" >"$out/log" 2>&1
-		result fail "$kv campaign replay differs" "$out/log"
+		tap_result fail "$kv campaign replay differs" "$out/log"
 	fi
 	# bad input: one line naming the problem, exit status 2, nothing written
 	bad_ok=1
@@ -307,32 +299,23 @@ for bin in "${bins[@]}"; do
 	"$d/vfio-ap-stress" merge --results "$out/c/bad" /nonexistent >"$out/log" 2>&1
 	[ $? -eq 2 ] && [ ! -e "$out/c/bad" ] || bad_ok=
 	if [ -n "$bad_ok" ]; then
-		result ok "$kv campaign tools: bad options, values and folders get one line and exit 2, nothing written"
+		tap_result ok "$kv campaign tools: bad options, values and folders get one line and exit 2, nothing written"
 	else
-		result fail "$kv campaign tools: bad input" "$out/c/badlog"
+		tap_result fail "$kv campaign tools: bad input" "$out/c/badlog"
 	fi
 	"$d/vfio-ap-fault" --campaign fail-nth --deterministic random --quiet --results "$out/c/nth" >/dev/null 2>&1
 	if [ $? -le 1 ] && perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
 		my @r = @{$s->{fail_nth}}; exit !(@r >= 20 && !grep { !defined $_->{sites} } @r)' \
 		<"$out/c/nth/summary.json"; then
-		result ok "$kv fail-nth sweep: $(perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); my ($n, $c) = (0, 0); for (@{$s->{fail_nth}}) { $n += $_->{sites}; $c += $_->{clean} } print scalar(@{$s->{fail_nth}}), " operations, $n fault sites, $c clean failures"' <"$out/c/nth/summary.json")"
+		tap_result ok "$kv fail-nth sweep: $(perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); my ($n, $c) = (0, 0); for (@{$s->{fail_nth}}) { $n += $_->{sites}; $c += $_->{clean} } print scalar(@{$s->{fail_nth}}), " operations, $n fault sites, $c clean failures"' <"$out/c/nth/summary.json")"
 	else
-		result fail "$kv fail-nth sweep" "$out/c/nth/summary.json"
+		tap_result fail "$kv fail-nth sweep" "$out/c/nth/summary.json"
 	fi
 done
 # The kselftest programs (selftests/check.sh), on the same trees and
 # mutants: their results join these.
 if [ ${#trees[@]} -gt 0 ] && [ -x "$top/selftests/check.sh" ]; then
 	"$top/selftests/check.sh" "${trees[@]}" --mutants "${trees[@]}" >"$out/st" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) result ok "${line#ok * - }" ;;
-		"not ok "*)
-			grep -A40 -F -- "$line" "$out/st" | tail -n +2 | grep -v '^\(ok\|not ok\) ' >"$out/log"
-			result fail "${line#not ok * - }" "$out/log" ;;
-		esac
-	done <"$out/st"
+	tap_fold "$out/st"
 fi
-echo "1..$n"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+tap_end

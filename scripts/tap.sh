@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP for the test runners (driver/tests/run.sh, selftests/check.sh), sourced.
+#   tap_result ok|skip|fail NAME [DETAIL]   one test point (fail: DETAIL is a
+#                                          file shown as comments; skip: the reason)
+#   tap_fold FILE [PREFIX]                  the "ok ... - NAME" / "not ok ... - NAME"
+#                                          lines of another runner's output as our
+#                                          own points, each failure with the lines after it
+#   tap_end                                 the plan and "N passed, N failed, N skipped";
+#                                          its status is the verdict
+tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+tap_log=$(mktemp)
+trap 'rm -f "$tap_log"' EXIT
+
+tap_result() {
+	tap_n=$((tap_n + 1))
+	case $1 in
+	ok) tap_pass=$((tap_pass + 1)); echo "ok $tap_n - $2" ;;
+	skip) tap_skip=$((tap_skip + 1)); echo "ok $tap_n - $2 # SKIP $3" ;;
+	*) tap_fail=$((tap_fail + 1)); echo "not ok $tap_n - $2"
+	   [ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 40 ;;
+	esac
+}
+
+tap_fold() {
+	local line prefix=${2:+$2 }
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP "*) tap_result skip "$prefix$(t=${line#*- }; echo "${t% # SKIP *}")" "${line##* # SKIP }" ;;
+		"ok "*) tap_result ok "$prefix${line#*- }" ;;
+		"not ok "*)
+			grep -A40 -F -- "$line" "$1" | tail -n +2 | grep -v '^\(ok\|not ok\) ' >"$tap_log"
+			tap_result fail "$prefix${line#*- }" "$tap_log" ;;
+		esac
+	done <"$1"
+}
+
+tap_end() {
+	echo "1..$tap_n"
+	echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
+	[ "$tap_fail" -eq 0 ]
+}
