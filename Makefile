@@ -29,13 +29,13 @@ deps:
 ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
 
 define build_sim
-	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; sysroot=; \
+	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; olevel="$(OLEVEL)"; sysroot=; \
 	key=$$(scripts/ksrc.sh key "$$tree") || exit 2; \
 	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
 	if [ -n "$$cross" ]; then sysroot=$$(scripts/s390x.sh sysroot) || exit 2; fi; \
-	out="build/k/$$key$${san:+-san}$${cross:+-$$cross}"; \
+	out="build/k/$$key$${san:+-san}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
 	$(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
-		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} && \
+		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} && \
 	echo "$$out"
 endef
 

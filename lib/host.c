@@ -22,6 +22,7 @@
 #include <libkmod.h>
 #include <sim/host.h>
 #include <sim/stack.h>
+#include <sim/report.h>
 #include "vfio_ap.h"
 #include "internal.h"
 
@@ -558,6 +559,11 @@ const char *vap_sim_kernel(void)
 	return simhost_kernel_version();
 }
 
+void vap_sim_log_save(void)
+{
+	sim_log_save_on_death();
+}
+
 int vap_findings(struct vap_host *h, struct vap_finding **out)
 {
 	struct vap_finding *f;
@@ -593,7 +599,7 @@ int vap_symbolize(void *const *pcs, int n, char *buf, size_t len)
 	return 0;
 }
 
-const char *vap_known_match(const char *title, const char *report, const char *log)
+const char *vap_known_match(const char *title, const char *report)
 {
 	static int loaded;
 	char err[256];
@@ -605,7 +611,23 @@ const char *vap_known_match(const char *title, const char *report, const char *l
 	(void)err;
 	loaded = -1;
 #endif
-	return loaded > 0 ? simhost_known_match(title, report, log) : NULL;
+	return loaded > 0 ? simhost_known_match(title, report) : NULL;
+}
+
+const char *vap_report_anchor(const char *report, char *buf, size_t len)
+{
+	return simhost_report_anchor(report, buf, len);
+}
+
+int vap_crash_title(const char *out, char *why, size_t len)
+{
+	return simhost_crash_title(out, why, len);
+}
+
+void vap_log_reports(const char *log, void (*fn)(const char *title, const char *report, void *arg),
+		     void *arg)
+{
+	simhost_log_reports(log, fn, arg);
 }
 
 int vap_nr_findings(struct vap_host *h)

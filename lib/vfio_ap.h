@@ -195,10 +195,19 @@ struct vap_finding {
 };
 int vap_findings(struct vap_host *h, struct vap_finding **out);
 void vap_findings_free(struct vap_finding *f, int n);
-/* The known-issue id of a report (title, text, and the kernel log if
- * there is one) of the sim's kernel, or NULL: for reports the host could
- * not keep (a crash, a sanitizer, a hang). */
-const char *vap_known_match(const char *title, const char *report, const char *log);
+/* The known-issue id of a report of the sim's kernel (its title and the
+ * report's own text and stacks), or NULL: for reports the host could not
+ * keep (a crash, a sanitizer, a hang). */
+const char *vap_known_match(const char *title, const char *report);
+/* The function a crash report is titled by: the first of its own stack
+ * that is not the runtime's (syzkaller's "... in FUNC"), or NULL. */
+const char *vap_report_anchor(const char *report, char *buf, size_t len);
+/* A dead sim's output titled ("general protection fault in FUNC"): 1, or
+ * 0 when it holds no crash report (why is left as it was). */
+int vap_crash_title(const char *out, char *why, size_t len);
+/* Each report a sim's kernel log holds, with its title. */
+void vap_log_reports(const char *log, void (*fn)(const char *title, const char *report, void *arg),
+		     void *arg);
 /* " function (file:line)" lines for code addresses of this binary (a
  * forked child's crash: the same address space). */
 int vap_symbolize(void *const *pcs, int n, char *buf, size_t len);
@@ -210,6 +219,9 @@ void vap_sleep_ms(struct vap_host *h, long ms);
 int vap_lockgraph(struct vap_host *h, FILE *out);
 /* The kernel release the simulated host was built from (no boot needed). */
 const char *vap_sim_kernel(void);
+/* A dying sim's kernel log to $VFIO_AP_CASE_LOG (async-signal use: no
+ * lock is taken). */
+void vap_sim_log_save(void);
 /* AP response-code faults (sim only): the next TIMES answers (-1: all)
  * of INSN ("tapq", "zapq", "aqic", "all") for APQN adapter.domain
  * (adapter -1: every queue) are RC, with PROBABILITY percent (0: always). */

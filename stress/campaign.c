@@ -12,12 +12,17 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "engine.h"
+
+/* The operations of the running case, in memory the child shares with
+ * the campaign: a case that dies still has its count. */
+long *campaign_case_ops;
 
 double campaign_elapsed(const struct campaign *cp)
 {
@@ -114,6 +119,12 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
 		fprintf(stderr, "%s: cannot create %s: %s\n", tool, cases, strerror(-rc));
 		return 2;
 	}
+	campaign_case_ops = mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (campaign_case_ops == MAP_FAILED) {
+		fprintf(stderr, "%s: mmap: %s\n", tool, strerror(errno));
+		return 2;
+	}
 	cp->progress = isatty(STDERR_FILENO) && !cp->quiet;
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
@@ -162,6 +173,13 @@ static int write_json(const char *path, struct json_object *o)
 	return 0;
 }
 
+static void on_case_deadline(int sig)
+{
+	(void)sig;
+	vap_sim_log_save();
+	_exit(124);
+}
+
 /* The child: the case body, its JSON, its kernel log. */
 static void run_child(struct campaign *cp, const char *id, case_fn fn, void *arg,
 		      struct json_object *c)
@@ -169,9 +187,10 @@ static void run_child(struct campaign *cp, const char *id, case_fn fn, void *arg
 	char path[4300];
 	int fd, status;
 
-	/* Ctrl-C stops the campaign after this case, not the case */
+	/* Ctrl-C stops the campaign after this case, not the case; the
+	 * campaign's SIGTERM at the case's deadline leaves its kernel log */
 	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
+	signal(SIGTERM, on_case_deadline);
 	/* where a dying host leaves its kernel log */
 	snprintf(path, sizeof(path), "%s/cases/%s.log", cp->dir, id);
 	setenv("VFIO_AP_CASE_LOG", path, 1);
@@ -211,39 +230,46 @@ static void save_log(struct campaign *cp, const char *id, struct json_object *c)
 	json_object_object_del(c, "kernel_log");
 }
 
-/* The oops's "pcs:" line symbolized here (the child was forked from this
- * process: same addresses), in place of the child's own Call Trace. */
+/* The oops's "pcs:" lines symbolized here (the child was forked from this
+ * process: same addresses), each in place of the child's own Call Trace
+ * after it. */
 static char *symbolize_pcs(char *out)
 {
-	char *p = out ? strstr(out, "pcs:") : NULL, *q, *res, trace[8192];
-	void *pcs[64];
-	int n = 0;
+	char *from = out;
 
-	if (!p)
-		return out;
-	for (q = p + 4; n < 64 && *q == ' ';) {
-		char *end;
-		unsigned long v = strtoul(q + 1, &end, 16);
+	while (from && (from = strstr(from, "pcs:"))) {
+		char *p = from, *q, *res, trace[8192];
+		void *pcs[64];
+		int n = 0;
+		size_t keep;
 
-		if (end == q + 1)
-			break;
-		pcs[n++] = (void *)v;
-		q = end;
+		for (q = p + 4; n < 64 && *q == ' ';) {
+			char *end;
+			unsigned long v = strtoul(q + 1, &end, 16);
+
+			if (end == q + 1)
+				break;
+			pcs[n++] = (void *)v;
+			q = end;
+		}
+		vap_symbolize(pcs, n, trace, sizeof(trace));
+		/* the pcs line and the child's own trace after it (up to a
+		 * line that is no frame) give way to ours; the rest stays */
+		q = strchr(p, '\n');
+		q = q ? q + 1 : p + strlen(p);
+		if (!strncmp(q, "Call Trace:\n", 12)) {
+			q += 12;
+			while (*q == ' ')
+				q += strcspn(q, "\n") + (q[strcspn(q, "\n")] == '\n');
+		}
+		keep = (size_t)(p - out) + 12 + strlen(trace);
+		if (asprintf(&res, "%.*sCall Trace:\n%s%s", (int)(p - out), out, trace, q) < 0)
+			return out;
+		free(out);
+		out = res;
+		from = out + keep;
 	}
-	vap_symbolize(pcs, n, trace, sizeof(trace));
-	/* the pcs line and the child's own trace after it (up to a blank
-	 * line or the next report) give way to ours; the rest stays */
-	q = strchr(p, '\n');
-	q = q ? q + 1 : p + strlen(p);
-	if (!strncmp(q, "Call Trace:\n", 12)) {
-		q += 12;
-		while (*q == ' ')
-			q += strcspn(q, "\n") + (q[strcspn(q, "\n")] == '\n');
-	}
-	if (asprintf(&res, "%.*sCall Trace:\n%s%s", (int)(p - out), out, trace, q) < 0)
-		return out;
-	free(out);
-	return res;
+	return out;
 }
 
 /* cases/<id>.<ext> (up to its last 4 MiB), or NULL */
@@ -269,64 +295,143 @@ static char *read_file_tail(struct campaign *cp, const char *id, const char *ext
 	return buf;
 }
 
+/* A finding of a case that died, unless the case has it already. */
+static void add_dead_finding(struct json_object *arr, const char *title, const char *report,
+			     const char *kind)
+{
+	struct json_object *f;
+	const char *known;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i), *t, *r;
+
+		if (json_object_object_get_ex(o, "title", &t) &&
+		    json_object_object_get_ex(o, "report", &r) &&
+		    !strcmp(json_object_get_string(t), title) &&
+		    !strcmp(json_object_get_string(r), report))
+			return;
+	}
+	known = vap_known_match(title, report);
+	f = json_object_new_object();
+	json_object_object_add(f, "title", json_object_new_string(title));
+	json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
+	json_object_object_add(f, "kind", json_object_new_string(kind ? kind : finding_kind(title)));
+	json_object_object_add(f, "first", json_object_new_string(title));
+	json_object_object_add(f, "report", json_object_new_string(report));
+	json_object_array_add(arr, f);
+}
+
 /* "--- finding: TITLE" then its report, for each finding of a hung host */
-static void add_hung_findings(struct json_object *arr, const char *out, const char *log)
+static void add_hung_findings(struct json_object *arr, const char *out)
 {
 	const char *p = strstr(out, "--- finding: ");
 
 	while (p) {
 		const char *t = p + 13, *nl = strchr(t, '\n'), *next;
 		char *title, *body;
-		struct json_object *f = json_object_new_object();
-		const char *known;
 
 		if (!nl)
 			break;
 		next = strstr(nl, "--- finding: ");
 		title = strndup(t, (size_t)(nl - t));
 		body = next ? strndup(nl + 1, (size_t)(next - nl - 1)) : strdup(nl + 1);
-		known = vap_known_match(title, body, log);
-		json_object_object_add(f, "title", json_object_new_string(title));
-		json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
-		json_object_object_add(f, "kind", json_object_new_string(finding_kind(title)));
-		json_object_object_add(f, "first", json_object_new_string(title));
-		json_object_object_add(f, "report", json_object_new_string(body));
-		json_object_array_add(arr, f);
+		add_dead_finding(arr, title, body, NULL);
 		free(title);
 		free(body);
 		p = next;
 	}
 }
 
-/* A dead case's report, named as the kernel (or the sanitizer) names it:
- * the title replaces why when the output has one. */
-static void crash_title(const char *out, char *why, size_t len)
+/* The reports a dead host's kernel log holds: what the case raised
+ * before it died, also in a round the crash interrupted. */
+static void log_finding(const char *title, const char *report, void *arr)
 {
-	static const char *const titles[] = {
-		"general protection fault", "BUG: kernel NULL pointer dereference",
-		"BUG: unable to handle page fault",
-	};
-	const char *p;
-	size_t i;
+	add_dead_finding(arr, title, report, NULL);
+}
 
-	if (!out)
-		return;
-	p = strstr(out, "ERROR: AddressSanitizer: ");
-	if (p) {
-		/* "AddressSanitizer: heap-use-after-free", as known-issues.txt
-		 * names it */
-		p += strlen("ERROR: ");
-		snprintf(why, len, "AddressSanitizer: %.*s", (int)strcspn(p + 18, " \n"), p + 18);
-		return;
+/* cases/<id>.out, the last MiB (the report is at the end), as JSON can
+ * hold it: printable ASCII, newlines, tabs */
+static char *read_case_out(struct campaign *cp, const char *id)
+{
+	char *out = read_file_tail(cp, id, "out");
+	size_t k;
+
+	if (out && strlen(out) > (1 << 20) - 1)
+		memmove(out, out + strlen(out) - ((1 << 20) - 1), (1 << 20));
+	for (k = 0; out && out[k]; k++)
+		if ((unsigned char)out[k] >= 0x7f ||
+		    ((unsigned char)out[k] < 0x20 && out[k] != '\n' && out[k] != '\t'))
+			out[k] = '?';
+	return out;
+}
+
+/*
+ * A case that died (a crash, a sanitizer's abort, a hung host) or outlived
+ * its deadline: what the child could not write, made here.  It keeps every
+ * finding it raised before (from its kernel log), the crash as one more,
+ * and the operations it ran.
+ */
+static struct json_object *dead_case(struct campaign *cp, const char *id, struct json_object *c,
+				     char *why, size_t whylen, double t0)
+{
+	struct json_object *arr = json_object_new_array(), *crash;
+	char *out = read_case_out(cp, id), *caselog = read_file_tail(cp, id, "log");
+	bool timeout = !strncmp(why, "timeout", 7), cut = !strncmp(why, "cut", 3), hung;
+	const char *known;
+
+	json_object_object_add(c, "status", json_object_new_string(timeout ? "timeout" :
+								   cut ? "cut" : "crash"));
+	json_object_object_add(c, "seconds", json_object_new_double(now_seconds() - t0));
+	json_object_object_add(c, "operations",
+			       json_object_new_int64(campaign_case_ops ? *campaign_case_ops : 0));
+	vap_crash_title(out, why, whylen);
+	out = symbolize_pcs(out);
+	/* a hung host says its findings before it ends the run */
+	hung = out && strstr(out, "the simulated host hung; findings:");
+	if (hung) {
+		add_hung_findings(arr, out);
+		snprintf(why, whylen, "%s", strstr(out, "watchdog: BUG: soft lockup") ?
+			 "watchdog: BUG: soft lockup" : "INFO: task hung");
 	}
-	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (strstr(out, titles[i])) {
-			snprintf(why, len, "%s", titles[i]);
-			return;
+	vap_log_reports(caselog, log_finding, arr);
+	if (cut) {
+		/* not the case's fault: what it found stands */
+		json_object_object_add(c, "findings", arr);
+		free(out);
+		free(caselog);
+		return c;
+	}
+	crash = json_object_new_object();
+	json_object_object_add(crash, "title", json_object_new_string(why));
+	if (!hung) {
+		add_dead_finding(arr, why, out ? out : why, timeout ? "timeout" : "crash");
+		known = vap_known_match(why, out ? out : why);
+	} else {
+		/* the hang's own report is among the findings */
+		char title[256] = "";
+
+		known = NULL;
+		for (size_t i = 0; i < json_object_array_length(arr) && !title[0]; i++) {
+			struct json_object *f = json_object_array_get_idx(arr, i), *t, *k;
+
+			if (!json_object_object_get_ex(f, "title", &t) ||
+			    strncmp(json_object_get_string(t), why, strlen(why)))
+				continue;
+			snprintf(title, sizeof(title), "%s", json_object_get_string(t));
+			if (json_object_object_get_ex(f, "known", &k) && k)
+				known = json_object_get_string(k);
 		}
-	p = strstr(out, "runtime error: ");
-	if (p)
-		snprintf(why, len, "UBSAN: %.*s", (int)strcspn(p + 15, "\n"), p + 15);
+		if (title[0])
+			snprintf(why, whylen, "%s", title);
+		json_object_object_add(crash, "title", json_object_new_string(why));
+	}
+	json_object_object_add(crash, "known", known ? json_object_new_string(known) : NULL);
+	json_object_object_add(c, "crash", crash);
+	json_object_object_add(c, "findings", arr);
+	free(out);
+	free(caselog);
+	return c;
 }
 
 int campaign_case(struct campaign *cp, const char *campaign, const char *id, case_fn fn,
@@ -334,7 +439,7 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 {
 	struct json_object *c = json_object_new_object(), *res, *st, *ops, *f;
 	char path[4300], why[256];
-	double t0 = now_seconds();
+	double t0 = now_seconds(), deadline = cp->timeout;
 	int status = 0, ret;
 	pid_t pid, w;
 
@@ -350,6 +455,14 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 			unlink(path);
 		}
 	}
+	/* a --duration campaign ends on time: no case outlives it by more
+	 * than CAMPAIGN_GRACE seconds */
+	if (cp->duration > 0 && cp->duration - campaign_elapsed(cp) + CAMPAIGN_GRACE < deadline)
+		deadline = cp->duration - campaign_elapsed(cp) + CAMPAIGN_GRACE;
+	if (deadline < CAMPAIGN_GRACE)
+		deadline = CAMPAIGN_GRACE;
+	if (campaign_case_ops)
+		*campaign_case_ops = 0;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -359,7 +472,8 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 	}
 	if (pid == 0)
 		run_child(cp, id, fn, arg, c);
-	/* the parent waits, with the case's time limit */
+	/* the parent waits, with the case's deadline: SIGTERM (the child
+	 * leaves its kernel log), SIGKILL two seconds later */
 	why[0] = 0;
 	for (;;) {
 		struct timespec ts = { 0, 50 * 1000000L };
@@ -369,10 +483,18 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 			break;
 		if (w < 0 && errno != EINTR)
 			break;
-		if (now_seconds() - t0 > cp->timeout) {
+		if (now_seconds() - t0 > deadline) {
+			kill(pid, SIGTERM);
+			for (int i = 0; i < 40 && waitpid(pid, &status, WNOHANG) != pid; i++)
+				nanosleep(&ts, NULL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			snprintf(why, sizeof(why), "timeout: the case ran longer than %d s", cp->timeout);
+			if (deadline < cp->timeout)
+				snprintf(why, sizeof(why), "cut: the campaign's %.0f s were over",
+					 cp->duration);
+			else
+				snprintf(why, sizeof(why), "timeout: the case ran longer than %.0f s",
+					 deadline);
 			break;
 		}
 		nanosleep(&ts, NULL);
@@ -386,79 +508,30 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 	snprintf(path, sizeof(path), "%s/cases/%s.json", cp->dir, id);
 	res = json_object_from_file(path);
 	if (why[0] || !res) {
-		/* what the child could not write: the case from here, the
-		 * report from its output */
-		char outp[4300], *out = NULL;
-		struct json_object *arr = json_object_new_array(), *fo = json_object_new_object();
-		const char *known;
-		char *caselog;
-		FILE *o;
-
 		if (!why[0])
 			snprintf(why, sizeof(why), "crash: the case wrote no result (exit status %d)",
 				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		snprintf(outp, sizeof(outp), "%s/cases/%s.out", cp->dir, id);
-		o = fopen(outp, "r");
-		if (o) {
-			size_t n = 0;
-
-			/* the report is at the end: the last MiB */
-			out = calloc(1, 1 << 20);
-			if (fseek(o, 0, SEEK_END) == 0 && ftell(o) > (1 << 20) - 1)
-				fseek(o, -((1 << 20) - 1), SEEK_END);
-			else
-				fseek(o, 0, SEEK_SET);
-			if (out)
-				n = fread(out, 1, (1 << 20) - 1, o);
-			if (out) {
-				size_t k;
-
-				out[n] = 0;
-				/* JSON strings: printable ASCII, newlines, tabs */
-				for (k = 0; k < n; k++)
-					if ((unsigned char)out[k] >= 0x7f ||
-					    ((unsigned char)out[k] < 0x20 && out[k] != '\n' && out[k] != '\t'))
-						out[k] = '?';
-			}
-			fclose(o);
-		}
 		if (res)
 			json_object_put(res);
-		res = c;
+		res = dead_case(cp, id, c, why, sizeof(why), t0);
 		c = NULL;
-		json_object_object_add(res, "status", json_object_new_string(
-						       !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
-		json_object_object_add(res, "seconds", json_object_new_double(now_seconds() - t0));
-		json_object_object_add(res, "operations", json_object_new_int64(0));
-		crash_title(out, why, sizeof(why));
-		out = symbolize_pcs(out);
-		caselog = read_file_tail(cp, id, "log");
-		/* a hung host says its findings before it ends the run */
-		if (out && strstr(out, "the simulated host hung; findings:")) {
-			add_hung_findings(arr, out, caselog);
-			snprintf(why, sizeof(why), "INFO: task hung");
-		}
-		if (!json_object_array_length(arr)) {
-			json_object_object_add(fo, "title", json_object_new_string(why));
-			known = vap_known_match(why, out ? out : "", caselog);
-			json_object_object_add(fo, "known", known ? json_object_new_string(known) : NULL);
-			json_object_object_add(fo, "kind", json_object_new_string(
-					       !strncmp(why, "timeout", 7) ? "timeout" : "crash"));
-			json_object_object_add(fo, "first", json_object_new_string(why));
-			json_object_object_add(fo, "report", json_object_new_string(out ? out : why));
-			json_object_array_add(arr, fo);
-		} else {
-			json_object_put(fo);
-		}
-		json_object_object_add(res, "findings", arr);
-		free(out);
-		free(caselog);
 	}
 	save_log(cp, id, res);
 	write_json(path, res);
 	ret = json_object_object_get_ex(res, "status", &st) ?
 		      (!strcmp(json_object_get_string(st), "pass") ? 0 :
 		       !strcmp(json_object_get_string(st), "error") ? 2 : 1) : 1;
+	if (ret == 1 && !strcmp(json_object_get_string(st), "cut")) {
+		ret = 0;
+		if (json_object_object_get_ex(res, "findings", &f))
+			for (size_t k = 0; k < json_object_array_length(f); k++) {
+				struct json_object *kn;
+
+				if (!json_object_object_get_ex(json_object_array_get_idx(f, k),
+							       "known", &kn) || !kn)
+					ret = 1;
+			}
+	}
 	if (ret == 2 && json_object_object_get_ex(res, "error", &f))
 		fprintf(stderr, "%s: %s: %s\n", cp->tool, id, json_object_get_string(f));
 	if (json_object_object_get_ex(res, "operations", &ops))

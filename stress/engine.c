@@ -157,6 +157,8 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	int i;
 
 	w->done[op]++;
+	if (campaign_case_ops)
+		__atomic_add_fetch(campaign_case_ops, 1, __ATOMIC_RELAXED);
 	if (!rc)
 		return;
 	w->failed[op]++;

@@ -76,6 +76,13 @@ struct campaign {
 	long ops;
 };
 
+/* A --duration campaign ends within this many seconds of its duration:
+ * the case running then is cut (its findings kept, not a finding itself) */
+#define CAMPAIGN_GRACE 30
+/* The running case's operations, shared with the campaign (a case that
+ * dies keeps its count); NULL outside a campaign. */
+extern long *campaign_case_ops;
+
 /* A case body, run in a child process; fills c. */
 typedef int (*case_fn)(void *arg, struct json_object *c);
 

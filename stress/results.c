@@ -132,7 +132,10 @@ static bool case_failed(struct json_object *c)
 	if (!strcmp(jstr(c, "status", "fail"), "pass"))
 		return false;
 	if (!strcmp(jstr(c, "status", ""), "timeout") || !strcmp(jstr(c, "status", ""), "error") ||
-	    (un && json_object_array_length(un)) || !fs || !json_object_array_length(fs))
+	    (un && json_object_array_length(un)))
+		return true;
+	/* a case the campaign's end cut short fails only on what it found */
+	if ((!fs || !json_object_array_length(fs)) && strcmp(jstr(c, "status", ""), "cut"))
 		return true;
 	for (j = 0; j < json_object_array_length(fs); j++)
 		if (!jget(json_object_array_get_idx(fs, j), "known"))
@@ -636,7 +639,8 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 {
 	struct json_object **cases = NULL, *sum, *per, *findings, *prev, *extra;
 	char path[4300], **ids = NULL, stamp[32];
-	int n, i, failed = 0, unknown = 0, cyc;
+	int n, i, failed = 0, unknown = 0, cyc, ncrashed = 0, crashed_known = 0;
+	struct json_object *crashes, *crashed;
 	double secs = 0, oracle = 0;
 	long ops = 0;
 	size_t j;
@@ -653,8 +657,20 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	extra = json_object_from_file(path);
 	sum = json_object_new_object();
 	per = json_object_new_object();
+	crashes = json_object_new_object();
 	for (i = 0; i < n; i++) {
-		failed += case_failed(cases[i]);
+		struct json_object *cr = jget(cases[i], "crash");
+		bool f = case_failed(cases[i]);
+
+		failed += f;
+		/* cases that ended in a crash, a sanitizer's abort or a hang,
+		 * counted by the bug they ended on */
+		if (cr) {
+			ncrashed++;
+			json_count(crashes, jget(cr, "known") ? jstr(cr, "known", "?") : "new", 1);
+			if (!f && !strcmp(jstr(cases[i], "status", ""), "crash"))
+				crashed_known++;
+		}
 		ops += (long)jnum(cases[i], "operations");
 		secs += jnum(cases[i], "seconds");
 		oracle += jnum(cases[i], "oracle_seconds");
@@ -680,7 +696,14 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	json_object_object_add(sum, "shards", prev && jget(prev, "shards") ?
 				json_object_get(jget(prev, "shards")) : json_object_new_array());
 	json_object_object_add(sum, "cases", json_object_new_int(n));
-	json_object_object_add(sum, "passed", json_object_new_int(n - failed));
+	/* passed: ran to its end with nothing but known bugs; a case that
+	 * died of a known bug is not a failure of the run, nor a pass */
+	json_object_object_add(sum, "passed", json_object_new_int(n - failed - crashed_known));
+	crashed = json_object_new_object();
+	json_object_object_add(crashed, "cases", json_object_new_int(ncrashed));
+	json_object_object_add(crashed, "known", json_object_new_int(crashed_known));
+	json_object_object_add(crashed, "by", crashes);
+	json_object_object_add(sum, "crashed", crashed);
 	json_object_object_add(sum, "failed", json_object_new_int(failed));
 	json_object_object_add(sum, "operations", json_object_new_int64(ops));
 	json_object_object_add(sum, "ops_per_second", json_object_new_double(secs > 0 ? ops / secs : 0));
@@ -708,9 +731,20 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	concat_logs(dir, jstr(sum, "host", "sim"), ids, n);
 	report_write(dir, sum, cases, n);
 	if (!quiet) {
-		printf("%s: %d cases, %d passed, %d failed; %ld operations (%.0f/s of case time); kernel %s, host %s\n",
-		       tool, n, n - failed, failed, ops, secs > 0 ? ops / secs : 0,
-		       jstr(sum, "kernel", "?"), jstr(sum, "host", "?"));
+		printf("%s: %d cases, %d passed, %d failed, %d ended in a crash", tool, n,
+		       n - failed - crashed_known, failed, ncrashed);
+		if (ncrashed) {
+			const char *sep = " (";
+
+			json_object_object_foreach(crashes, ck, cv) {
+				printf("%s%s %s", sep, json_object_get_string(cv),
+				       strcmp(ck, "new") ? ck : "new");
+				sep = ", ";
+			}
+			printf(")");
+		}
+		printf("; %ld operations (%.0f/s of case time); kernel %s, host %s\n", ops,
+		       secs > 0 ? ops / secs : 0, jstr(sum, "kernel", "?"), jstr(sum, "host", "?"));
 		for (j = 0; j < json_object_array_length(findings); j++) {
 			struct json_object *f = json_object_array_get_idx(findings, j);
 

@@ -21,6 +21,7 @@
 #include <linux/bitops.h>
 #include "ap_bus.h"
 #include <sim/ap.h>
+#include <sim/origin.h>
 #include <sim/sched.h>
 #include <sim/report.h>
 
@@ -263,6 +264,7 @@ struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 	if (!early_answer_locked(APHW_TAPQ, qid, q, &st))
 		st = status_of(q, AP_RESPONSE_NORMAL);
 	pthread_mutex_unlock(&hw.lock);
+	sim_origin_touch(qid & 0xffff);
 	if (info && tbit && st.response_code != AP_RESPONSE_Q_NOT_AVAIL) {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 		memset(info, 0, sizeof(*info));
@@ -287,6 +289,8 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 	struct ap_queue_status st;
 	struct hwq *q;
 
+	bool reset = false;
+
 	(void)fbit;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
@@ -296,8 +300,13 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 		q->irq = false;
 		q->nib = 0;
 		st = status_of(q, AP_RESPONSE_NORMAL);
+		reset = true;
 	}
 	pthread_mutex_unlock(&hw.lock);
+	if (reset)
+		sim_origin_reset(qid & 0xffff);
+	else
+		sim_origin_touch(qid & 0xffff);
 	return st;
 }
 
@@ -325,6 +334,7 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 	if (last_aqic[qid & 0xffff] == 0x100)
 		last_aqic[qid & 0xffff] = st.response_code;
 	pthread_mutex_unlock(&hw.lock);
+	sim_origin_aqic(qid & 0xffff, ir, st.response_code);
 	return st;
 }
 

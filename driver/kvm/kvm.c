@@ -23,6 +23,7 @@
 #include <sim/kvm.h>
 #include <sim/report.h>
 #include <sim/sched.h>
+#include <sim/origin.h>
 
 #define GUEST_PAGES 16384	/* 64 MiB of guest memory at gfn 0 */
 #define MAX_VCPUS 64
@@ -57,6 +58,10 @@ struct sim_vm {
 	unsigned long apcb_updates;
 	bool guest_aqic;	/* vCPUs issue their own PQAP(AQIC) */
 	bool dead;
+	/* where each GISC registration came from, per guest ISC */
+#define GISC_ORIGINS 16
+	struct sim_origin *gisc_origin[8][GISC_ORIGINS];
+	int ngisc_origin[8];
 };
 
 static pthread_mutex_t vms_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -274,11 +279,22 @@ static void kvm_destroy_vm(struct sim_vm *vm)
 		if (vms[i] == vm)
 			vms[i] = NULL;
 	pthread_mutex_unlock(&vms_lock);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 8; i++) {
+		char *origins = calloc(1, ORIGINS_LEN);
+		int k;
+
+		for (k = 0; origins && k < vm->ngisc_origin[i]; k++)
+			sim_origin_format(vm->gisc_origin[i][k], origins, ORIGINS_LEN);
 		if (vm->kvm.arch.gisa_int.ref_count[i])
 			sim_report("kvm: GISC still registered at VM destruction",
-				   "guest %s: guest ISC %d has %d registration(s) left\n",
-				   vm->name, i, vm->kvm.arch.gisa_int.ref_count[i]);
+				   "guest %s: guest ISC %d has %d registration(s) left\n%s",
+				   vm->name, i, vm->kvm.arch.gisa_int.ref_count[i],
+				   origins ? origins : "");
+		free(origins);
+		for (k = 0; k < vm->ngisc_origin[i]; k++)
+			sim_origin_free(vm->gisc_origin[i][k]);
+		vm->ngisc_origin[i] = 0;
+	}
 	for (i = 0; i < vm->nvcpus; i++)
 		free(vm->vcpus[i]);
 	free(vm->crycb);
@@ -360,8 +376,11 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 				if (test_bit_inv(d, (unsigned long *)crycb->apcb1.aqm) &&
 				    !(test_bit_inv(a, apm) && test_bit_inv(d, aqm)) &&
 				    aphw_queue_irq_enabled(AP_MKQID(a, d)))
+				{
 					sim_log("kvm: %s: APQN %02x.%04x leaves the guest with interrupts enabled",
 						vm->name, a, d);
+					sim_origin_left_apcb(AP_MKQID(a, d), vm->name);
+				}
 		}
 	}
 	switch (kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK) {
@@ -403,6 +422,14 @@ int kvm_s390_gisc_register(struct kvm *kvm, u32 gisc)
 		return -ERANGE;
 	spin_lock(&gi->ref_lock);
 	gi->ref_count[gisc]++;
+	{
+		struct sim_vm *vm = to_vm(kvm);
+		char what[64];
+
+		snprintf(what, sizeof(what), "registration of guest ISC %u", gisc);
+		if (vm->ngisc_origin[gisc] < GISC_ORIGINS)
+			vm->gisc_origin[gisc][vm->ngisc_origin[gisc]++] = sim_origin_new(what);
+	}
 	spin_unlock(&gi->ref_lock);
 	return gi->nisc;
 }
@@ -417,10 +444,23 @@ int kvm_s390_gisc_unregister(struct kvm *kvm, u32 gisc)
 	if (gisc > 7)
 		return -ERANGE;
 	spin_lock(&gi->ref_lock);
-	if (gi->ref_count[gisc] == 0)
+	if (gi->ref_count[gisc] == 0) {
 		rc = -EINVAL;
-	else
+	} else {
+		struct sim_vm *vm = to_vm(kvm);
+		int k, n = vm->ngisc_origin[gisc], pick = n - 1;
+
 		gi->ref_count[gisc]--;
+		/* the registration of the queue the driver is releasing */
+		for (k = 0; k < n; k++)
+			if (sim_origin_apqn(vm->gisc_origin[gisc][k]) == sim_origin_task_apqn())
+				pick = k;
+		if (pick >= 0) {
+			sim_origin_free(vm->gisc_origin[gisc][pick]);
+			vm->gisc_origin[gisc][pick] = vm->gisc_origin[gisc][n - 1];
+			vm->ngisc_origin[gisc]--;
+		}
+	}
 	spin_unlock(&gi->ref_lock);
 	return rc;
 }

@@ -16,8 +16,11 @@
 #include <unistd.h>
 #include <sim/stack.h>
 #include <sim/report.h>
+#include <sim/fault.h>
 
-static char altstack[64 * 1024];
+/* symbolizing (libdw, with the inlined frames) needs more than a minimal
+ * signal stack: an overflow here would overwrite the report itself */
+static char altstack[1024 * 1024] __attribute__((aligned(64)));
 
 static bool poisoned(unsigned long v)
 {
@@ -30,6 +33,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	struct sim_stack st;
 	unsigned long addr = (unsigned long)si->si_addr, poison = 0;
 	ucontext_t *uc = ucv;
+	const char *fault;
 	int i;
 
 	/* the C library's unwinder crosses the signal frame */
@@ -71,6 +75,16 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	for (i = 0; i < st.n; i++)
 		fprintf(stderr, " %p", st.pc[i]);
 	fprintf(stderr, "\nCall Trace:\n%s", trace);
+	/* a fault injected into this task is often what the code trips on
+	 * (an allocation that failed and was not checked) */
+	fault = sim_fault_task_last(&st);
+	if (fault) {
+		fprintf(stderr, "Last fault injected into this task: %s\npcs:", fault);
+		for (i = 0; i < st.n; i++)
+			fprintf(stderr, " %p", st.pc[i]);
+		sim_stack_format(&st, trace, sizeof(trace));
+		fprintf(stderr, "\nCall Trace:\n%s", trace);
+	}
 	fflush(stderr);
 	sim_log_save_on_death();
 	signal(sig, SIG_DFL);

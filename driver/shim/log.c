@@ -17,6 +17,7 @@
 #include <sim/report.h>
 #include <sim/stack.h>
 #include <sim/lockdep.h>
+#include <sim/origin.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *logbuf;
@@ -217,19 +218,40 @@ void shim_dev_printk(const char *level, const struct device *dev,
 	log_text(buf);
 }
 
+/*
+ * A finding: its title and report, kept for the checks and printed to the
+ * log between two rules, as KASAN prints its reports, so that the reports
+ * of a host that died can be read back from its log.  The report carries
+ * the stack it was raised on, unless it brings its own stacks (or, for a
+ * hung task, the reporter's stack would say nothing): a known driver bug
+ * is recognised by its report alone.
+ */
 void sim_report(const char *title, const char *fmt, ...)
 {
-	char body[8192];
+	static const char rule[] = "======================================================";
+	char body[8192], trace[4096] = "", *full;
+	size_t n;
 	va_list ap;
 	int i;
 
 	va_start(ap, fmt);
 	kvsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
+	if (!strstr(body, "backtrace") && !strstr(body, "Call Trace") &&
+	    strncmp(title, "INFO: task hung", 15)) {
+		struct sim_stack st;
+
+		sim_stack_save(&st, 1);
+		sim_stack_format(&st, trace, sizeof(trace));
+	}
 
 	pthread_mutex_lock(&log_lock);
+	/* one report of a kind and text (not of every stack it is seen on) */
 	for (i = 0; i < nfindings; i++) {
-		if (!strcmp(findings[i].title, title) && !strcmp(findings[i].body, body)) {
+		if (!strcmp(findings[i].title, title) &&
+		    !strncmp(findings[i].body, body, strlen(body)) &&
+		    (!findings[i].body[strlen(body)] ||
+		     !strncmp(findings[i].body + strlen(body), "Call Trace:\n", 12))) {
 			pthread_mutex_unlock(&log_lock);
 			return;
 		}
@@ -240,31 +262,25 @@ void sim_report(const char *title, const char *fmt, ...)
 		if (!findings)
 			abort();
 	}
+	n = strlen(body);
+	if (asprintf(&full, "%s%s%s%s", body, n && body[n - 1] != '\n' && trace[0] ? "\n" : "",
+		     trace[0] ? "Call Trace:\n" : "", trace) < 0)
+		abort();
 	findings[nfindings].title = strdup(title);
-	findings[nfindings].body = strdup(body);
+	findings[nfindings].body = full;
 	nfindings++;
 	pthread_mutex_unlock(&log_lock);
 
 	log_text("");
-	log_text("======================================================");
+	log_text(rule);
 	log_text(title);
 	log_text("------------------------------------------------------");
 	log_text(body);
-	/* where it was found, unless the report carries its own stacks (or,
-	 * for a hung task, the reporter's stack would say nothing) */
-	if (!strstr(body, "backtrace") && !strstr(body, "Call Trace") &&
-	    strncmp(title, "INFO: task hung", 15)) {
-		char trace[4096];
-		struct sim_stack st;
-
-		sim_stack_save(&st, 1);
-		sim_stack_format(&st, trace, sizeof(trace));
-		if (trace[0]) {
-			trace[strlen(trace) - 1] = 0;
-			log_text("Call Trace:");
-			log_text(trace);
-		}
+	if (trace[0]) {
+		log_text("Call Trace:");
+		log_text(trace);
 	}
+	log_text(rule);
 }
 
 const char *sim_finding(int i, const char **body)
@@ -341,8 +357,9 @@ size_t sim_log_lines(void)
 
 void shim_warn(const char *file, int line, const char *func, const char *fmt, ...)
 {
-	char msg[2048] = "", title[160], where[256];
+	char msg[2048] = "", title[160], where[256], *held;
 	struct task *t = sim_current();
+	int apqn = sim_origin_task_apqn();
 	va_list ap;
 
 	if (fmt) {
@@ -350,11 +367,23 @@ void shim_warn(const char *file, int line, const char *func, const char *fmt, ..
 		kvsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
+	/* what the driver holds for the queue the task last worked on: a
+	 * WARN about its interrupt resources carries their history */
+	held = calloc(1, ORIGINS_LEN);
+	if (held && apqn >= 0) {
+		int n = snprintf(held, ORIGINS_LEN, "Resources held for APQN %02x.%04x:\n",
+				 apqn >> 8 & 0xff, apqn & 0xff);
+
+		if (!sim_origin_describe_apqn(apqn, held + n, ORIGINS_LEN - (size_t)n))
+			held[0] = 0;
+	}
 	/* findings are named by site, as syzbot names them */
 	snprintf(title, sizeof(title), "WARNING in %s", func);
-	sim_report(title, "%s%s------------[ cut here ]------------\nWARNING: CPU: 0 PID: %d at %s:%d %s\nComm: %s\n---[ end trace ]---\n",
+	sim_report(title, "%s%s------------[ cut here ]------------\nWARNING: CPU: 0 PID: %d at %s:%d %s\nComm: %s\n---[ end trace ]---\n%s",
 		   msg, (msg[0] && msg[strlen(msg) - 1] != '\n') ? "\n" : "",
-		   t->pid, sim_tree_path(file, where, sizeof(where)), line, func, t->comm);
+		   t->pid, sim_tree_path(file, where, sizeof(where)), line, func, t->comm,
+		   held ? held : "");
+	free(held);
 }
 
 void shim_bug(const char *file, int line)

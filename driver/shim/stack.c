@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdlib.h>
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <sim/stack.h>
 #include <sim/lockdep.h>
@@ -129,6 +131,120 @@ static bool is_machinery(const char *path)
 	return false;
 }
 
+/* One printed frame, when it is one of ours or the driver's (not the C
+ * library's), and not the reporting machinery itself at the top. */
+static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const char *file,
+		      int lineno)
+{
+	char path[256];
+	int n;
+
+	if (!fn || !file || *used + 1 >= len)
+		return;
+	short_path(file, path, sizeof(path));
+	if (strncmp(path, "driver", 6))
+		return;
+	if (!*used && is_machinery(path))
+		return;
+	n = snprintf(buf + *used, len - *used, " %s (%s:%d)\n", fn, path, lineno);
+	if (n > 0)
+		*used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
+}
+
+static const char *die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &a));
+}
+
+/*
+ * The function of the CU whose body holds file:line: the last one declared
+ * before it in that file.  The inline ranges GCC describes can leave out a
+ * pc of an inlined caller (its inner callee's range covers it), and the
+ * caller's name is then known only from the call site's line.
+ */
+static const char *func_at_line(Dwarf_Die *cudie, const char *file, int line)
+{
+	Dwarf_Die child;
+	const char *best = NULL;
+	int best_line = 0;
+
+	if (!file || dwarf_child(cudie, &child))
+		return NULL;
+	do {
+		const char *df;
+		int dl;
+
+		if (dwarf_tag(&child) != DW_TAG_subprogram || !dwarf_hasattr(&child, DW_AT_decl_line) ||
+		    dwarf_decl_line(&child, &dl) || dl > line || dl <= best_line)
+			continue;
+		df = dwarf_decl_file(&child);
+		if (!df || strcmp(df, file))
+			continue;
+		best = dwarf_diename(&child);
+		best_line = dl;
+	} while (!dwarf_siblingof(&child, &child));
+	return best;
+}
+
+/*
+ * The frames of one return address: the functions inlined at the call
+ * site, innermost first, then the function that holds the code, as the
+ * kernel's decode_stacktrace and the sanitizers' symbolizers print them.
+ * A trace then names the same functions however the driver was built
+ * (-O0 to -O2), and a report's identity does not depend on inlining.
+ */
+static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len, size_t *used)
+{
+	const char *fn = dwfl_module_addrname(mod, pc);
+	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
+	const char *file = line ? dwfl_lineinfo(line, NULL, NULL, NULL, NULL, NULL) : NULL;
+	Dwarf_Die *cudie, *scopes = NULL;
+	Dwarf_Files *files = NULL;
+	Dwarf_Addr bias = 0;
+	size_t nfiles = 0;
+	int lineno = 0, n, i;
+
+	if (!fn || !line)
+		return;
+	dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	cudie = dwfl_module_addrdie(mod, pc, &bias);
+	n = cudie ? dwarf_getscopes(cudie, pc - bias, &scopes) : 0;
+	if (n > 0)
+		dwarf_getsrcfiles(cudie, &files, &nfiles);
+	for (i = 0; i < n; i++) {
+		Dwarf_Attribute a;
+		Dwarf_Word cf = 0, cl = 0;
+		const char *here, *next = fn;
+		int j;
+
+		/* lexical blocks, and the abstract scopes libdw gives after
+		 * an inlined instance, are no frames */
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		put_frame(buf, len, used, die_name(&scopes[i]), file, lineno);
+		/* the caller's position is the inlined call's site */
+		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &a), &cf) ||
+		    dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &a), &cl) ||
+		    !files || cf >= nfiles)
+			break;
+		file = dwarf_filesrc(files, cf, NULL, NULL);
+		lineno = (int)cl;
+		/* a caller the inline ranges left out (see func_at_line) */
+		for (j = i + 1; j < n; j++)
+			if (dwarf_tag(&scopes[j]) == DW_TAG_inlined_subroutine) {
+				next = die_name(&scopes[j]);
+				break;
+			}
+		here = func_at_line(cudie, file, lineno);
+		if (here && next && strcmp(here, next))
+			put_frame(buf, len, used, here, file, lineno);
+	}
+	free(scopes);
+	put_frame(buf, len, used, fn, file, lineno);
+}
+
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -137,32 +253,15 @@ void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 	buf[0] = 0;
 	pthread_mutex_lock(&dwfl_lock);
 	for (i = 0; i < s->n && used + 1 < len; i++) {
-		/* a return address points after the call: look up the call */
+		/* a return address points after the call: look up the call
+		 * (the innermost frame of an oops is the faulting pc itself,
+		 * one byte back is still its instruction) */
 		Dwarf_Addr pc = (Dwarf_Addr)s->pc[i] - 1;
 		Dwfl *d = get_dwfl();
 		Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
-		const char *fn = mod ? dwfl_module_addrname(mod, pc) : NULL;
-		Dwfl_Line *line = mod ? dwfl_module_getsrc(mod, pc) : NULL;
-		const char *file;
-		char path[256];
-		int lineno = 0, n;
 
-		if (!fn || !line)
-			continue;
-		file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		if (!file)
-			continue;
-		short_path(file, path, sizeof(path));
-		/* only the sim's and the driver's frames (not the C library's),
-		 * and not the reporting machinery itself at the top */
-		if (strncmp(path, "driver", 6))
-			continue;
-		if (!used && is_machinery(path))
-			continue;
-		n = snprintf(buf + used, len - used, " %s (%s:%d)\n", fn, path, lineno);
-		if (n < 0)
-			break;
-		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+		if (mod)
+			put_frames_of(mod, pc, buf, len, &used);
 	}
 	pthread_mutex_unlock(&dwfl_lock);
 }

@@ -668,7 +668,6 @@ int simhost_check(FILE *out, int *nknown)
 {
 	int i, n, unknown = 0, known = 0;
 	struct task *t = sim_current();
-	char *log;
 
 	/* the checks read sysfs as an observer: no fault is injected there */
 	t->no_fault = true;
@@ -678,10 +677,9 @@ int simhost_check(FILE *out, int *nknown)
 	check_guests(NULL);
 	t->no_fault = false;
 	n = sim_nr_findings();
-	log = n ? sim_log_dump() : NULL;
 	for (i = 0; i < n; i++) {
 		const char *body, *title = sim_finding(i, &body);
-		const char *id = simhost_known_match(title, body, log);
+		const char *id = simhost_known_match(title, body);
 		char first[512];
 
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(body, "\n"), body);
@@ -694,7 +692,6 @@ int simhost_check(FILE *out, int *nknown)
 		else if (out)
 			fprintf(out, "%s: %s\n", title, first);
 	}
-	free(log);
 	if (nknown)
 		*nknown = known;
 	return unknown;
@@ -709,10 +706,8 @@ int simhost_nr_findings(void)
 const char *simhost_finding(int i, const char **body, const char **known)
 {
 	const char *title = sim_finding(i, body);
-	char *log = sim_log_dump();
 
-	*known = simhost_known_match(title, *body, log);
-	free(log);
+	*known = simhost_known_match(title, *body);
 	return title;
 }
 

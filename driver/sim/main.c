@@ -541,6 +541,8 @@ static void usage(FILE *f)
 		   "  --pct-depth D  PCT's bug depth: D-1 priority change points (default 3)\n"
 		   "  --mount DIR    serve the host's /sys, /proc and /dev/kmsg at DIR through FUSE\n"
 		   "                 until unmounted (fusermount3 -u DIR)\n"
+		   "  --identify FILE  name each report of a saved output or kernel log as a\n"
+		   "                 campaign would: 'KI-n: TITLE' (a known driver bug) or 'new: TITLE'\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
 		SIM_KNOWN_DEFAULT, simhost_kernel_version());
 }
@@ -552,6 +554,43 @@ static void print_sched_stats(void)
 	sim_sched_stats(&steps, &switches, &digest);
 	fprintf(stderr, "vfio-ap-sim: schedule: %llu scheduling points, %llu switches, digest %016llx\n",
 		steps, switches, digest);
+}
+
+static void identify_one(const char *title, const char *report, void *arg)
+{
+	const char *id = simhost_known_match(title, report);
+
+	(*(int *)arg)++;
+	printf("%s: %s\n", id ? id : "new", title);
+}
+
+/*
+ * --identify FILE: what a campaign would call each report of a saved
+ * output or kernel log (the sim's reports between their rules, and a
+ * crash: an oops or a sanitizer's report): "KI-n: TITLE" for a known
+ * driver bug of this kernel, "new: TITLE" for anything else.
+ */
+static int identify_reports(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL, why[256];
+	size_t len = 0;
+	int n = 0;
+
+	if (!f) {
+		fprintf(stderr, "vfio-ap-sim: --identify '%s': %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (getdelim(&text, &len, 0, f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	simhost_log_reports(text, identify_one, &n);
+	if (simhost_crash_title(text, why, sizeof(why)))
+		identify_one(why, text, &n);
+	free(text);
+	return n ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -567,10 +606,12 @@ int main(int argc, char **argv)
 		{ "pct-depth", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "identify", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int adapters = 4, domains = 16, c, rc, pct_depth = 3;
 	const char *script = NULL, *known = NULL, *sched = "threads", *mount = NULL;
+	const char *identify = NULL;
 	unsigned long long seed = 0;
 	bool have_seed = false;
 	char *end;
@@ -578,7 +619,7 @@ int main(int argc, char **argv)
 	char line[8192];
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:s:k:K:S:e:d:M:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:k:K:S:e:d:M:I:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': {
 			if (simhost_parse_config(optarg, &adapters, &domains)) {
@@ -624,6 +665,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'I':
+			identify = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -661,6 +705,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (identify)
+		return identify_reports(identify);
 	if (script) {
 		in = fopen(script, "r");
 		if (!in) {

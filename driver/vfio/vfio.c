@@ -23,6 +23,7 @@
 #include <linux/string.h>
 #include <linux/vfio.h>
 #include <linux/kvm_host.h>
+#include <sim/origin.h>
 #include <linux/module.h>
 #include <sim/fault.h>
 #include <sim/slab.h>
@@ -364,6 +365,9 @@ struct vfio_group {
 		dma_addr_t iova;
 		int count;
 		struct page page;
+		/* where each of the count pins came from */
+#define PIN_ORIGINS 8
+		struct sim_origin *origin[PIN_ORIGINS];
 	} pins[64];
 };
 
@@ -642,12 +646,25 @@ static void check_pins(struct vfio_device *vdev)
 
 	mutex_lock(&g->iommu_lock);
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
-		if (g->pins[i].count) {
+		struct pin *p = &g->pins[i];
+
+		if (p->count) {
+			char *origins = calloc(1, ORIGINS_LEN);
+			int k;
+
+			for (k = 0; origins && k < p->count && k < PIN_ORIGINS; k++)
+				sim_origin_format(p->origin[k], origins, ORIGINS_LEN);
 			sim_report("vfio: pages still pinned after close",
-				   "%s: iova 0x%llx pinned %d time(s) after the last close\n",
-				   dev_name(vdev->dev), (unsigned long long)g->pins[i].iova,
-				   g->pins[i].count);
-			g->pins[i].count = 0;
+				   "%s: iova 0x%llx pinned %d time(s) after the last close\n%s",
+				   dev_name(vdev->dev), (unsigned long long)p->iova, p->count,
+				   origins ? origins : "");
+			free(origins);
+			/* the driver still believes it holds them */
+			for (k = 0; k < p->count && k < PIN_ORIGINS; k++) {
+				sim_origin_leak(p->origin[k], g, (unsigned long)p->iova);
+				p->origin[k] = NULL;
+			}
+			p->count = 0;
 		}
 	}
 	mutex_unlock(&g->iommu_lock);
@@ -701,6 +718,14 @@ long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	return ret;
 }
 
+static struct sim_origin *pin_origin(dma_addr_t iova)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "pin of iova 0x%llx", (unsigned long long)iova);
+	return sim_origin_new(what);
+}
+
 int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 		   int prot, struct page **pages)
 {
@@ -716,6 +741,8 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	mutex_lock(&g->iommu_lock);
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
 		if (g->pins[i].count && g->pins[i].iova == iova) {
+			if (g->pins[i].count < PIN_ORIGINS)
+				g->pins[i].origin[g->pins[i].count] = pin_origin(iova);
 			g->pins[i].count++;
 			pages[0] = &g->pins[i].page;
 			mutex_unlock(&g->iommu_lock);
@@ -729,6 +756,7 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 		return -ENOSPC;
 	}
 	free_slot->iova = iova;
+	free_slot->origin[0] = pin_origin(iova);
 	free_slot->count = 1;
 	free_slot->page.phys = 0x80000000ULL + iova;
 	pages[0] = &free_slot->page;
@@ -741,13 +769,46 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 	struct vfio_group *g = device->group;
 	unsigned int i;
 
-	if (WARN_ON(!READ_ONCE(device->open_count)) || npage != 1)
-		return;
 	iova &= PAGE_MASK;
+	if (!READ_ONCE(device->open_count)) {
+		char *origins = calloc(1, ORIGINS_LEN);
+
+		struct sim_origin *o = sim_origin_find_leaked(g, (unsigned long)iova);
+
+		/* the pin's own history says how it outlived the device */
+		mutex_lock(&g->iommu_lock);
+		for (i = 0; i < ARRAY_SIZE(g->pins); i++)
+			if (origins && g->pins[i].count && g->pins[i].iova == iova)
+				sim_origin_format(g->pins[i].origin[0], origins, ORIGINS_LEN);
+		mutex_unlock(&g->iommu_lock);
+		if (origins && o)
+			sim_origin_format(o, origins, ORIGINS_LEN);
+		WARN(1, "vfio_unpin_pages: %s is not open (iova 0x%llx)\n%s", dev_name(device->dev),
+		     (unsigned long long)iova, origins ? origins : "");
+		free(origins);
+		sim_origin_free(o);
+		return;
+	}
+	if (npage != 1)
+		return;
 	mutex_lock(&g->iommu_lock);
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
-		if (g->pins[i].count && g->pins[i].iova == iova) {
-			g->pins[i].count--;
+		struct pin *p = &g->pins[i];
+
+		if (p->count && p->iova == iova) {
+			int k, pick = p->count - 1;
+
+			/* the pin of the queue the driver is releasing */
+			for (k = 0; k < p->count && k < PIN_ORIGINS; k++)
+				if (sim_origin_apqn(p->origin[k]) == sim_origin_task_apqn())
+					pick = k;
+			if (pick < PIN_ORIGINS) {
+				sim_origin_free(p->origin[pick]);
+				p->origin[pick] = p->count - 1 < PIN_ORIGINS ? p->origin[p->count - 1] : NULL;
+				if (p->count - 1 < PIN_ORIGINS)
+					p->origin[p->count - 1] = NULL;
+			}
+			p->count--;
 			mutex_unlock(&g->iommu_lock);
 			return;
 		}

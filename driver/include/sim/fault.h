@@ -39,5 +39,9 @@ extern int sim_fei_armed;
 /* Where the last injected failure hit ("failslab at FILE:LINE" or
  * "fail_function FUNC"), for the fail-nth sweep's report. */
 void sim_fault_last_injected(char *buf, size_t len);
+/* The last fault injected into the calling task and the stack it hit
+ * (NULL: none), for its crash report (async-signal safe). */
+struct sim_stack;
+const char *sim_fault_task_last(struct sim_stack *st);
 
 #endif

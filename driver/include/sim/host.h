@@ -53,7 +53,28 @@ void simhost_sleep_ms(long ms);
 int simhost_check(FILE *out, int *nknown);
 /* Known driver bugs (sim/known.c); 0, or -1 with a message in err. */
 int simhost_known_load(const char *path, char *err, size_t errlen);
-const char *simhost_known_match(const char *title, const char *body, const char *log);
+/* The known-issue id whose title and signature (its own stacks and lines)
+ * the finding's report carries, or NULL: only the report is read. */
+const char *simhost_known_match(const char *title, const char *report);
+/* The stacks of a report (sim/known.c): its own trace (or a sanitizer's
+ * access stack), the freeing and the allocating stack, the stack of the
+ * fault injected into the task. */
+enum {
+	SIMHOST_SECTION_STACK, SIMHOST_SECTION_FREED, SIMHOST_SECTION_ALLOC,
+	SIMHOST_SECTION_FAULT, SIMHOST_NR_SECTIONS
+};
+/* The functions of one stack of a report, innermost first: how many. */
+int simhost_report_section(const char *report, int section, char fns[][64], int max);
+/* The first function of the report's own stack that is not the sim's
+ * runtime or an inline helper (what a crash is titled by), or NULL. */
+const char *simhost_report_anchor(const char *report, char *buf, size_t len);
+/* A dead host's output (the oops, a sanitizer's report) titled as
+ * syzkaller titles crashes ("general protection fault in FUNC"): 1, or 0
+ * when the output holds no crash report. */
+int simhost_crash_title(const char *out, char *why, size_t len);
+/* Each report in a kernel log (the sim prints them between two rules). */
+void simhost_log_reports(const char *log, void (*fn)(const char *title, const char *report, void *arg),
+			 void *arg);
 char *simhost_log(void);
 /* Threads the sim schedules (its tasks), and its deterministic mode
  * (before boot; pct: PCT with depth 3, else a random walk): 0 or -1. */

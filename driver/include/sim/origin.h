@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a guest resource the driver holds came from (shim/origin.c): the
+ * stack that acquired it (a page pin, a GISC registration) and what the
+ * machine did with its queue afterwards, so that a leak or a WARN about
+ * it carries its own cause in its report instead of a line found
+ * elsewhere in the log.
+ *
+ * The driver takes these resources for one queue right before the
+ * PQAP(AQIC) that enables its interrupts, on the same task: that AQIC
+ * binds them to their queue and records its answer.  The KVM model notes
+ * a queue leaving a guest's APCB with interrupts enabled, the AP model a
+ * queue reset (ZAPQ).
+ */
+#ifndef SIM_ORIGIN_H
+#define SIM_ORIGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sim_origin;
+
+/* room for the origins of one report */
+#define ORIGINS_LEN 8192
+
+/* A resource acquired now, on this task (its stack saved); what is a
+ * short description ("pin of iova 0x10000"). */
+struct sim_origin *sim_origin_new(const char *what);
+void sim_origin_free(struct sim_origin *o);
+/* A resource reported as leaked: kept (the driver still believes it holds
+ * it) under owner and key, for whoever releases it later. */
+void sim_origin_leak(struct sim_origin *o, const void *owner, unsigned long key);
+struct sim_origin *sim_origin_find_leaked(const void *owner, unsigned long key);
+/* The queue the resource belongs to (-1: not bound yet). */
+int sim_origin_apqn(const struct sim_origin *o);
+/* Appends the resource's report: "acquired by:" and its stack, what
+ * happened to its queue, and a "cause:" line. */
+void sim_origin_format(const struct sim_origin *o, char *buf, size_t len);
+
+/* Models' events.  An AQIC on this task: binds the resources this task
+ * took since its last AQIC to the queue, with the answer. */
+void sim_origin_aqic(int apqn, bool enable, unsigned int rc);
+/* APQN left the APCB of guest (the KVM model) while its interrupts were
+ * enabled; a reset (ZAPQ) of APQN was accepted (the AP model). */
+void sim_origin_left_apcb(int apqn, const char *guest);
+void sim_origin_reset(int apqn);
+/* The queue of this task's last AP instruction (-1: none), and that
+ * instruction (every AP instruction of the AP model says it). */
+int sim_origin_task_apqn(void);
+void sim_origin_touch(int apqn);
+/* The resources held for APQN, formatted (for a WARN about its queue):
+ * how many. */
+int sim_origin_describe_apqn(int apqn, char *buf, size_t len);
+
+#endif
