@@ -17,6 +17,8 @@ trap 'rm -f "$log"' EXIT
 "$top/driver/mutants/apply.sh" "$tree" "$mut" "$mtree" >"$log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || { cat "$log" >&2; exit $rc; }
-make -s --no-print-directory -C "$top" sim-one TREE="$mtree" >"$log" 2>&1 ||
+# sanitized, as the campaigns run: a use-after-free is caught at the
+# access, not only where poisoned memory happens to fault
+make -s --no-print-directory -C "$top" sim-one TREE="$mtree" SAN="${MUTANT_SAN-1}" >"$log" 2>&1 ||
 	{ cat "$log" >&2; exit 1; }
 echo "$top/$(tail -n1 "$log")/bin/vfio-ap-sim"
