@@ -18,7 +18,7 @@ DEFAULT_KVER ?= 6.1
 CHECK_KVERS ?= 6.1 6.12
 
 DEPS_BIN := gcc:gcc make:make xz:xz-utils dpkg-deb:dpkg ar:binutils
-.PHONY: all deps sim stress run check bench restore clean help
+.PHONY: all deps sim stress run run-bin check bench restore clean help
 
 all: sim
 
@@ -58,8 +58,33 @@ sim-one:
 # the main job: stress and fault campaigns on the sim (DURATION seconds of
 # stress), results in results/<time>-sim-<kernel>/; exit 0 clean, 1 findings
 DURATION ?= 120
-run: stress
-	@scripts/run.sh "$$(dirname "$$(readlink -f build/bin/vfio-ap-sim)")" "$(DURATION)"
+# SAN=0: the campaigns on the plain build (default: ASan+UBSan, as syzbot
+# runs KASAN kernels: a use-after-free is seen where it happens)
+RUN_SAN := $(if $(filter 0,$(SAN)),,1)
+# GNU make turns any failing recipe into exit status 2, but a nightly job
+# must tell findings (1) from a broken tool (2): the job runs while this
+# file is read (its output on make's own stdout), and its status becomes
+# make's: 1 through question mode (a phony target is never up to date),
+# 2 through $(error).
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+RUN_RC := $(shell out=/proc/$$PPID/fd/1; [ -w "$$out" ] || out=/dev/stderr; \
+	$(MAKE) -s --no-print-directory run-bin SAN=$(RUN_SAN) >>"$$out" && \
+	scripts/run.sh "$$(cat build/run-bin)" "$(DURATION)" >>"$$out"; echo $$?)
+ifeq ($(RUN_RC),1)
+MAKEFLAGS += -q
+else ifneq ($(RUN_RC),0)
+$(error make run: the job could not run (exit status $(RUN_RC)), see above)
+endif
+endif
+run:
+	@:
+
+# the campaign tools of the default tree's sim (sanitized unless SAN=0):
+# their folder into build/run-bin
+run-bin: deps
+	@set -o pipefail; tree="$(call ksrc,$(DEFAULT_KVER))"; \
+	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$(filter 1,$(SAN))" | tail -n1) || exit $$?; \
+	echo "$(TOP)/$$out/bin" >build/run-bin
 
 check: deps
 	@set -eo pipefail; bins=(); trees=(); \

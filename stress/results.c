@@ -993,5 +993,11 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 		json_object_to_file_ext(path, extra, JSON_C_TO_STRING_PRETTY);
 		json_object_put(extra);
 	}
-	return results_finalize(out, tool, command, false);
+	rc = results_finalize(out, tool, command, false);
+	if (kernel) {	/* all three were copied from the first summary */
+		free((char *)kernel);
+		free((char *)host);
+		free((char *)tool);
+	}
+	return rc;
 }

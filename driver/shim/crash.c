@@ -91,6 +91,23 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	raise(sig);
 }
 
+/* an abort (UBSan, BUG()): the task's last injected fault and the log */
+static void on_abort(int sig)
+{
+	static char trace[16384];
+	struct sim_stack st;
+	const char *fault = sim_fault_task_last(&st);
+
+	if (fault) {
+		sim_stack_format(&st, trace, sizeof(trace));
+		fprintf(stderr, "Last fault injected into this task: %s\nCall Trace:\n%s", fault, trace);
+	}
+	fflush(stderr);
+	sim_log_save_on_death();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 void sim_crash_handler_init(void)
 {
 	struct sigaction sa;
@@ -102,4 +119,8 @@ void sim_crash_handler_init(void)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_abort;
+	sa.sa_flags = SA_ONSTACK;
+	sigaction(SIGABRT, &sa, NULL);
 }

@@ -343,10 +343,33 @@ void sim_log_save_on_death(void)
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/common_interface_defs.h>
+#include <sim/fault.h>
+
+/* A sanitizer's report comes with its stack (UBSan's too), and the fault
+ * injected into the dying task last: what a check-less caller of a
+ * failed allocation trips on. */
+const char *__ubsan_default_options(void)
+{
+	return "print_stacktrace=1";
+}
+
+static void on_sanitizer_death(void)
+{
+	struct sim_stack st;
+	const char *fault = sim_fault_task_last(&st);
+
+	if (fault) {
+		char trace[4096];
+
+		sim_stack_format(&st, trace, sizeof(trace));
+		fprintf(stderr, "Last fault injected into this task: %s\nCall Trace:\n%s", fault, trace);
+	}
+	sim_log_save_on_death();
+}
 
 __attribute__((constructor)) static void log_death_callback(void)
 {
-	__sanitizer_set_death_callback(sim_log_save_on_death);
+	__sanitizer_set_death_callback(on_sanitizer_death);
 }
 #endif
 

@@ -237,6 +237,7 @@ static int section_of(const char *line, size_t len, int open)
 		{ "Last fault injected", SIMHOST_SECTION_FAULT },
 		{ "READ of size", SIMHOST_SECTION_STACK }, { "WRITE of size", SIMHOST_SECTION_STACK },
 		{ "ERROR: AddressSanitizer", SIMHOST_SECTION_STACK },
+		{ "runtime error: ", SIMHOST_SECTION_STACK },
 	};
 	char l[256];
 	size_t i;
@@ -377,8 +378,8 @@ int simhost_crash_title(const char *out, char *why, size_t len)
 			out = p;
 		}
 	if (!kind[0] && (p = strstr(out, "runtime error: "))) {
-		snprintf(why, len, "UBSAN: %.*s", (int)strcspn(p + 15, "\n"), p + 15);
-		return 1;
+		snprintf(kind, sizeof(kind), "UBSAN: %.*s", (int)strcspn(p + 15, "\n"), p + 15);
+		out = p;	/* its stack follows (print_stacktrace=1) */
 	}
 	if (!kind[0])
 		return 0;
