@@ -79,8 +79,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # ops/s of a campaign: the summary's own figure
 camp_ops() {
+	local tool=$st
+	[ "$1" = --tool ] && { tool=$2; shift 2; }
 	rm -rf "$tmp/c"
-	"$st" --quiet --results "$tmp/c" "$@" >/dev/null 2>&1 || true	# exit 1 (findings) still has its figures
+	"$tool" --quiet --results "$tmp/c" "$@" >/dev/null 2>&1 || true	# exit 1 (findings) still has its figures
 	perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
 		printf "%.1f %.1f\n", $s->{ops_per_second},
 			$s->{operations} / (($s->{operations} / $s->{ops_per_second}) - $s->{oracle_seconds})' \
@@ -96,6 +98,12 @@ printf 'stress ops/s, deterministic (random), 4x16:  %8.0f  (ratio to threads %.
 	"$(awk -v a="$sd" -v b="$s2" 'BEGIN { print a / b }')"
 printf 'stress ops/s, 2 threads, 256x256:           %8.0f  (an operation costs %.1fx the 4x16 one; without the oracle rounds %.1fx)\n' \
 	"$sb" "$(awk -v a="$sb" -v b="$s2" 'BEGIN { print b / a }')" "$(awk -v a="$sbx" -v b="$s2x" 'BEGIN { print b / a }')"
+# what the sanitizers cost the main job (it runs the ASan+UBSan build)
+if [ -n "${BENCH_SAN_STRESS:-}" ] && [ -x "$BENCH_SAN_STRESS" ]; then
+	read -r ss ssx < <(camp_ops --tool "$BENCH_SAN_STRESS" --seeds $runs --ops 4000 --threads 2 --deterministic random)
+	printf 'stress ops/s, deterministic, ASan+UBSan:    %8.0f  (sanitized/plain %.2f)\n' "$ss" \
+		"$(awk -v a="$ss" -v b="$sd" 'BEGIN { print a / b }')"
+fi
 
 # Each mutant under the stress campaign (its campaign-fault, if any), seeds
 # 1..runs, deterministic: the median time and operations to the first
