@@ -451,13 +451,17 @@ int kvm_s390_gisc_unregister(struct kvm *kvm, u32 gisc)
 		int k, n = vm->ngisc_origin[gisc], pick = n - 1;
 
 		gi->ref_count[gisc]--;
-		/* the registration of the queue the driver is releasing */
+		/* the registration of the queue the driver is releasing,
+		 * its oldest (as for pins, vfio.c) */
 		for (k = 0; k < n; k++)
-			if (sim_origin_apqn(vm->gisc_origin[gisc][k]) == sim_origin_task_apqn())
+			if (sim_origin_apqn(vm->gisc_origin[gisc][k]) == sim_origin_task_apqn()) {
 				pick = k;
+				break;
+			}
 		if (pick >= 0) {
 			sim_origin_free(vm->gisc_origin[gisc][pick]);
-			vm->gisc_origin[gisc][pick] = vm->gisc_origin[gisc][n - 1];
+			memmove(&vm->gisc_origin[gisc][pick], &vm->gisc_origin[gisc][pick + 1],
+				sizeof(vm->gisc_origin[gisc][0]) * (size_t)(n - 1 - pick));
 			vm->ngisc_origin[gisc]--;
 		}
 	}

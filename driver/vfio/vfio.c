@@ -798,15 +798,21 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 		if (p->count && p->iova == iova) {
 			int k, pick = p->count - 1;
 
-			/* the pin of the queue the driver is releasing */
+			/* the pin of the queue the driver is releasing: its
+			 * oldest, the one the driver saved (a newer pin of the
+			 * same page for the same queue is one a failed enable
+			 * took, KI-1) */
 			for (k = 0; k < p->count && k < PIN_ORIGINS; k++)
-				if (sim_origin_apqn(p->origin[k]) == sim_origin_task_apqn())
+				if (sim_origin_apqn(p->origin[k]) == sim_origin_task_apqn()) {
 					pick = k;
+					break;
+				}
 			if (pick < PIN_ORIGINS) {
+				/* the rest keep their order, oldest first */
 				sim_origin_free(p->origin[pick]);
-				p->origin[pick] = p->count - 1 < PIN_ORIGINS ? p->origin[p->count - 1] : NULL;
-				if (p->count - 1 < PIN_ORIGINS)
-					p->origin[p->count - 1] = NULL;
+				memmove(&p->origin[pick], &p->origin[pick + 1],
+					sizeof(p->origin[0]) * (PIN_ORIGINS - 1 - pick));
+				p->origin[PIN_ORIGINS - 1] = NULL;
 			}
 			p->count--;
 			mutex_unlock(&g->iommu_lock);
