@@ -448,16 +448,11 @@ int kvm_s390_gisc_unregister(struct kvm *kvm, u32 gisc)
 		rc = -EINVAL;
 	} else {
 		struct sim_vm *vm = to_vm(kvm);
-		int k, n = vm->ngisc_origin[gisc], pick = n - 1;
+		int n = vm->ngisc_origin[gisc], pick = sim_origin_pick_release(vm->gisc_origin[gisc], n);
 
 		gi->ref_count[gisc]--;
-		/* the registration of the queue the driver is releasing,
-		 * its oldest (as for pins, vfio.c) */
-		for (k = 0; k < n; k++)
-			if (sim_origin_apqn(vm->gisc_origin[gisc][k]) == sim_origin_task_apqn()) {
-				pick = k;
-				break;
-			}
+		if (pick < 0)
+			pick = n - 1;
 		if (pick >= 0) {
 			sim_origin_free(vm->gisc_origin[gisc][pick]);
 			memmove(&vm->gisc_origin[gisc][pick], &vm->gisc_origin[gisc][pick + 1],

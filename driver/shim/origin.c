@@ -97,6 +97,21 @@ struct sim_origin *sim_origin_find_leaked(const void *owner, unsigned long key)
 	return found;
 }
 
+int sim_origin_pick_release(struct sim_origin *const *o, int n)
+{
+	int i, pick = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!o[i] || o[i]->apqn != task_apqn)
+			continue;
+		if (o[i]->aqic_rc == 0x07)
+			return i;
+		if (pick < 0)
+			pick = i;
+	}
+	return pick;
+}
+
 int sim_origin_apqn(const struct sim_origin *o)
 {
 	return o ? o->apqn : -1;

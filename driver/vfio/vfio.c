@@ -796,17 +796,11 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 		struct pin *p = &g->pins[i];
 
 		if (p->count && p->iova == iova) {
-			int k, pick = p->count - 1;
+			int n = p->count < PIN_ORIGINS ? p->count : PIN_ORIGINS;
+			int pick = sim_origin_pick_release(p->origin, n);
 
-			/* the pin of the queue the driver is releasing: its
-			 * oldest, the one the driver saved (a newer pin of the
-			 * same page for the same queue is one a failed enable
-			 * took, KI-1) */
-			for (k = 0; k < p->count && k < PIN_ORIGINS; k++)
-				if (sim_origin_apqn(p->origin[k]) == sim_origin_task_apqn()) {
-					pick = k;
-					break;
-				}
+			if (pick < 0)
+				pick = p->count - 1;
 			if (pick < PIN_ORIGINS) {
 				/* the rest keep their order, oldest first */
 				sim_origin_free(p->origin[pick]);

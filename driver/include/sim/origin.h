@@ -33,6 +33,14 @@ void sim_origin_leak(struct sim_origin *o, const void *owner, unsigned long key)
 struct sim_origin *sim_origin_find_leaked(const void *owner, unsigned long key);
 /* The queue the resource belongs to (-1: not bound yet). */
 int sim_origin_apqn(const struct sim_origin *o);
+/*
+ * Which of the resources held for the queue of this task's last AP
+ * instruction the driver releases now (index into n origins, oldest
+ * first; -1: none of them is that queue's): one whose enable answered 07
+ * (the driver undoes a configuration that did not take), else the oldest
+ * (the one the driver saved; a newer one is what a failed enable took).
+ */
+int sim_origin_pick_release(struct sim_origin *const *o, int n);
 /* Appends the resource's report: "acquired by:" and its stack, what
  * happened to its queue, and a "cause:" line. */
 void sim_origin_format(const struct sim_origin *o, char *buf, size_t len);
