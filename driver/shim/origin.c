@@ -97,19 +97,42 @@ struct sim_origin *sim_origin_find_leaked(const void *owner, unsigned long key)
 	return found;
 }
 
-int sim_origin_pick_release(struct sim_origin *const *o, int n)
+void sim_origin_set_key(struct sim_origin *o, unsigned long key)
 {
-	int i, pick = -1;
+	if (o)
+		o->key = key;
+}
+
+static int pick_release(struct sim_origin *const *o, int n, bool keyed, unsigned long key)
+{
+	int i, saved = -1, any = -1;
 
 	for (i = 0; i < n; i++) {
-		if (!o[i] || o[i]->apqn != task_apqn)
+		if (!o[i] || (keyed ? o[i]->key != key : o[i]->apqn != task_apqn))
 			continue;
+		/* a configuration that did not take, undone at once */
 		if (o[i]->aqic_rc == 0x07)
 			return i;
-		if (pick < 0)
-			pick = i;
+		/* what the driver saved: an enable that took (a failed one's
+		 * resources are never saved, so never released: KI-1) */
+		if (o[i]->aqic_rc == 0 && saved < 0)
+			saved = i;
+		if (any < 0)
+			any = i;
 	}
-	return pick;
+	return saved >= 0 ? saved : any;
+}
+
+int sim_origin_pick_release(struct sim_origin *const *o, int n)
+{
+	return pick_release(o, n, false, 0);
+}
+
+int sim_origin_pick_release_key(struct sim_origin *const *o, int n, unsigned long key)
+{
+	int pick = pick_release(o, n, true, key);
+
+	return pick >= 0 ? pick : pick_release(o, n, false, 0);
 }
 
 int sim_origin_apqn(const struct sim_origin *o)

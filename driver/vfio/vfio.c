@@ -718,12 +718,16 @@ long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	return ret;
 }
 
-static struct sim_origin *pin_origin(dma_addr_t iova)
+static struct sim_origin *pin_origin(dma_addr_t iova, dma_addr_t full)
 {
+	struct sim_origin *o;
 	char what[64];
 
 	snprintf(what, sizeof(what), "pin of iova 0x%llx", (unsigned long long)iova);
-	return sim_origin_new(what);
+	o = sim_origin_new(what);
+	/* the address the driver will unpin: queues sharing a page differ */
+	sim_origin_set_key(o, (unsigned long)full);
+	return o;
 }
 
 int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
@@ -731,18 +735,20 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 {
 	struct vfio_group *g = device->group;
 	struct pin *free_slot = NULL;
+	dma_addr_t full;
 	unsigned int i;
 
 	SIM_FAIL_FUNCTION(vfio_pin_pages, int);
 	(void)prot;
 	if (WARN_ON(!READ_ONCE(device->open_count)) || npage != 1 || !pages)
 		return -EINVAL;
+	full = iova;
 	iova &= PAGE_MASK;
 	mutex_lock(&g->iommu_lock);
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
 		if (g->pins[i].count && g->pins[i].iova == iova) {
 			if (g->pins[i].count < PIN_ORIGINS)
-				g->pins[i].origin[g->pins[i].count] = pin_origin(iova);
+				g->pins[i].origin[g->pins[i].count] = pin_origin(iova, full);
 			g->pins[i].count++;
 			pages[0] = &g->pins[i].page;
 			mutex_unlock(&g->iommu_lock);
@@ -756,7 +762,7 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 		return -ENOSPC;
 	}
 	free_slot->iova = iova;
-	free_slot->origin[0] = pin_origin(iova);
+	free_slot->origin[0] = pin_origin(iova, full);
 	free_slot->count = 1;
 	free_slot->page.phys = 0x80000000ULL + iova;
 	pages[0] = &free_slot->page;
@@ -767,8 +773,10 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 {
 	struct vfio_group *g = device->group;
+	dma_addr_t full;
 	unsigned int i;
 
+	full = iova;
 	iova &= PAGE_MASK;
 	if (!READ_ONCE(device->open_count)) {
 		char *origins = calloc(1, ORIGINS_LEN);
@@ -797,7 +805,7 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 
 		if (p->count && p->iova == iova) {
 			int n = p->count < PIN_ORIGINS ? p->count : PIN_ORIGINS;
-			int pick = sim_origin_pick_release(p->origin, n);
+			int pick = sim_origin_pick_release_key(p->origin, n, (unsigned long)full);
 
 			if (pick < 0)
 				pick = p->count - 1;

@@ -38,9 +38,14 @@ int sim_origin_apqn(const struct sim_origin *o);
  * instruction the driver releases now (index into n origins, oldest
  * first; -1: none of them is that queue's): one whose enable answered 07
  * (the driver undoes a configuration that did not take), else the oldest
- * (the one the driver saved; a newer one is what a failed enable took).
+ * whose enable took (what the driver saved; a failed enable's resources
+ * are never saved), else the oldest.
  */
 int sim_origin_pick_release(struct sim_origin *const *o, int n);
+/* The same among the resources acquired with this key (a pin's full
+ * guest address: queues whose indicator bytes share a page differ there). */
+int sim_origin_pick_release_key(struct sim_origin *const *o, int n, unsigned long key);
+void sim_origin_set_key(struct sim_origin *o, unsigned long key);
 /* Appends the resource's report: "acquired by:" and its stack, what
  * happened to its queue, and a "cause:" line. */
 void sim_origin_format(const struct sim_origin *o, char *buf, size_t len);
