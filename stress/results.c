@@ -796,6 +796,7 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 	struct json_object *sum = json_object_new_object(), *shards = json_object_new_array();
 	struct json_object *extra = NULL;
 	const char *tool = "vfio-ap-stress", *kernel = NULL, *host = NULL;
+	char kernel_b[128], host_b[32], tool_b[64];
 	double secs = 0;
 	char path[4300];
 	int i, rc;
@@ -916,9 +917,14 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 			return 2;
 		}
 		if (!kernel) {
-			kernel = strdup(jstr(s, "kernel", ""));
-			host = strdup(jstr(s, "host", ""));
-			tool = strdup(jstr(s, "tool", tool));
+			/* copies (the summary is put before the end): no
+			 * allocation, so an early error return leaks nothing */
+			snprintf(kernel_b, sizeof(kernel_b), "%s", jstr(s, "kernel", ""));
+			snprintf(host_b, sizeof(host_b), "%s", jstr(s, "host", ""));
+			snprintf(tool_b, sizeof(tool_b), "%s", jstr(s, "tool", tool));
+			kernel = kernel_b;
+			host = host_b;
+			tool = tool_b;
 			json_object_object_add(sum, "started", json_object_new_string(jstr(s, "started", "")));
 		}
 		secs += jnum(s, "seconds");
@@ -994,10 +1000,5 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 		json_object_put(extra);
 	}
 	rc = results_finalize(out, tool, command, false);
-	if (kernel) {	/* all three were copied from the first summary */
-		free((char *)kernel);
-		free((char *)host);
-		free((char *)tool);
-	}
 	return rc;
 }

@@ -419,6 +419,8 @@ void sim_hung_task_start(void)
 
 	if (s && atol(s) > 0)
 		sim_hung_task_ms = atol(s) * 1000;
+	/* a task that spins never blocks: the other half of the watch */
+	sim_softlockup_start();
 	/* the deterministic scheduler checks whenever simulated time moves */
 	if (watchdog_on || sched_deterministic())
 		return;

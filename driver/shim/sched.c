@@ -24,14 +24,20 @@
  * of sched_wait/sched_wake_* and sim_sleep_ms never know the mode.
  */
 #include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <execinfo.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include <sim/sched.h>
 #include <sim/lockdep.h>
+#include <sim/report.h>
+#include <sim/stack.h>
 
 long sim_timescale = 100;
 
@@ -53,6 +59,13 @@ struct task_priv {
 	long long wake_at;	/* simulated us, or -1: no timeout */
 	unsigned int prio;	/* PCT priority */
 	struct sim_waitq exit_wq;
+	/* its thread, for the soft-lockup watchdog (set by that thread) */
+	pid_t tid;
+	clockid_t cpu_clock;
+	/* the watchdog's view of it, under tasks_lock */
+	bool wd_seen;
+	unsigned long wd_points;
+	long long wd_since, wd_cpu;	/* ns */
 };
 
 /* deterministic mode; all of it under `big`, which the running task holds */
@@ -162,6 +175,28 @@ static void task_free(struct task *t)
 	pthread_cond_destroy(&p->cond);
 	free(p);
 	free(t);
+}
+
+/* The calling thread runs t: what the watchdog needs to watch and stop it. */
+static void task_bind_thread(struct task *t)
+{
+	struct task_priv *p = t->sched_priv;
+	clockid_t c;
+
+	/* without a CPU clock the task is never judged stuck */
+	if (pthread_getcpuclockid(pthread_self(), &c))
+		return;
+	p->cpu_clock = c;
+	__atomic_store_n(&p->tid, gettid(), __ATOMIC_RELEASE);
+}
+
+/* Each scheduling point moves the task's count (it alone writes it). */
+static inline void count_point(void)
+{
+	struct task *t = cur;
+
+	if (t)
+		__atomic_store_n(&t->sched_points, t->sched_points + 1, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------ deterministic scheduler */
@@ -315,6 +350,7 @@ struct task *sim_task_adopt(const char *comm)
 	sched_init();
 	if (!cur) {
 		cur = task_new(comm);
+		task_bind_thread(cur);
 		if (det.on && !det.running) {
 			/* the first task starts out holding the token */
 			pthread_mutex_lock(&big);
@@ -342,6 +378,7 @@ static void *trampoline(void *arg)
 	struct task *t = arg;
 
 	cur = t;
+	task_bind_thread(t);
 	if (det.on) {
 		pthread_mutex_lock(&big);
 		while (det.running != t)
@@ -425,6 +462,7 @@ void sim_for_each_task(void (*fn)(struct task *, void *), void *arg)
 
 void sched_lock(void)
 {
+	count_point();
 	if (det.on)
 		det_point();
 	else
@@ -469,6 +507,7 @@ bool sched_wait(struct sim_waitq *wq, const char *what, long timeout_ms)
 	struct timespec ts;
 	int rc = 0;
 
+	count_point();
 	list_add_tail(&w.node, &wq->waiters);
 	t->blocked_on = what;
 	t->blocked_since = sim_now_ms();
@@ -536,6 +575,7 @@ void sim_sleep_ms(long ms)
 {
 	struct task *t = sim_current();
 
+	count_point();
 	t->blocked_on = "msleep";
 	t->blocked_since = sim_now_ms();
 	if (det.on) {
@@ -553,8 +593,342 @@ void sim_sleep_ms(long ms)
 
 void sim_yield(void)
 {
+	count_point();
 	if (det.on)
 		det_point();
 	else
 		sched_yield();
+}
+
+/* --------------------------------------------------- soft-lockup watchdog */
+
+/*
+ * A task that runs without reaching a scheduling point (a list walk that
+ * never ends, a retry loop that never sleeps) stops the simulated clock in
+ * the deterministic mode, so the hung-task detector never sees it.  As in
+ * the kernel, a watchdog outside the scheduler catches it: a plain pthread
+ * (not a task, so that it runs while the token holder spins) that looks
+ * every WD_TICK_MS of real time at each running task's count of scheduling
+ * points and its thread's CPU time.  A count that stood still for the bound
+ * while the thread kept the CPU busy is a soft lockup.  A task waiting
+ * outside the scheduler (the script thread reading a terminal, a
+ * pthread_join) uses no CPU, so any task may be watched, not only those
+ * inside a kernel entry point.
+ */
+
+#define WD_TICK_MS	100
+/* on the CPU for less than this part of a tick: the task was waiting */
+#define WD_IDLE_NS	(WD_TICK_MS * 1000000LL / 100)
+
+static long softlockup_ms = 20000;
+
+/* what the stuck task's signal handler saw */
+static struct sim_stack lockup_stack;
+static int lockup_answered;
+/* the report of last resort, should the report path block */
+static char deadman_msg[2048];
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* -1 once the thread is gone */
+static long long thread_cpu_ns(struct task_priv *p)
+{
+	struct timespec ts;
+
+	if (clock_gettime(p->cpu_clock, &ts))
+		return -1;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* With tasks_lock held: the first task stuck past the bound, and how long. */
+static struct task *softlockup_scan(long long *stuck_ns)
+{
+	long long now = mono_ns(), bound = softlockup_ms * 1000000LL;
+	struct task *t, *stuck = NULL;
+
+	list_for_each_entry(t, &all_tasks, node) {
+		struct task_priv *p = priv(t);
+		unsigned long points = __atomic_load_n(&t->sched_points, __ATOMIC_RELAXED);
+		long long cpu;
+		bool waiting;
+
+		if (!__atomic_load_n(&p->tid, __ATOMIC_ACQUIRE))
+			continue;
+		cpu = thread_cpu_ns(p);
+		/*
+		 * Not running: blocked in the scheduler, gone, waiting for the
+		 * deterministic token, or off the CPU all tick long (blocked in
+		 * the host's own code, outside the scheduler).
+		 */
+		waiting = cpu < 0 || sim_thread_exited(t) ||
+			  __atomic_load_n(&t->blocked_on, __ATOMIC_RELAXED) ||
+			  (det.on && __atomic_load_n(&det.running, __ATOMIC_RELAXED) != t) ||
+			  cpu - p->wd_cpu < WD_IDLE_NS;
+		if (!p->wd_seen || waiting || points != p->wd_points) {
+			p->wd_seen = true;
+			p->wd_points = points;
+			p->wd_since = now;
+		}
+		p->wd_cpu = cpu;
+		if (!stuck && now - p->wd_since > bound) {
+			stuck = t;
+			*stuck_ns = now - p->wd_since;
+		}
+	}
+	return stuck;
+}
+
+static void *interrupted_pc(void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+#if defined(__x86_64__)
+	return (void *)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__s390x__)
+	return (void *)uc->uc_mcontext.psw.addr;
+#elif defined(__aarch64__)
+	return (void *)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+	return NULL;
+#endif
+}
+
+/*
+ * On the stuck thread: its stack from the interrupted instruction on.  The
+ * unwinder (not the frame-pointer walk) crosses the signal frame and the C
+ * library's frames without frame pointers (a memset in the loop).
+ */
+static void lockup_sig(int sig, siginfo_t *si, void *ucv)
+{
+	void *pc = interrupted_pc(ucv), *raw[SIM_STACK_DEPTH + 8];
+	int n = backtrace(raw, SIM_STACK_DEPTH + 8), k;
+
+	(void)sig;
+	(void)si;
+	for (k = 0; k < n && raw[k] != pc; k++)
+		;
+	if (k < n)
+		raw[k] = (char *)pc + 1;	/* symbolized as a return address */
+	else
+		k = n < 2 ? n : 2;		/* this handler, the trampoline */
+	lockup_stack.n = n - k < SIM_STACK_DEPTH ? n - k : SIM_STACK_DEPTH;
+	memcpy(lockup_stack.pc, raw + k, sizeof(void *) * (size_t)lockup_stack.n);
+	__atomic_store_n(&lockup_answered, 1, __ATOMIC_RELEASE);
+}
+
+/* The stuck task's stack into lockup_stack; false if it never answered. */
+static bool lockup_stack_of(struct task *t)
+{
+	int i;
+
+	__atomic_store_n(&lockup_answered, 0, __ATOMIC_RELAXED);
+	/* not syscall(2): the s390 UAPI headers come first, their numbers too */
+	if (tgkill(getpid(), priv(t)->tid, SIGUSR2))
+		return false;
+	for (i = 0; i < 100 && !__atomic_load_n(&lockup_answered, __ATOMIC_ACQUIRE); i++)
+		usleep(10000);
+	return __atomic_load_n(&lockup_answered, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The soft lockup's name: the first frame of the trace in the driver or a
+ * model, not in the runtime (shim/, or an inline helper of include/).  The
+ * trace expands inlined frames, so where in the loop the task was caught
+ * does not change the name.
+ */
+static bool lockup_function(const char *trace, char *fn, size_t len)
+{
+	const char *l, *nl, *open, *colon;
+
+	for (l = trace; *l; l = *nl ? nl + 1 : nl) {
+		char path[256];
+
+		nl = strchrnul(l, '\n');
+		/* " fn (path:line)" */
+		open = strstr(l, " (");
+		if (!open || open > nl || *l != ' ')
+			continue;
+		colon = memrchr(open, ':', (size_t)(nl - open));
+		if (!colon)
+			continue;
+		snprintf(path, sizeof(path), "%.*s", (int)(colon - open - 2), open + 2);
+		if (!strncmp(path, "driver/shim/", 12) || !strncmp(path, "driver/include/", 15))
+			continue;
+		snprintf(fn, len, "%.*s", (int)(open - l - 1), l + 1);
+		return true;
+	}
+	return false;
+}
+
+__attribute__((format(printf, 4, 5)))
+static void wd_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/*
+ * Symbolizing and reporting take the stack and log locks, which the stuck
+ * task (or one it keeps waiting) may hold: if the report has not ended the
+ * run after a few seconds, this does, with the raw frames.
+ */
+static void *deadman_fn(void *arg)
+{
+	struct timespec ts = { 5, 0 };
+	ssize_t w;
+
+	(void)arg;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	w = write(STDERR_FILENO, deadman_msg, strlen(deadman_msg));
+	(void)w;
+	sim_log_save_on_death();
+	_exit(1);
+}
+
+/*
+ * Report t and end the run.  listed: tasks_lock is held (the other tasks'
+ * locks can be shown); frozen: the scheduler lock is held too.  t itself
+ * cannot go away: it spins.
+ */
+static void softlockup_report(struct task *t, long long stuck_ns, bool listed, bool frozen)
+{
+	static char body[7680], trace[4096];
+	char title[160], fn[128], head[160];
+	bool answered = lockup_stack_of(t);
+	struct task *o;
+	pthread_t dm;
+	size_t n = 0;
+	int i, k;
+
+	snprintf(head, sizeof(head), "watchdog: BUG: soft lockup - CPU#0 stuck for %llds! [%s:%d]\n",
+		 stuck_ns / 1000000000LL, t->comm, t->pid);
+	k = snprintf(deadman_msg, sizeof(deadman_msg),
+		     "vfio-ap-sim: the simulated host hung; findings:\n"
+		     "--- finding: watchdog: BUG: soft lockup\n%spcs:", head);
+	for (i = 0; answered && i < lockup_stack.n && k > 0 && (size_t)k + 24 < sizeof(deadman_msg); i++)
+		k += snprintf(deadman_msg + k, sizeof(deadman_msg) - (size_t)k, " %p", lockup_stack.pc[i]);
+	if (k > 0 && (size_t)k + 64 < sizeof(deadman_msg))
+		snprintf(deadman_msg + k, sizeof(deadman_msg) - (size_t)k,
+			 "\n(the report blocked: a lock it needs is held)\n");
+	if (!pthread_create(&dm, NULL, deadman_fn, NULL))
+		pthread_detach(dm);
+
+	trace[0] = 0;
+	if (answered)
+		sim_stack_format(&lockup_stack, trace, sizeof(trace));
+	if (answered && lockup_function(trace, fn, sizeof(fn)))
+		snprintf(title, sizeof(title), "watchdog: BUG: soft lockup in %s", fn);
+	else
+		snprintf(title, sizeof(title), "watchdog: BUG: soft lockup");
+	wd_append(body, sizeof(body), &n, "%sCall Trace:\n%s", head,
+		  answered ? trace : " (no stack: the task did not answer the watchdog's signal)\n");
+	wd_append(body, sizeof(body), &n, "\nShowing all locks held in the system:\n");
+	if (!det.on && !frozen)
+		wd_append(body, sizeof(body), &n, "(the scheduler lock is busy: the tasks still run)\n");
+	if (!listed)
+		wd_append(body, sizeof(body), &n, "(the task list is busy: the stuck task's locks only)\n");
+	if (listed) {
+		list_for_each_entry(o, &all_tasks, node)
+			if (o->lockdep_depth && n + 1 < sizeof(body))
+				n += (size_t)sim_lockdep_print_held(o, body + n, sizeof(body) - n);
+	} else if (t->lockdep_depth) {
+		n += (size_t)sim_lockdep_print_held(t, body + n, sizeof(body) - n);
+	}
+	sim_report(title, "%s", body);
+	/* as the hung-task detector: the host cannot go on, say what it found */
+	fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
+	k = sim_nr_findings();
+	for (i = 0; i < k; i++) {
+		const char *b, *ti = sim_finding(i, &b);
+
+		fprintf(stderr, "--- finding: %s\n%s\n", ti, b);
+	}
+	fflush(NULL);
+	sim_log_save_on_death();
+	_exit(1);
+}
+
+static void *softlockup_fn(void *arg)
+{
+	struct timespec tick = { 0, WD_TICK_MS * 1000000L }, ts;
+	bool listed, frozen = false;
+	long long stuck_ns = 0;
+	struct task *t;
+	int i;
+
+	(void)arg;
+	for (;;) {
+		nanosleep(&tick, NULL);
+		/* the stuck task may be the one holding it: try next tick */
+		if (pthread_mutex_trylock(&tasks_lock))
+			continue;
+		t = softlockup_scan(&stuck_ns);
+		pthread_mutex_unlock(&tasks_lock);
+		if (!t)
+			continue;
+		/*
+		 * The other tasks stop at their next scheduling point, so that
+		 * their held-lock stacks stand still while they are printed
+		 * (deterministic: they already do, the stuck task has the
+		 * token).  The scheduler lock comes before tasks_lock, as for
+		 * the hung-task detector; both only for a while, since the
+		 * stuck task may hold either.
+		 */
+		if (!det.on) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			frozen = !pthread_mutex_timedlock(&big, &ts);
+		}
+		for (i = 0; i < 100 && !(listed = !pthread_mutex_trylock(&tasks_lock)); i++)
+			usleep(10000);
+		softlockup_report(t, stuck_ns, listed, frozen);
+	}
+	return NULL;
+}
+
+void sim_softlockup_start(void)
+{
+	static bool started;
+	const char *s = getenv("SIM_SOFTLOCKUP_SECS");
+	struct sigaction sa;
+	void *warm[1];
+	pthread_t th;
+	char *end;
+	long v;
+
+	if (started)
+		return;
+	started = true;
+	if (s && *s) {
+		v = strtol(s, &end, 10);
+		if (!*end && v >= 0)
+			softlockup_ms = v * 1000;
+	}
+	if (!softlockup_ms)
+		return;
+	/* the first backtrace() loads the unwinder: not in a signal handler */
+	backtrace(warm, 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = lockup_sig;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, NULL);
+	if (!pthread_create(&th, NULL, softlockup_fn, NULL))
+		pthread_detach(th);
 }

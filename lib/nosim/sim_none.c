@@ -36,3 +36,8 @@ const char *simhost_kernel_version(void) { return ""; }
 int simhost_hw_inject(const struct aphw_inject *rule) { return -EOPNOTSUPP; }
 void simhost_sleep_ms(long ms) { }
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len) { if (len) buf[0] = 0; }
+const char *simhost_known_match(const char *title, const char *report) { return NULL; }
+const char *simhost_report_anchor(const char *report, char *buf, size_t len) { return NULL; }
+int simhost_crash_title(const char *out, char *why, size_t len) { return 0; }
+void simhost_log_reports(const char *log, void (*fn)(const char *, const char *, void *), void *arg) { }
+void sim_log_save_on_death(void) { }

@@ -47,6 +47,9 @@ struct task {
 	bool make_it_fail;
 	/* the sim's own checks run with fault injection off */
 	bool no_fault;
+	/* scheduling points passed (written by the task only): a count that
+	 * stands still while the task runs is the soft-lockup watchdog's sign */
+	unsigned long sched_points;
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;
@@ -100,5 +103,13 @@ long sim_now_ms(void);
 void sim_sleep_ms(long ms);
 void sim_yield(void);
 extern long sim_timescale;
+
+/*
+ * Soft-lockup watchdog: a task that keeps the CPU for SIM_SOFTLOCKUP_SECS
+ * (default 20, 0: off) of real time without a scheduling point is reported
+ * with its stack and every task's held locks, and the run ends.  Started
+ * at boot, in both modes.
+ */
+void sim_softlockup_start(void);
 
 #endif
