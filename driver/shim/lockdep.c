@@ -377,7 +377,6 @@ void sim_hung_task_check(void)
 {
 	static char buf[16384];
 	struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
-	int i, n;
 
 	sim_for_each_task(scan_task, &h);
 	if (!h.hung)
@@ -385,20 +384,8 @@ void sim_hung_task_check(void)
 	append(buf, h.len, &h.n, "\nShowing all locks held in the system:\n");
 	sim_for_each_task(held_of_task, &h);
 	sim_report("INFO: task hung", "%s", buf);
-	/*
-	 * The simulated host is deadlocked: nothing it runs can finish.  Say
-	 * everything found so far and end the run.
-	 */
-	fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
-	n = sim_nr_findings();
-	for (i = 0; i < n; i++) {
-		const char *body, *title = sim_finding(i, &body);
-
-		fprintf(stderr, "--- finding: %s\n%s\n", title, body);
-	}
-	fflush(NULL);
-	sim_log_save_on_death();
-	_exit(1);
+	/* the simulated host is deadlocked: nothing it runs can finish */
+	sim_host_died();
 }
 
 static void *watchdog_fn(void *arg)

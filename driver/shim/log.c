@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <linux/kernel.h>
 #include <linux/device.h>
 #include <asm/debug.h>
@@ -372,6 +373,21 @@ __attribute__((constructor)) static void log_death_callback(void)
 	__sanitizer_set_death_callback(on_sanitizer_death);
 }
 #endif
+
+void sim_host_died(void)
+{
+	int i, n = sim_nr_findings();
+
+	fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
+	for (i = 0; i < n; i++) {
+		const char *body, *title = sim_finding(i, &body);
+
+		fprintf(stderr, "--- finding: %s\n%s\n", title, body);
+	}
+	fflush(NULL);
+	sim_log_save_on_death();
+	_exit(1);
+}
 
 size_t sim_log_lines(void)
 {

@@ -737,36 +737,6 @@ static bool lockup_stack_of(struct task *t)
 	return __atomic_load_n(&lockup_answered, __ATOMIC_ACQUIRE);
 }
 
-/*
- * The soft lockup's name: the first frame of the trace in the driver or a
- * model, not in the runtime (shim/, or an inline helper of include/).  The
- * trace expands inlined frames, so where in the loop the task was caught
- * does not change the name.
- */
-static bool lockup_function(const char *trace, char *fn, size_t len)
-{
-	const char *l, *nl, *open, *colon;
-
-	for (l = trace; *l; l = *nl ? nl + 1 : nl) {
-		char path[256];
-
-		nl = strchrnul(l, '\n');
-		/* " fn (path:line)" */
-		open = strstr(l, " (");
-		if (!open || open > nl || *l != ' ')
-			continue;
-		colon = memrchr(open, ':', (size_t)(nl - open));
-		if (!colon)
-			continue;
-		snprintf(path, sizeof(path), "%.*s", (int)(colon - open - 2), open + 2);
-		if (!strncmp(path, "driver/shim/", 12) || !strncmp(path, "driver/include/", 15))
-			continue;
-		snprintf(fn, len, "%.*s", (int)(open - l - 1), l + 1);
-		return true;
-	}
-	return false;
-}
-
 __attribute__((format(printf, 4, 5)))
 static void wd_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
@@ -832,7 +802,7 @@ static void softlockup_report(struct task *t, long long stuck_ns, bool listed, b
 	trace[0] = 0;
 	if (answered)
 		sim_stack_format(&lockup_stack, trace, sizeof(trace));
-	if (answered && lockup_function(trace, fn, sizeof(fn)))
+	if (answered && sim_trace_anchor(trace, fn, sizeof(fn)))
 		snprintf(title, sizeof(title), "watchdog: BUG: soft lockup in %s", fn);
 	else
 		snprintf(title, sizeof(title), "watchdog: BUG: soft lockup");
@@ -851,17 +821,7 @@ static void softlockup_report(struct task *t, long long stuck_ns, bool listed, b
 		n += (size_t)sim_lockdep_print_held(t, body + n, sizeof(body) - n);
 	}
 	sim_report(title, "%s", body);
-	/* as the hung-task detector: the host cannot go on, say what it found */
-	fprintf(stderr, "vfio-ap-sim: the simulated host hung; findings:\n");
-	k = sim_nr_findings();
-	for (i = 0; i < k; i++) {
-		const char *b, *ti = sim_finding(i, &b);
-
-		fprintf(stderr, "--- finding: %s\n%s\n", ti, b);
-	}
-	fflush(NULL);
-	sim_log_save_on_death();
-	_exit(1);
+	sim_host_died();
 }
 
 static void *softlockup_fn(void *arg)

@@ -4,6 +4,7 @@
  * to symbolize.  Only report paths symbolize, so saving is the only
  * per-event cost.
  */
+#include <ctype.h>
 #include <execinfo.h>
 #include <stdbool.h>
 #include <pthread.h>
@@ -264,4 +265,57 @@ void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 			put_frames_of(mod, pc, buf, len, &used);
 	}
 	pthread_mutex_unlock(&dwfl_lock);
+}
+
+int sim_frame_parse(const char *line, size_t len, char *fn, size_t fnlen, bool *generic)
+{
+	const char *p = line, *end = line + len, *path;
+	size_t n;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && *p == '#') {
+		/* "#3 0x55d1c0 in func /path/file.c:12" */
+		p = strstr(p, " in ");
+		if (!p || p >= end)
+			return 0;
+		p += 4;
+		n = strcspn(p, " \n");
+		path = p + n;
+	} else {
+		/* " func (file:line)" */
+		if (p == line)
+			return 0;
+		n = strcspn(p, " \n");
+		path = p + n;
+		if (path + 2 > end || strncmp(path, " (", 2))
+			return 0;
+	}
+	if (!n || n >= fnlen || !(isalpha((unsigned char)*p) || *p == '_'))
+		return 0;
+	memcpy(fn, p, n);
+	fn[n] = 0;
+	{
+		char where[512];
+		size_t w = (size_t)(end - path) < sizeof(where) ? (size_t)(end - path) : sizeof(where) - 1;
+
+		memcpy(where, path, w);
+		where[w] = 0;
+		*generic = strstr(where, "driver/shim/") || strstr(where, "driver/include/") ||
+			   !(strstr(where, "vfio_ap_") || strstr(where, "driver/"));
+	}
+	return 1;
+}
+
+bool sim_trace_anchor(const char *trace, char *fn, size_t len)
+{
+	const char *l;
+
+	for (l = trace; l && *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		bool generic;
+
+		if (sim_frame_parse(l, strcspn(l, "\n"), fn, len, &generic) && !generic)
+			return true;
+	}
+	return false;
 }

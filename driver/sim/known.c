@@ -17,7 +17,6 @@
  * Known findings are still printed, marked with their id; they do not make
  * a run fail.  Anything else does.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdbool.h>
@@ -25,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sim/host.h>
+#include <sim/stack.h>
 
 #define MAX_KNOWN 64
 #define MAX_CLAUSES 6
@@ -180,51 +180,6 @@ bad:
 
 /* ------------------------------------------------------------ reports */
 
-/* The function of a frame line, or 0; *ours: the frame is in our tree
- * (the driver or a model, not the C library or a sanitizer runtime),
- * *generic: the sim's runtime (locks, slab, reporting) or an inline
- * helper of our headers, which name no bug (as syzkaller skips mutex_lock
- * and friends when it titles a crash). */
-static int frame_func(const char *line, size_t len, char *fn, size_t fnlen, bool *generic)
-{
-	const char *p = line, *end = line + len, *path;
-	size_t n;
-
-	while (p < end && *p == ' ')
-		p++;
-	if (p < end && *p == '#') {
-		/* "#3 0x55d1c0 in func /path/file.c:12" */
-		p = strstr(p, " in ");
-		if (!p || p >= end)
-			return 0;
-		p += 4;
-		n = strcspn(p, " \n");
-		path = p + n;
-	} else {
-		/* " func (file:line)" */
-		if (p == line)
-			return 0;
-		n = strcspn(p, " \n");
-		path = p + n;
-		if (path + 2 > end || strncmp(path, " (", 2))
-			return 0;
-	}
-	if (!n || n >= fnlen || !(isalpha((unsigned char)*p) || *p == '_'))
-		return 0;
-	memcpy(fn, p, n);
-	fn[n] = 0;
-	{
-		char where[512];
-		size_t w = (size_t)(end - path) < sizeof(where) ? (size_t)(end - path) : sizeof(where) - 1;
-
-		memcpy(where, path, w);
-		where[w] = 0;
-		*generic = strstr(where, "driver/shim/") || strstr(where, "driver/include/") ||
-			   !(strstr(where, "vfio_ap_") || strstr(where, "driver/"));
-	}
-	return 1;
-}
-
 /* The section a header line opens (-1: the line is no header).  "Call
  * Trace:" right after another header belongs to it. */
 static int section_of(const char *line, size_t len, int open)
@@ -271,7 +226,7 @@ static int section_frames(const char *report, int want, char fns[][64], bool *ge
 		/* an oops's raw frames, before their symbolized trace */
 		if (!strncmp(p, "pcs:", 4))
 			continue;
-		if (frame_func(p, len, fn, sizeof(fn), &gen)) {
+		if (sim_frame_parse(p, len, fn, sizeof(fn), &gen)) {
 			if (!any && cur < 0)
 				cur = SIMHOST_SECTION_STACK;
 			any = frames = true;

@@ -26,5 +26,10 @@ char *sim_log_dump(void);
 /* the log to $VFIO_AP_CASE_LOG when the host dies (hang, fault, sanitizer) */
 void sim_log_save_on_death(void);
 size_t sim_log_lines(void);
+/* A host that cannot go on (a hang, a soft lockup): every finding so far
+ * on stderr, as "--- finding: TITLE" and its report after the line
+ * "vfio-ap-sim: the simulated host hung; findings:" (what a campaign
+ * reads back), the log saved, exit 1. */
+__attribute__((noreturn)) void sim_host_died(void);
 
 #endif

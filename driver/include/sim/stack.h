@@ -7,6 +7,7 @@
 #ifndef SIM_STACK_H
 #define SIM_STACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SIM_STACK_DEPTH 16
@@ -26,5 +27,18 @@ void sim_crash_handler_init(void);
 /* " function (file:line)" lines, innermost first, each ending in a newline;
  * frames without line information (the C library) are left out. */
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len);
+
+/*
+ * One frame line of a report, ours (" fn (file:line)") or a sanitizer's
+ * ("#3 0x55d1c0 in fn /path/file.c:12"): 1 with its function in fn, 0 if
+ * the line is no frame.  *generic: the sim's runtime (locks, slab,
+ * reporting) or an inline helper of our headers, or no file of ours (the
+ * C library, a sanitizer runtime): frames that name no bug, as syzkaller
+ * skips mutex_lock and friends when it titles a crash.
+ */
+int sim_frame_parse(const char *line, size_t len, char *fn, size_t fnlen, bool *generic);
+/* The first frame of a formatted trace that is not generic: true, with
+ * its function in fn (what a report is titled by). */
+bool sim_trace_anchor(const char *trace, char *fn, size_t len);
 
 #endif
