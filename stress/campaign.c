@@ -272,8 +272,8 @@ static char *symbolize_pcs(char *out)
 	return out;
 }
 
-/* cases/<id>.<ext> (up to its last 4 MiB), or NULL */
-static char *read_file_tail(struct campaign *cp, const char *id, const char *ext)
+/* cases/<id>.<ext> (up to its last max - 1 bytes), or NULL */
+static char *read_file_tail(struct campaign *cp, const char *id, const char *ext, long max)
 {
 	char path[4400], *buf;
 	size_t n;
@@ -283,12 +283,12 @@ static char *read_file_tail(struct campaign *cp, const char *id, const char *ext
 	f = fopen(path, "r");
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (4 << 20) - 1)
-		fseek(f, -((4 << 20) - 1), SEEK_END);
+	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > max - 1)
+		fseek(f, -(max - 1), SEEK_END);
 	else
 		fseek(f, 0, SEEK_SET);
-	buf = calloc(1, 4 << 20);
-	n = buf ? fread(buf, 1, (4 << 20) - 1, f) : 0;
+	buf = calloc(1, (size_t)max);
+	n = buf ? fread(buf, 1, (size_t)max - 1, f) : 0;
 	if (buf)
 		buf[n] = 0;
 	fclose(f);
@@ -299,8 +299,6 @@ static char *read_file_tail(struct campaign *cp, const char *id, const char *ext
 static void add_dead_finding(struct json_object *arr, const char *title, const char *report,
 			     const char *kind)
 {
-	struct json_object *f;
-	const char *known;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(arr); i++) {
@@ -312,14 +310,8 @@ static void add_dead_finding(struct json_object *arr, const char *title, const c
 		    !strcmp(json_object_get_string(r), report))
 			return;
 	}
-	known = vap_known_match(title, report);
-	f = json_object_new_object();
-	json_object_object_add(f, "title", json_object_new_string(title));
-	json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
-	json_object_object_add(f, "kind", json_object_new_string(kind ? kind : finding_kind(title)));
-	json_object_object_add(f, "first", json_object_new_string(title));
-	json_object_object_add(f, "report", json_object_new_string(report));
-	json_object_array_add(arr, f);
+	json_object_array_add(arr, finding_obj(title, vap_known_match(title, report), kind, title,
+					       report));
 }
 
 /* "--- finding: TITLE" then its report, for each finding of a hung host */
@@ -354,11 +346,9 @@ static void log_finding(const char *title, const char *report, void *arr)
  * hold it: printable ASCII, newlines, tabs */
 static char *read_case_out(struct campaign *cp, const char *id)
 {
-	char *out = read_file_tail(cp, id, "out");
+	char *out = read_file_tail(cp, id, "out", 1 << 20);
 	size_t k;
 
-	if (out && strlen(out) > (1 << 20) - 1)
-		memmove(out, out + strlen(out) - ((1 << 20) - 1), (1 << 20));
 	for (k = 0; out && out[k]; k++)
 		if ((unsigned char)out[k] >= 0x7f ||
 		    ((unsigned char)out[k] < 0x20 && out[k] != '\n' && out[k] != '\t'))
@@ -376,7 +366,7 @@ static struct json_object *dead_case(struct campaign *cp, const char *id, struct
 				     char *why, size_t whylen, double t0)
 {
 	struct json_object *arr = json_object_new_array(), *crash;
-	char *out = read_case_out(cp, id), *caselog = read_file_tail(cp, id, "log");
+	char *out = read_case_out(cp, id), *caselog = read_file_tail(cp, id, "log", 4 << 20);
 	bool timeout = !strncmp(why, "timeout", 7), cut = !strncmp(why, "cut", 3), hung;
 	const char *known;
 

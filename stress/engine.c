@@ -417,18 +417,18 @@ const char *finding_kind(const char *title)
 	return "bug";
 }
 
-static struct json_object *finding_obj(const char *title, const char *known, const char *report)
+struct json_object *finding_obj(const char *title, const char *known, const char *kind,
+				const char *first, const char *report)
 {
 	struct json_object *f = json_object_new_object();
-	size_t n = strcspn(report, "\n");
-	char *first = strndup(report, n);
+	char *line = first ? NULL : strndup(report, strcspn(report, "\n"));
 
 	json_object_object_add(f, "title", json_object_new_string(title));
 	json_object_object_add(f, "known", known ? json_object_new_string(known) : NULL);
-	json_object_object_add(f, "kind", json_object_new_string(finding_kind(title)));
-	json_object_object_add(f, "first", json_object_new_string(first));
+	json_object_object_add(f, "kind", json_object_new_string(kind ? kind : finding_kind(title)));
+	json_object_object_add(f, "first", json_object_new_string(first ? first : line));
 	json_object_object_add(f, "report", json_object_new_string(report));
-	free(first);
+	free(line);
 	return f;
 }
 
@@ -447,7 +447,7 @@ int case_add_findings(struct vap_host *h, struct json_object *c, const char *ora
 	}
 	n = vap_findings(h, &f);
 	for (i = 0; i < n; i++) {
-		json_object_array_add(arr, finding_obj(f[i].title, f[i].known, f[i].report));
+		json_object_array_add(arr, finding_obj(f[i].title, f[i].known, NULL, NULL, f[i].report));
 		unknown += !f[i].known;
 	}
 	for (p = oracle_text; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
@@ -473,7 +473,7 @@ int case_add_findings(struct vap_host *h, struct json_object *c, const char *ora
 			snprintf(title, sizeof(title), "%.*s", (int)(colon - line), line);
 			if (!strcmp(title, "log"))
 				snprintf(title, sizeof(title), "%.120s", colon + 2);
-			json_object_array_add(arr, finding_obj(title, NULL, line));
+			json_object_array_add(arr, finding_obj(title, NULL, NULL, NULL, line));
 			unknown++;
 		}
 		free(line);

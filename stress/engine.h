@@ -55,6 +55,10 @@ int case_add_findings(struct vap_host *h, struct json_object *c, const char *ora
 void case_add_lockgraph(struct vap_host *h, struct json_object *c);
 void case_add_apcb(struct json_object *c, const char *log);
 const char *finding_kind(const char *title);
+/* A finding of a case (results/README.md): kind NULL from the title,
+ * first NULL the report's first line. */
+struct json_object *finding_obj(const char *title, const char *known, const char *kind,
+				const char *first, const char *report);
 /* an errno's name ("EBUSY"), or its number */
 const char *errno_name(int e, char *buf, size_t len);
 void json_count(struct json_object *obj, const char *key, long n);
