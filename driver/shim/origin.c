@@ -39,9 +39,12 @@ static __thread int task_apqn = -1;
 
 static void note_locked(struct sim_origin *o, const char *text)
 {
-	if (o->nnotes == ORIGIN_NOTES)
-		memmove(o->notes[1], o->notes[2], sizeof(o->notes[0]) * (ORIGIN_NOTES - 2)),
+	/* full: the first note (how it was bound) stays, the oldest after
+	 * it gives way */
+	if (o->nnotes == ORIGIN_NOTES) {
+		memmove(o->notes[1], o->notes[2], sizeof(o->notes[0]) * (ORIGIN_NOTES - 2));
 		o->nnotes--;
+	}
 	snprintf(o->notes[o->nnotes++], sizeof(o->notes[0]), "%s", text);
 }
 
