@@ -652,7 +652,7 @@ int main(int argc, char **argv)
 	static struct campaign cp;
 	const char *campaign = "all", *results = NULL, *only = NULL;
 	unsigned long long first, seeds = 1, s;
-	struct json_object *sweep = json_object_new_array();
+	struct json_object *sweep;
 	char *end, id[160], fault[160];
 	int c, li = 0, worst = 0;
 	ssize_t n;
@@ -746,6 +746,8 @@ bad_value:
 	snprintf(cp.host, sizeof(cp.host), "%s", host_kind);
 	if (campaign_init(&cp, "vfio-ap-fault", results, argc, argv))
 		return 2;
+	/* made once the input is accepted: a refused one leaks nothing */
+	sweep = json_object_new_array();
 	first = p.seed;
 	det_policy = p.det;
 	sweep_seed = p.seed;
