@@ -22,11 +22,11 @@ done
 . "$top/scripts/tap.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out" "$tap_log"' EXIT
-run() { # tree label: builds and runs the selftests; leaves TAP in $out/tap
+run() { # tree [san]: builds and runs the selftests; leaves TAP in $out/tap
 	make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
-	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" all >"$out/build" 2>&1 ||
+	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" all >"$out/build" 2>&1 ||
 		{ cp "$out/build" "$out/tap"; return 2; }
-	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" run_tests >"$out/tap" 2>&1
+	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" run_tests >"$out/tap" 2>&1
 }
 mounted=
 for tree in "${trees[@]}"; do
@@ -106,6 +106,7 @@ for tree in "${mtrees[@]}"; do
 		mname=$(basename "$m" .mut)
 		"$top/driver/mutants/build.sh" "$tree" "$m" >/dev/null 2>&1 || continue
 		mtree="$top/build/mutants/$kver-$mname"
+		# plain: a sanitized selftest run costs twice a plain build and run
 		run "$mtree"
 		if grep -q '^# not ok\|^not ok' "$out/tap"; then
 			caught+=("$mname($(grep -o '^# not ok [0-9]* [a-z_.]*' "$out/tap" | awk '{ print $5 }' | paste -sd, -))")
