@@ -580,7 +580,12 @@ int sim_vfio_open(struct vfio_device *vdev)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	mutex_lock(&g->group_lock);
 	mutex_lock(&vdev->dev_set_lock);
-	if (vdev->open_count == 0) {
+	/*
+	 * As vfio_df_open: the count goes up before the first open runs, so
+	 * that a vCPU reaching the driver's PQAP hook (installed by
+	 * open_device) finds the device open when it pins the NIB.
+	 */
+	if (++vdev->open_count == 1) {
 		spin_lock(&g->kvm_ref_lock);
 		if (!g->kvm) {
 			vdev->kvm = NULL;
@@ -602,9 +607,9 @@ int sim_vfio_open(struct vfio_device *vdev)
 			kvm_put_kvm(vdev->kvm);
 			vdev->kvm = NULL;
 		}
+		if (ret)
+			vdev->open_count--;
 	}
-	if (!ret)
-		vdev->open_count++;
 	mutex_unlock(&vdev->dev_set_lock);
 	mutex_unlock(&g->group_lock);
 	if (ret)
@@ -616,7 +621,7 @@ int sim_vfio_open(struct vfio_device *vdev)
 		return -ENODEV;
 	}
 	mutex_lock(&vdev->dev_set_lock);
-	if (vdev->open_count == 0) {
+	if (++vdev->open_count == 1) {
 		mutex_lock(&g->group_lock);
 		vdev->kvm = g->kvm;
 		ret = call_open_device(vdev);
@@ -627,9 +632,9 @@ int sim_vfio_open(struct vfio_device *vdev)
 			mutex_lock(&g->iommu_lock);
 			mutex_unlock(&g->iommu_lock);
 		}
+		if (ret)
+			vdev->open_count--;
 	}
-	if (!ret)
-		vdev->open_count++;
 	mutex_unlock(&vdev->dev_set_lock);
 	if (ret) {
 		module_put(THIS_MODULE);
