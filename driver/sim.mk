@@ -27,7 +27,8 @@ DRIVER_FILES := vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h vfio_ap_debug.h ap
 SRC := $(OUT)/src
 
 INC := -Idriver/include -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
-DEFS := -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
+# what the tree's driver has (driver/features.sh), seen by every object
+DEFS := -include $(SRC)/sim_tree.h -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
 # frame pointers: the allocation ledger saves a stack per allocation; no
 # sibling calls, so that a trace keeps every caller whatever OLEVEL is
 # (reports are identified by their frames: known-issues.txt)
@@ -70,14 +71,17 @@ $(SRC)/.copied: $(addprefix $(K)/drivers/s390/crypto/,$(DRIVER_FILES))
 # differ (a mutant, a fix) rebuilds the driver's two objects and no more
 # (the sum is rewritten only when the headers change, and make looks at
 # its time again after the recipe)
-$(SRC)/.hsum: $(SRC)/.copied
+$(SRC)/sim_tree.h: $(SRC)/.copied driver/features.sh
+	driver/features.sh $(SRC) >$@.new && mv $@.new $@
+
+$(SRC)/.hsum: $(SRC)/.copied $(SRC)/sim_tree.h
 	@cat $(SRC)/*.h | cksum >$@.new; cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
 $(OUT)/obj/%.o: driver/%.c $(HDRS) $(SRC)/.hsum
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
 
-$(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(HDRS)
+$(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(SRC)/sim_tree.h $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_DRV) -c $(SRC)/vfio_ap_$*.c -o $@
 

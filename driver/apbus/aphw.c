@@ -266,7 +266,7 @@ struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 	pthread_mutex_unlock(&hw.lock);
 	sim_origin_touch(qid & 0xffff);
 	if (info && tbit && st.response_code != AP_RESPONSE_Q_NOT_AVAIL) {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 		memset(info, 0, sizeof(*info));
 		info->at = type;
 		info->nd = 255;
@@ -348,7 +348,7 @@ int aphw_qci(struct ap_config_info *info)
 	memset(info, 0, sizeof(*info));
 	info->apxa = 1;
 	info->qact = 1;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	info->na = 255;
 	info->nd = 255;
 #else

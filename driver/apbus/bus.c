@@ -26,6 +26,10 @@
 #include <sim/kvm.h>
 #include <sim/report.h>
 
+#ifdef SIM_TREE_AP_ATTR_MUTEX
+/* 7.x: the same lock (the masks' and the bus attributes'), renamed */
+#define ap_perms_mutex ap_attr_mutex
+#endif
 DEFINE_MUTEX(ap_perms_mutex);
 DEFINE_MUTEX(ap_scan_bus_mutex);
 struct ap_perms ap_perms;
@@ -453,7 +457,7 @@ static ssize_t bindings_show(struct sysfs_node *n, char *buf)
 static ssize_t max_adapter_show(struct sysfs_node *n, char *buf)
 {
 	(void)n;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	return sysfs_emit(buf, "%d\n", qci_info.na ? qci_info.na : 63);
 #else
 	return sysfs_emit(buf, "%d\n", qci_info.Na ? qci_info.Na : 63);
@@ -463,7 +467,7 @@ static ssize_t max_adapter_show(struct sysfs_node *n, char *buf)
 static ssize_t max_domain_show(struct sysfs_node *n, char *buf)
 {
 	(void)n;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	return sysfs_emit(buf, "%d\n", qci_info.nd ? qci_info.nd : 15);
 #else
 	return sysfs_emit(buf, "%d\n", qci_info.Nd ? qci_info.Nd : 15);
@@ -632,7 +636,7 @@ static void add_card(int card)
 	if (st.response_code != AP_RESPONSE_NORMAL &&
 	    st.response_code != AP_RESPONSE_RESET_IN_PROGRESS)
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	type = info.at;
 #else
 	type = (info >> 24) & 0xff;

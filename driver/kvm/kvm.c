@@ -470,6 +470,12 @@ unsigned long gfn_to_hva(struct kvm *kvm, gfn_t gfn)
 	return gfn < GUEST_PAGES ? 0x7f0000000000UL + (gfn << PAGE_SHIFT) : KVM_HVA_ERR_BAD;
 }
 
+/* kvm_is_gpa_in_memslot: the gfn lies in a visible memslot */
+bool kvm_s390_is_gpa_in_memslot(struct kvm *kvm, gpa_t gpa)
+{
+	return !kvm_is_error_hva(gfn_to_hva(kvm, gpa_to_gfn(gpa)));
+}
+
 bool kvm_s390_pv_cpu_is_protected(struct kvm_vcpu *vcpu)
 {
 	lockdep_assert_held(&vcpu->mutex);

@@ -72,6 +72,9 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 {
 	struct obj *o;
 
+	/* the kernel's largest kmalloc; a saturated size (size_mul) fails */
+	if (size > (64UL << 20))
+		return NULL;
 	if (shim_slab_fault(size, flags, site))
 		return NULL;
 	o = malloc(sizeof(*o) + (size ? size : 1));
@@ -92,11 +95,39 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 	return o + 1;
 }
 
+void *shim_kmemdup(const void *src, size_t len, gfp_t flags, const char *site)
+{
+	void *p = shim_kmalloc(len, flags, site);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
+
+/* krealloc: a new object (a new ledger entry, a failslab site) holding
+ * the old contents; the old one is freed only on success, as in the kernel */
+void *shim_krealloc(const void *p, size_t size, gfp_t flags, const char *site)
+{
+	const struct obj *o = p ? (const struct obj *)p - 1 : NULL;
+	void *n;
+
+	if (p && !size) {
+		shim_kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	n = shim_kmalloc(size, flags, site);
+	if (n && o) {
+		memcpy(n, p, o->size < size ? o->size : size);
+		shim_kfree(p);
+	}
+	return n;
+}
+
 void shim_kfree(const void *p)
 {
 	struct obj *o;
 
-	if (!p)
+	if (ZERO_OR_NULL_PTR(p))
 		return;
 	o = (struct obj *)p - 1;
 	if (o->magic != SLAB_MAGIC) {

@@ -201,7 +201,7 @@ static struct guest *find_guest(const char *name)
 	return NULL;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef SIM_TREE_REQ_IRQ
 static long set_req_irq(struct guest *g, int fd)
 {
 	struct {
@@ -227,7 +227,7 @@ static void vmm_detach(struct guest *g)
 {
 	mutex_lock(&g->lock);
 	if (g->open) {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef SIM_TREE_REQ_IRQ
 		set_req_irq(g, -1);
 #endif
 		sim_vfio_close(g->vdev);
@@ -303,7 +303,7 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 		goto fail_kvm;
 	g->open = true;
 	g->reqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef SIM_TREE_REQ_IRQ
 	ret = set_req_irq(g, g->reqfd);
 	if (ret)
 		sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed: %d", name, ret);
@@ -383,7 +383,7 @@ int simhost_guest_reopen(const char *name)
 		if (!ret) {
 			g->open = true;
 			sim_log("vmm: %s: vfio-ap device %s attached again", g->name, g->uuid);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef SIM_TREE_REQ_IRQ
 			if (set_req_irq(g, g->reqfd))
 				sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed", g->name);
 #endif

@@ -22,7 +22,7 @@ struct ap_queue_status {
 	unsigned int queue_empty : 1;
 	unsigned int replies_waiting : 1;
 	unsigned int queue_full : 1;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	unsigned int : 3;
 	unsigned int async : 1;
 #else
@@ -33,7 +33,7 @@ struct ap_queue_status {
 	unsigned int _pad2 : 16;
 };
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 struct ap_tapq_hwinfo {
 	union {
 		unsigned long value;
@@ -68,7 +68,7 @@ typedef unsigned long shim_tapq_info_t;
 #endif
 
 struct ap_config_info {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 	union {
 		unsigned int flags;
 		struct {
@@ -100,7 +100,7 @@ struct ap_config_info {
 	unsigned char _reserved4[16];
 } __aligned(8);
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 union ap_qirq_ctrl {
 	unsigned long value;
 	struct {
@@ -160,7 +160,7 @@ static inline struct ap_queue_status ap_test_queue(ap_qid_t qid, int tbit,
 	return aphw_tapq(qid, tbit, info);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef SIM_TREE_TAPQ_HWINFO
 static inline struct ap_queue_status ap_zapq(ap_qid_t qid, int fbit)
 {
 	return aphw_zapq(qid, fbit);

@@ -19,6 +19,7 @@ struct kvm_vcpu;
 struct gmap;
 
 typedef u64 gfn_t;
+typedef u64 gpa_t;
 typedef int (*crypto_hook)(struct kvm_vcpu *vcpu);
 
 #define KVM_HVA_ERR_BAD (-1UL)
@@ -126,6 +127,10 @@ void kvm_arch_crypto_clear_masks(struct kvm *kvm);
 int kvm_s390_gisc_register(struct kvm *kvm, u32 gisc);
 int kvm_s390_gisc_unregister(struct kvm *kvm, u32 gisc);
 unsigned long gfn_to_hva(struct kvm *kvm, gfn_t gfn);
+/* 7.x: the NIB's validity, asked of the same memslots */
+bool kvm_s390_is_gpa_in_memslot(struct kvm *kvm, gpa_t gpa);
+#define gpa_to_gfn(gpa) ((gfn_t)((gpa) >> PAGE_SHIFT))
+#define gfn_to_gpa(gfn) ((gpa_t)(gfn) << PAGE_SHIFT)
 bool kvm_s390_pv_cpu_is_protected(struct kvm_vcpu *vcpu);
 int uv_pin_shared(unsigned long paddr);
 int gmap_convert_to_secure(struct gmap *gmap, unsigned long gaddr);

@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shim: the AP bus device id, as the kernel lays it out. */
+/* Shim: the device id tables; the driver needs the AP bus's alone. */
 #ifndef SHIM_LINUX_MOD_DEVICETABLE_H
 #define SHIM_LINUX_MOD_DEVICETABLE_H
 
-#include <linux/types.h>
-
-struct ap_device_id {
-	__u16 match_flags;
-	__u8 dev_type;
-	unsigned long driver_info;
-};
-
-#define AP_DEVICE_ID_MATCH_CARD_TYPE 0x01
-#define AP_DEVICE_ID_MATCH_QUEUE_TYPE 0x02
+#include <linux/device-id/ap.h>
 
 #endif
