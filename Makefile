@@ -4,7 +4,7 @@
 #
 #   make            build the simulated host for KSRC (default: Debian's 6.1)
 #   make run        the main job: stress + fault campaigns (DURATION=120 s)
-#   make check      every test, against 6.1 and 6.12, plain, sanitized and
+#   make check      every test, against 6.1, 6.12 and 7.2, plain, sanitized and
 #                   built for s390x (run by qemu-s390x)
 #   make bench      throughput and start-up figures
 #   make restore    undo an interrupted run's changes from its journal
@@ -15,7 +15,7 @@
 SHELL := /bin/bash
 TOP := $(CURDIR)
 DEFAULT_KVER ?= 6.1
-CHECK_KVERS ?= 6.1 6.12
+CHECK_KVERS ?= 6.1 6.12 7.2
 
 DEPS_BIN := gcc:gcc make:make xz:xz-utils dpkg-deb:dpkg ar:binutils
 .PHONY: all deps sim stress run run-bin check bench restore clean help

@@ -219,7 +219,8 @@ int linux_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m
 		if (get_ucall(g->vcpus[i], &uc) != UCALL_SYNC)
 			return -EIO;
 	}
-	reach = addr_gva2hva(g->vm, (vm_vaddr_t)guest_reach);
+	/* the guest address type is vm_vaddr_t up to 6.x, gva_t since */
+	reach = addr_gva2hva(g->vm, (uintptr_t)guest_reach);
 	for (apqn = 0; apqn < 256 * 256; apqn++)
 		if (reach[apqn / 8] & (0x80 >> (apqn % 8))) {
 			vap_mask_set(&m->apm, apqn >> 8);

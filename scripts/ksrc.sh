@@ -71,29 +71,59 @@ key() {
 	echo "$(kversion "$d")-$h"
 }
 
-# Make Debian's bookworm-backports suite available, taken from the mirror
-# this machine is already configured with.
-enable_backports() {
-	local uri suite parts list
-	if apt-cache policy 2>/dev/null | grep -q 'bookworm-backports'; then
-		return 0
-	fi
-	# Where this apt keeps its sources (honours APT_CONFIG).
-	parts=/etc/apt/sources.list.d/ list=/etc/apt/sources.list
-	eval "$(apt-config shell parts Dir::Etc::sourceparts/d list Dir::Etc::sourcelist/f 2>/dev/null)"
+# Where this apt keeps its sources and preferences (honours APT_CONFIG).
+apt_dirs() {
+	parts=/etc/apt/sources.list.d/ list=/etc/apt/sources.list prefs=/etc/apt/preferences.d/
+	eval "$(apt-config shell parts Dir::Etc::sourceparts/d list Dir::Etc::sourcelist/f \
+		prefs Dir::Etc::preferencesparts/d 2>/dev/null)"
+}
+
+# The Debian mirror this machine is already configured with.
+mirror() {
+	local uri
 	uri=$(grep -hs '^URIs:' "$parts"/*.sources | awk '{print $2}' |
 	      grep -v security | head -n1 || true)
 	[ -n "$uri" ] || uri=$(grep -hs '^deb ' "$list" "$parts"/*.list |
 	      awk '$0 !~ /security/ {print $2; exit}' || true)
-	[ -n "$uri" ] || die "no Debian mirror configured in $parts; cannot enable bookworm-backports"
-	suite=bookworm-backports
-	echo "ksrc: enabling $suite from $uri" >&2
-	cat > "$parts/vfio-ap-stress-backports.sources" <<EOS
+	[ -n "$uri" ] || die "no Debian mirror configured in $parts; cannot enable $1"
+	echo "$uri"
+}
+
+# Make a Debian suite available from the machine's own mirror.
+#   backports: bookworm-backports (apt's default pin for it is already low)
+#   unstable:  the newest kernels; pinned at priority 1, so that nothing on
+#              the machine is ever upgraded from it: only a package that
+#              exists nowhere else (linux-source-7.x) is taken from it.  A
+#              mirror snapshot's Release may be past its Valid-Until; the
+#              signature is still checked.
+enable_suite() {
+	local what=$1 suite uri parts list prefs extra=
+	case $what in
+	backports) suite=bookworm-backports ;;
+	unstable) suite=unstable extra="Check-Valid-Until: no" ;;
+	*) die "unknown suite '$what'" ;;
+	esac
+	if apt-cache policy 2>/dev/null | grep -q " $suite/main\| a=$suite,"; then
+		return 0
+	fi
+	apt_dirs
+	uri=$(mirror "$suite")
+	echo "ksrc: enabling $suite from $uri${extra:+ (pinned at priority 1)}" >&2
+	if [ "$what" = unstable ]; then
+		cat > "$prefs/vfio-ap-stress-unstable.pref" <<EOS
+# vfio-ap-stress: Debian unstable for linux-source-7.x only; never an upgrade
+Package: *
+Pin: release a=unstable
+Pin-Priority: 1
+EOS
+	fi
+	cat > "$parts/vfio-ap-stress-$what.sources" <<EOS
 Types: deb
 URIs: $uri
 Suites: $suite
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+${extra}
 EOS
 	apt-get update -qq >/dev/null
 }
@@ -112,7 +142,11 @@ fetch() {
 	deb=$(ls "$dl"/linux-source-"${v}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		if ! apt-cache show "linux-source-$v" >/dev/null 2>&1; then
-			case $v in 6.12*) enable_backports ;; *) apt-get update -qq >/dev/null ;; esac
+			apt-get update -qq >/dev/null
+			apt-cache show "linux-source-$v" >/dev/null 2>&1 || case $v in
+			6.*) enable_suite backports ;;
+			*) enable_suite unstable ;;
+			esac
 		fi
 		apt-cache show "linux-source-$v" >/dev/null 2>&1 ||
 			die "Debian package linux-source-$v is not available from this machine's apt sources"
