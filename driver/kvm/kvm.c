@@ -56,6 +56,7 @@ struct sim_vm {
 	struct sim_waitq sie_exit;
 	struct sim_waitq unblock;
 	unsigned long apcb_updates;
+	unsigned long apcb_changes;	/* updates that changed the crycb's masks */
 	bool guest_aqic;	/* vCPUs issue their own PQAP(AQIC) */
 	bool dead;
 	/* where each GISC registration came from, per guest ISC */
@@ -362,8 +363,10 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 {
 	struct sim_vm *vm = to_vm(kvm);
 	struct kvm_s390_crypto_cb *crycb = kvm->arch.crypto.crycb;
+	struct kvm_s390_crypto_cb before;
 
 	block_all(vm);
+	before = *crycb;
 	/* what the machine sees: an APQN leaving the guest while its
 	 * interrupts are still enabled (the guest cannot disable them now) */
 	if ((kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK) == CRYCB_FORMAT2) {
@@ -395,6 +398,9 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 		memcpy(crycb->apcb0.adm, adm, 2);
 		break;
 	}
+	if (memcmp(&before.apcb0, &crycb->apcb0, sizeof(before.apcb0)) ||
+	    memcmp(&before.apcb1, &crycb->apcb1, sizeof(before.apcb1)))
+		__atomic_add_fetch(&vm->apcb_changes, 1, __ATOMIC_SEQ_CST);
 	sim_log("kvm: %s: SET CRYCB: apm %016lx %016lx %016lx %016lx aqm %016lx %016lx %016lx %016lx",
 		vm->name, apm[0], apm[1], apm[2], apm[3], aqm[0], aqm[1], aqm[2], aqm[3]);
 	unblock_all(vm);
@@ -402,9 +408,13 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 
 void kvm_arch_crypto_clear_masks(struct kvm *kvm)
 {
+	static const struct kvm_s390_crypto_cb zero;
 	struct sim_vm *vm = to_vm(kvm);
 
 	block_all(vm);
+	if (memcmp(&zero.apcb0, &kvm->arch.crypto.crycb->apcb0, sizeof(zero.apcb0)) ||
+	    memcmp(&zero.apcb1, &kvm->arch.crypto.crycb->apcb1, sizeof(zero.apcb1)))
+		__atomic_add_fetch(&vm->apcb_changes, 1, __ATOMIC_SEQ_CST);
 	memset(&kvm->arch.crypto.crycb->apcb0, 0, sizeof(kvm->arch.crypto.crycb->apcb0));
 	memset(&kvm->arch.crypto.crycb->apcb1, 0, sizeof(kvm->arch.crypto.crycb->apcb1));
 	sim_log("kvm: %s: CLR CRYCB", vm->name);
@@ -574,4 +584,9 @@ const char *sim_kvm_name(struct kvm *kvm)
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm)
 {
 	return to_vm(kvm)->apcb_updates;
+}
+
+unsigned long sim_kvm_apcb_changes(struct kvm *kvm)
+{
+	return __atomic_load_n(&to_vm(kvm)->apcb_changes, __ATOMIC_SEQ_CST);
 }

@@ -18,6 +18,7 @@
 
 struct eventfd_ctx {
 	int fd;
+	int user_fd;	/* the descriptor the VMM registered */
 	int refs;
 	unsigned long long signals;
 };
@@ -55,6 +56,7 @@ struct eventfd_ctx *eventfd_ctx_fdget(int fd)
 		return ERR_PTR(-EMFILE);
 	}
 	ctx->fd = dup;
+	ctx->user_fd = fd;
 	ctx->refs = 1;
 	return ctx;
 }
@@ -75,11 +77,15 @@ void eventfd_ctx_put(struct eventfd_ctx *ctx)
  */
 struct sim_waitq sim_eventfd_wq = SIM_WAITQ_INIT(sim_eventfd_wq);
 
+void (*sim_eventfd_observer)(int user_fd);
+
 static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 {
 	int fd = ctx->fd;
 
 	ctx->signals++;
+	if (sim_eventfd_observer)
+		sim_eventfd_observer(ctx->user_fd);
 	if (write(fd, &n, sizeof(n)) != sizeof(n))
 		sim_report("WARNING in eventfd_signal", "eventfd_signal: write to eventfd %d failed\n", fd);
 	/* the readers (the VMM models) wait in the scheduler, not in poll(2) */

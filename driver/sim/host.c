@@ -45,11 +45,27 @@ struct guest {
 	int reqfd;
 	bool stopping;
 	struct task *vmm;
+	/*
+	 * The AP configuration change eventfd (drivers that have it, 7.x):
+	 * registered unless the guest was started with cfgirq=off.  The
+	 * eventfd observer counts its signals and keeps the masks the guest
+	 * had at the last one: what the guest was told.
+	 */
+	bool cfg_wanted, cfg_registered;
+	int cfgfd;
+	pthread_mutex_t cfg_mu;
+	unsigned long cfg_base;		/* the VM's APCB changes at registration */
+	unsigned long cfg_signals;
+	unsigned long told[3][4];	/* apm, aqm, adm */
+	bool requested;			/* a device request was signalled */
 };
 
 static struct guest *guests[MAX_GUESTS];
 /* the harness's guest table; a scheduler-aware lock, not validated */
 static DEFINE_MUTEX(guests_lock);
+/* guests[] as the eventfd observer reads it (from driver tasks, which must
+ * not take guests_lock): a plain rwlock, never held across a sleep */
+static pthread_rwlock_t guests_rw = PTHREAD_RWLOCK_INITIALIZER;
 static unsigned long modprobe_mark;
 static bool loaded;
 
@@ -202,7 +218,8 @@ static struct guest *find_guest(const char *name)
 }
 
 #ifdef SIM_TREE_REQ_IRQ
-static long set_req_irq(struct guest *g, int fd)
+/* VFIO_DEVICE_SET_IRQS: fd for the driver's IRQ index, or -1 to drop it */
+static long set_irq(struct guest *g, unsigned int index, int fd)
 {
 	struct {
 		struct vfio_irq_set hdr;
@@ -211,7 +228,7 @@ static long set_req_irq(struct guest *g, int fd)
 		.hdr = {
 			.argsz = sizeof(req),
 			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-			.index = VFIO_AP_REQ_IRQ_INDEX,
+			.index = index,
 			.start = 0,
 			.count = 1,
 		},
@@ -222,13 +239,73 @@ static long set_req_irq(struct guest *g, int fd)
 }
 #endif
 
+/* The eventfd observer: a signal of one of the VMMs' eventfds. */
+static void vmm_observe_signal(int fd)
+{
+	int i;
+
+	pthread_rwlock_rdlock(&guests_rw);
+	for (i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = guests[i];
+
+		if (!g)
+			continue;
+		if (fd == g->reqfd)
+			__atomic_store_n(&g->requested, true, __ATOMIC_RELEASE);
+		if (fd == g->cfgfd) {
+			pthread_mutex_lock(&g->cfg_mu);
+			g->cfg_signals++;
+			sim_kvm_masks(g->kvm, g->told[0], g->told[1], g->told[2]);
+			pthread_mutex_unlock(&g->cfg_mu);
+		}
+	}
+	pthread_rwlock_unlock(&guests_rw);
+}
+
+/* After each open: the VMM registers its eventfds, as QEMU does. */
+static void vmm_register(struct guest *g)
+{
+#ifdef SIM_TREE_REQ_IRQ
+	long ret;
+
+	__atomic_store_n(&g->requested, false, __ATOMIC_RELEASE);
+	ret = set_irq(g, VFIO_AP_REQ_IRQ_INDEX, g->reqfd);
+	if (ret)
+		sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS (request) failed: %ld", g->name, ret);
+#ifdef SIM_TREE_CFG_CHG_IRQ
+	if (!g->cfg_wanted)
+		return;
+	pthread_mutex_lock(&g->cfg_mu);
+	g->cfg_signals = 0;
+	pthread_mutex_unlock(&g->cfg_mu);
+	ret = set_irq(g, VFIO_AP_CFG_CHG_IRQ_INDEX, g->cfgfd);
+	if (ret) {
+		sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS (AP config change) failed: %ld", g->name, ret);
+		return;
+	}
+	/* from here on every change is signalled; what it has now it knows
+	 * (a change signalled in between is counted on both sides) */
+	pthread_mutex_lock(&g->cfg_mu);
+	g->cfg_base = sim_kvm_apcb_changes(g->kvm);
+	sim_kvm_masks(g->kvm, g->told[0], g->told[1], g->told[2]);
+	g->cfg_registered = true;
+	pthread_mutex_unlock(&g->cfg_mu);
+#endif
+#endif
+}
+
 /* Detach the device as QEMU does on a device request or on shutdown. */
 static void vmm_detach(struct guest *g)
 {
 	mutex_lock(&g->lock);
 	if (g->open) {
 #ifdef SIM_TREE_REQ_IRQ
-		set_req_irq(g, -1);
+		set_irq(g, VFIO_AP_REQ_IRQ_INDEX, -1);
+#endif
+#ifdef SIM_TREE_CFG_CHG_IRQ
+		if (g->cfg_registered)
+			set_irq(g, VFIO_AP_CFG_CHG_IRQ_INDEX, -1);
+		g->cfg_registered = false;
 #endif
 		sim_vfio_close(g->vdev);
 		g->open = false;
@@ -242,17 +319,20 @@ static void *vmm_fn(void *arg)
 	struct guest *g = arg;
 
 	for (;;) {
-		struct pollfd p = { g->reqfd, POLLIN, 0 };
+		struct pollfd p[2] = { { g->reqfd, POLLIN, 0 }, { g->cfgfd, POLLIN, 0 } };
 		unsigned long long v;
 		bool stop;
 
-		/* QEMU's main loop, waiting for the device request eventfd */
+		/* QEMU's main loop, waiting for the device's eventfds */
 		sched_lock();
-		while (!(stop = g->stopping) && poll(&p, 1, 0) <= 0)
+		while (!(stop = g->stopping) && poll(p, g->cfgfd >= 0 ? 2 : 1, 0) <= 0)
 			sched_wait(&sim_eventfd_wq, "vmm main loop", -1);
 		sched_unlock();
 		if (stop)
 			break;
+		/* an AP configuration change: QEMU tells the guest (a CRW) */
+		if (g->cfgfd >= 0 && read(g->cfgfd, &v, sizeof(v)) == sizeof(v))
+			sim_log("vmm: %s: AP configuration change signalled (%llu)", g->name, v);
 		if (read(g->reqfd, &v, sizeof(v)) == sizeof(v)) {
 			sim_log("vmm: %s: device request received", g->name);
 			vmm_detach(g);
@@ -262,6 +342,12 @@ static void *vmm_fn(void *arg)
 }
 
 int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic)
+{
+	return simhost_guest_start_opts(name, uuid, vcpus, aqic, true);
+}
+
+int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool aqic,
+			     bool cfgirq)
 {
 	struct guest *g;
 	int i, ret;
@@ -284,6 +370,9 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 	sim_lockdep_set_novalidate(&g->lock.dep);
 	sim_mutex_init_as(&g->kv_lock, "&kv->lock");
 	g->reqfd = -1;
+	g->cfgfd = -1;
+	pthread_mutex_init(&g->cfg_mu, NULL);
+	sim_eventfd_observer = vmm_observe_signal;
 	g->vdev = sim_vfio_find(uuid);
 	if (!g->vdev) {
 		ret = -ENODEV;
@@ -303,13 +392,18 @@ int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic
 		goto fail_kvm;
 	g->open = true;
 	g->reqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-#ifdef SIM_TREE_REQ_IRQ
-	ret = set_req_irq(g, g->reqfd);
-	if (ret)
-		sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed: %d", name, ret);
+#ifdef SIM_TREE_CFG_CHG_IRQ
+	g->cfg_wanted = cfgirq;
+	if (cfgirq)
+		g->cfgfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+#else
+	(void)cfgirq;
 #endif
+	vmm_register(g);
 	g->vmm = sim_thread_start("qemu-vmm", vmm_fn, g);
+	pthread_rwlock_wrlock(&guests_rw);
 	guests[i] = g;
+	pthread_rwlock_unlock(&guests_rw);
 	mutex_unlock(&guests_lock);
 	return 0;
 
@@ -342,6 +436,9 @@ static void guest_teardown(struct guest *g)
 	sim_kvm_destroy(g->kvm);
 	sim_vfio_put(g->vdev);
 	close(g->reqfd);
+	if (g->cfgfd >= 0)
+		close(g->cfgfd);
+	pthread_mutex_destroy(&g->cfg_mu);
 	free(g);
 }
 
@@ -356,9 +453,11 @@ int simhost_guest_stop(const char *name)
 		mutex_unlock(&guests_lock);
 		return -ENOENT;
 	}
+	pthread_rwlock_wrlock(&guests_rw);
 	for (i = 0; i < MAX_GUESTS; i++)
 		if (guests[i] == g)
 			guests[i] = NULL;
+	pthread_rwlock_unlock(&guests_rw);
 	mutex_unlock(&guests_lock);
 	guest_teardown(g);
 	return 0;
@@ -383,13 +482,52 @@ int simhost_guest_reopen(const char *name)
 		if (!ret) {
 			g->open = true;
 			sim_log("vmm: %s: vfio-ap device %s attached again", g->name, g->uuid);
-#ifdef SIM_TREE_REQ_IRQ
-			if (set_req_irq(g, g->reqfd))
-				sim_log("vmm: %s: VFIO_DEVICE_SET_IRQS failed", g->name);
-#endif
+			vmm_register(g);
 		}
 	}
 	mutex_unlock(&g->lock);
+	return ret;
+}
+
+int simhost_guest_events(const char *name, unsigned long *cfg_signals,
+			 unsigned long *apcb_changes, bool *cfg_registered)
+{
+	struct guest *g;
+
+	mutex_lock(&guests_lock);
+	g = find_guest(name);
+	if (g) {
+		pthread_mutex_lock(&g->cfg_mu);
+		*cfg_signals = g->cfg_signals;
+		*cfg_registered = g->cfg_registered;
+		*apcb_changes = sim_kvm_apcb_changes(g->kvm) - (g->cfg_registered ? g->cfg_base : 0);
+		pthread_mutex_unlock(&g->cfg_mu);
+	}
+	mutex_unlock(&guests_lock);
+	return g ? 0 : -ENOENT;
+}
+
+/* VFIO_DEVICE_GET_IRQ_INFO on the guest's open device, as a VMM asks */
+long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
+			    unsigned int *flags)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
+	struct guest *g;
+	long ret = -ENODEV;
+
+	mutex_lock(&guests_lock);
+	g = find_guest(name);
+	mutex_unlock(&guests_lock);
+	if (!g)
+		return -ENOENT;
+	mutex_lock(&g->lock);
+	if (g->open)
+		ret = sim_vfio_ioctl(g->vdev, VFIO_DEVICE_GET_IRQ_INFO, &info);
+	mutex_unlock(&g->lock);
+	if (!ret) {
+		*count = info.count;
+		*flags = info.flags;
+	}
 	return ret;
 }
 
@@ -594,6 +732,34 @@ static bool subset(const unsigned long *a, const unsigned long *b)
 	return true;
 }
 
+/*
+ * A guest whose VMM registered the AP configuration change eventfd must be
+ * told of every change of its APCB: as many signals as changes at least
+ * (set/clear_masks calls that changed the masks, since the registration),
+ * and the masks it has now are those it had at the last signal.
+ */
+static int check_told(FILE *out, struct guest *g)
+{
+	unsigned long now[3][4], changes;
+	int bad = 0, k;
+
+	pthread_mutex_lock(&g->cfg_mu);
+	if (g->cfg_registered) {
+		sim_kvm_masks(g->kvm, now[0], now[1], now[2]);
+		changes = sim_kvm_apcb_changes(g->kvm) - g->cfg_base;
+		for (k = 0; k < 3; k++)
+			if (!bitmap_equal(now[k], g->told[k], 256))
+				break;
+		if (changes > g->cfg_signals || k < 3)
+			bad = finding(out, "consistency: a guest's APCB changed without a configuration-change signal",
+				      "consistency: guest %s: %lu change(s) of its APCB since its VMM registered the AP configuration change eventfd, %lu signal(s); its %s now differs from what the last signal told",
+				      g->name, changes, g->cfg_signals,
+				      k == 0 ? "apm" : k == 1 ? "aqm" : k == 2 ? "adm" : "APCB (same masks)");
+	}
+	pthread_mutex_unlock(&g->cfg_mu);
+	return bad;
+}
+
 static int check_guests(FILE *out)
 {
 	static char buf[65536];
@@ -616,10 +782,16 @@ static int check_guests(FILE *out)
 					       g->name);
 			continue;
 		}
+		bad += check_told(out, g);
 		snprintf(path, sizeof(path), MDEV_DIR "/%s/guest_matrix", g->uuid);
 		if (sysfs_read(path, buf, sizeof(buf)) < 0)
 			continue;
 		parse_matrix(buf, &gm);
+		/* 7.x: a request clears the guest's masks while the device is
+		 * still open, until the VMM lets it go */
+		if (__atomic_load_n(&g->requested, __ATOMIC_ACQUIRE) &&
+		    bitmap_empty(am[i], 256) && bitmap_empty(qm[i], 256))
+			continue;
 		if (!bitmap_equal(gm.apm, am[i], 256) || !bitmap_equal(gm.aqm, qm[i], 256))
 			bad += finding(out, "consistency: crycb differs from guest_matrix",
 					"consistency: guest %s: crycb differs from guest_matrix of %s",
@@ -739,7 +911,9 @@ void simhost_shutdown(void)
 		struct guest *g = guests[i];
 
 		if (g) {
+			pthread_rwlock_wrlock(&guests_rw);
 			guests[i] = NULL;
+			pthread_rwlock_unlock(&guests_rw);
 			guest_teardown(g);
 		}
 	}

@@ -261,7 +261,7 @@ static void cmd_guest(int argc, char **argv)
 
 	if (argc >= 4 && !strcmp(argv[1], "start")) {
 		int vcpus = 2, a;
-		bool aqic = true;
+		bool aqic = true, cfgirq = true;
 
 		for (a = 4; a < argc; a++) {
 			if (!strncmp(argv[a], "vcpus=", 6)) {
@@ -272,13 +272,39 @@ static void cmd_guest(int argc, char **argv)
 				aqic = false;
 			} else if (!strcmp(argv[a], "aqic=on")) {
 				aqic = true;
+			} else if (!strcmp(argv[a], "cfgirq=off")) {
+				cfgirq = false;
+			} else if (!strcmp(argv[a], "cfgirq=on")) {
+				cfgirq = true;
 			} else {
-				script_error("guest start: unknown option '%s' (vcpus=N, aqic=on|off)", argv[a]);
+				script_error("guest start: unknown option '%s' (vcpus=N, aqic=on|off, cfgirq=on|off)",
+					     argv[a]);
 			}
 		}
-		rc = simhost_guest_start(argv[2], argv[3], vcpus, aqic);
+		rc = simhost_guest_start_opts(argv[2], argv[3], vcpus, aqic, cfgirq);
 	} else if (argc == 3 && !strcmp(argv[1], "stop")) {
 		rc = simhost_guest_stop(argv[2]);
+	} else if (argc == 3 && !strcmp(argv[1], "events")) {
+		unsigned long sig, chg;
+		bool reg;
+
+		rc = simhost_guest_events(argv[2], &sig, &chg, &reg);
+		if (!rc) {
+			if (reg)
+				emit("cfg-chg registered: %lu signal(s), %lu APCB change(s)\n", sig, chg);
+			else
+				emit("cfg-chg not registered: %lu APCB change(s)\n", chg);
+			return;
+		}
+	} else if (argc == 4 && !strcmp(argv[1], "irq-info")) {
+		unsigned int count, flags;
+
+		rc = simhost_guest_irq_info(argv[2], (unsigned int)parse_int(argv[3], "IRQ index"),
+					    &count, &flags);
+		if (!rc) {
+			emit("count %u flags 0x%x\n", count, flags);
+			return;
+		}
 	} else if (argc == 5 && !strcmp(argv[1], "pqap")) {
 		bool on = !strcmp(argv[4], "on");
 
@@ -302,7 +328,7 @@ static void cmd_guest(int argc, char **argv)
 			return;
 		}
 	} else {
-		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] | stop NAME | show NAME | pqap NAME APQN on|off");
+		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] [cfgirq=off] | stop NAME | show NAME | events NAME | irq-info NAME INDEX | pqap NAME APQN on|off");
 	}
 	if (rc < 0)
 		emit_err(rc);
@@ -541,6 +567,7 @@ static void usage(FILE *f)
 		   "  --pct-depth D  PCT's bug depth: D-1 priority change points (default 3)\n"
 		   "  --mount DIR    serve the host's /sys, /proc and /dev/kmsg at DIR through FUSE\n"
 		   "                 until unmounted (fusermount3 -u DIR)\n"
+		   "  --features     what the tree's driver has, one a line (req-irq, cfg-chg-irq, ...)\n"
 		   "  --identify FILE  name each report of a saved output or kernel log as a\n"
 		   "                 campaign would: 'KI-n: TITLE' (a known driver bug) or 'new: TITLE'\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
@@ -606,6 +633,7 @@ int main(int argc, char **argv)
 		{ "pct-depth", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "features", no_argument, NULL, 'F' },
 		{ "identify", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -673,6 +701,21 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("%s\n", simhost_kernel_version());
+			return 0;
+		case 'F':
+			/* what the tree's driver has (driver/features.sh) */
+#ifdef SIM_TREE_AP_ATTR_MUTEX
+			puts("ap-attr-mutex");
+#endif
+#ifdef SIM_TREE_REQ_IRQ
+			puts("req-irq");
+#endif
+#ifdef SIM_TREE_CFG_CHG_IRQ
+			puts("cfg-chg-irq");
+#endif
+#ifdef SIM_TREE_TAPQ_HWINFO
+			puts("tapq-hwinfo");
+#endif
 			return 0;
 		default:
 			fprintf(stderr, "vfio-ap-sim: unknown option '%s'; see --help\n", argv[optind - 1]);

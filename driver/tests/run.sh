@@ -34,7 +34,13 @@ vercmp_ge() { # $1 >= $2 (x.y[.z])
 
 
 run_script() { # bin kver name script: passes when the script exits 0
-	local req
+	local req need
+	# "# needs: FEATURE": what the tree's driver must have (--features)
+	need=$(sed -n 's/^# needs: *//p' "$4" | head -n1)
+	if [ -n "$need" ] && ! "$1" --features | grep -qx -- "$need"; then
+		tap_result skip "$3" "the driver of $2 has no $need"
+		return
+	fi
 	req=$(sed -n 's/^# requires: *//p' "$4" | head -n1)
 	case $req in
 	"<"*) vercmp_ge "$2" "${req#<}" && { tap_result skip "$3" "kernel $2"; return; } ;;

@@ -31,6 +31,16 @@ int simhost_modprobe(void);
 int simhost_rmmod(void);
 /* aqic: whether the guest's vCPUs issue their own PQAP(AQIC) traffic. */
 int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic);
+/* cfgirq: the VMM registers the AP configuration change eventfd where the
+ * driver has one (7.x); simhost_guest_start always does */
+int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool aqic,
+			     bool cfgirq);
+/* that eventfd's signals and the APCB changes since it was registered */
+int simhost_guest_events(const char *name, unsigned long *cfg_signals,
+			 unsigned long *apcb_changes, bool *cfg_registered);
+/* VFIO_DEVICE_GET_IRQ_INFO for one IRQ index; 0 or a negative errno */
+long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
+			    unsigned int *flags);
 int simhost_guest_stop(const char *name);
 int simhost_guest_reopen(const char *name);
 int simhost_nr_findings(void);

@@ -22,6 +22,8 @@ int sim_kvm_count(void);
 struct kvm *sim_kvm_get(int i);
 const char *sim_kvm_name(struct kvm *kvm);
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm);
+/* how many set/clear_masks changed the guest's masks (its APCB) */
+unsigned long sim_kvm_apcb_changes(struct kvm *kvm);
 /* vCPU 0 issues PQAP(AQIC) for apqn; returns the machine's response code
  * (0x100: the driver issued no AQIC) or a negative errno. */
 int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable);

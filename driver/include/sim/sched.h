@@ -88,6 +88,12 @@ void sim_sched_stats(unsigned long long *steps, unsigned long long *switches,
 /* Woken by every eventfd signal (shim/eventfd.c); a reader checks its
  * descriptor and waits here, so that it blocks in the scheduler. */
 extern struct sim_waitq sim_eventfd_wq;
+/*
+ * Called in the signalling task, before the write, with the descriptor the
+ * VMM handed to eventfd_ctx_fdget (the VMM model counts the signals of its
+ * eventfds and what the guest was told with them).
+ */
+extern void (*sim_eventfd_observer)(int user_fd);
 
 void sched_init(void);
 void sched_lock(void);
