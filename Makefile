@@ -34,9 +34,14 @@ define build_sim
 	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
 	if [ -n "$$cross" ]; then sysroot=$$(scripts/s390x.sh sysroot) || exit 2; fi; \
 	out="build/k/$$key$${san:+-san}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
-	$(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
-		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} && \
-	echo "$$out"
+	mkdir -p "$$out"; \
+	if $(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
+		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} >"$$out/build.log" 2>&1; then \
+		echo "$$out"; \
+	else \
+		echo "$$(driver/shim-missing.sh "$$out/build.log" "$$rel"); the whole log: $$out/build.log" >&2; \
+		exit 2; \
+	fi
 endef
 
 sim: deps

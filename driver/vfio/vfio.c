@@ -480,8 +480,13 @@ void vfio_unregister_group_dev(struct vfio_device *device)
 	put_registration(device);
 	/* ask the driver to have the user let go, then wait; every 10 s again */
 	while (!completion_done(&device->comp)) {
-		if (device->ops->request)
+		if (device->ops->request) {
+			int depth = sim_lockdep_depth();
+
+			/* 7.x's takes the update locks: each must be let go */
 			device->ops->request(device, i++);
+			sim_lockdep_check_return(depth, "the request callback", false);
+		}
 		if (wait_for_completion_timeout(&device->comp, 10000))
 			break;
 	}
