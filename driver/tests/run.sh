@@ -206,6 +206,7 @@ for tree in "${trees[@]}"; do
 			rm -rf "$out/camp"
 			timeout 300 "$(dirname "$mbin")"/$tool --deterministic random --results "$out/camp" \
 				>"$out/camp.log" 2>&1
+			camp_rc=$?
 			while IFS= read -r e; do
 				grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' | grep -qF -- "$e" &&
 					camp_caught="${tool%% *}: $e" && break
@@ -216,7 +217,12 @@ for tree in "${trees[@]}"; do
 				fi)
 			[ -n "$camp_caught" ] && break
 		done
-		if [ -n "$camp_caught" ]; then
+		# a campaign with findings exits 1: not 0 (missed), not 2 (a tool
+		# that could not run)
+		if [ -n "$camp_caught" ] && [ "$camp_rc" -ne 1 ]; then
+			echo "# the campaign exited $camp_rc, not 1" >>"$out/camp.log"
+			tap_result fail "$name campaign exit status $camp_rc" "$out/camp.log"
+		elif [ -n "$camp_caught" ]; then
 			tap_result ok "$name caught by the campaign ($camp_caught)"
 			# its repro.sh replays it (exit 1: reproduced)
 			fid=$(grep '^  F[0-9]' "$out/camp.log" | grep -v ' known KI-' |
@@ -229,6 +235,22 @@ for tree in "${trees[@]}"; do
 			fi
 		else
 			tap_result fail "$name not caught by the campaign" "$out/camp.log"
+		fi
+		# bounded: a --duration campaign on a mutant that never lets go of
+		# the CPU ends within its duration plus the stated bound (30 s),
+		# reports the soft lockup, exits 1
+		if grep -q '^bounded: *yes' "$m"; then
+			rm -rf "$out/camp"
+			t0=$(date +%s)
+			timeout 300 "$(dirname "$mbin")"/vfio-ap-stress --duration 10 --seed 1 --deterministic random \
+				--quiet --results "$out/camp" >"$out/camp.log" 2>&1
+			st=$? secs=$(($(date +%s) - t0))
+			if [ $st -eq 1 ] && [ $secs -le 45 ] && grep -q 'soft lockup' "$out/camp/summary.json"; then
+				tap_result ok "$name a 10 s campaign ended in $secs s (bound 10 + 30 s + start-up), soft lockup reported, exit 1"
+			else
+				echo "# exit $st after $secs s" >>"$out/camp.log"
+				tap_result fail "$name bounded campaign" "$out/camp.log"
+			fi
 		fi
 		# control: the same steps without the fault must run clean on the
 		# mutant (the bug is on the error path alone)
