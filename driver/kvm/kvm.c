@@ -555,6 +555,18 @@ void sim_kvm_masks(struct kvm *kvm, unsigned long *apm, unsigned long *aqm,
 	sched_unlock();
 }
 
+/* The same without a scheduling point, for callers that hold locks of
+ * their own (the eventfd observer, in a task that holds kvm->lock). */
+void sim_kvm_masks_raw(struct kvm *kvm, unsigned long *apm, unsigned long *aqm,
+		       unsigned long *adm)
+{
+	struct kvm_s390_crypto_cb *c = kvm->arch.crypto.crycb;
+
+	memcpy(apm, c->apcb1.apm, 32);
+	memcpy(aqm, c->apcb1.aqm, 32);
+	memcpy(adm, c->apcb1.adm, 32);
+}
+
 int sim_kvm_count(void)
 {
 	int i, n = 0;

@@ -18,6 +18,9 @@ void sim_kvm_assert_unreachable(int apqn, const char *why);
 int sim_kvm_reachable(struct kvm *kvm, char *buf, size_t len);
 void sim_kvm_masks(struct kvm *kvm, unsigned long *apm, unsigned long *aqm,
 		   unsigned long *adm);
+/* no scheduling point: for a caller holding a lock outside the scheduler */
+void sim_kvm_masks_raw(struct kvm *kvm, unsigned long *apm, unsigned long *aqm,
+		       unsigned long *adm);
 int sim_kvm_count(void);
 struct kvm *sim_kvm_get(int i);
 const char *sim_kvm_name(struct kvm *kvm);
