@@ -53,7 +53,7 @@ OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h)
 
-all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/lib/libvfioapsim.a $(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim)
+all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/bin/shim-families $(OUT)/lib/libvfioapsim.a $(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim)
 
 # for a cross build: the sim under qemu user emulation, with the sysroot's
 # libraries (what make check runs as one more binary)
@@ -101,6 +101,11 @@ endif
 $(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_mount.h $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) $(FUSE_LIBS) -lpthread -ldw
+
+# the shim families used beyond the driver's call sites (tests/run.sh)
+$(OUT)/bin/shim-families: driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
 $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -5,8 +5,13 @@
  * module references, the facility list, user copies and sysfs_emit.
  */
 #include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <linux/kernel.h>
+#include <linux/err.h>
 #include <linux/string.h>
 #include <linux/bitops.h>
 #include <linux/module.h>
@@ -61,7 +66,7 @@ static int parse_digits(const char *s, unsigned int base, unsigned long long *re
 	return n;
 }
 
-static int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
+int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
 {
 	unsigned long long v;
 	bool overflow;
@@ -128,6 +133,209 @@ int kstrtoint(const char *s, unsigned int base, int *res)
 		return -ERANGE;
 	*res = (int)v;
 	return 0;
+}
+
+/* The rest of the kstrtox family, each a range check on kstrtoull/ll. */
+int kstrtoll(const char *s, unsigned int base, long long *res)
+{
+	unsigned long long v;
+	int rc;
+
+	if (s[0] == '-') {
+		rc = kstrtoull(s + 1, base, &v);
+		if (rc)
+			return rc;
+		if (v > (unsigned long long)LLONG_MAX + 1)
+			return -ERANGE;
+		*res = (long long)(0 - v);
+		return 0;
+	}
+	rc = kstrtoull(s, base, &v);
+	if (rc)
+		return rc;
+	if (v > LLONG_MAX)
+		return -ERANGE;
+	*res = (long long)v;
+	return 0;
+}
+
+#define SHIM_KSTRTO_U(name, type, max)					\
+int name(const char *s, unsigned int base, type *res)			\
+{									\
+	unsigned long long v;						\
+	int rc = kstrtoull(s, base, &v);				\
+									\
+	if (rc)								\
+		return rc;						\
+	if (v > (max))							\
+		return -ERANGE;						\
+	*res = (type)v;							\
+	return 0;							\
+}
+#define SHIM_KSTRTO_S(name, type, min, max)				\
+int name(const char *s, unsigned int base, type *res)			\
+{									\
+	long long v;							\
+	int rc = kstrtoll(s, base, &v);					\
+									\
+	if (rc)								\
+		return rc;						\
+	if (v < (min) || v > (max))					\
+		return -ERANGE;						\
+	*res = (type)v;							\
+	return 0;							\
+}
+SHIM_KSTRTO_U(kstrtou8, u8, UINT8_MAX)
+SHIM_KSTRTO_U(kstrtou16, u16, UINT16_MAX)
+SHIM_KSTRTO_S(kstrtol, long, LONG_MIN, LONG_MAX)
+SHIM_KSTRTO_S(kstrtos8, s8, INT8_MIN, INT8_MAX)
+SHIM_KSTRTO_S(kstrtos16, s16, INT16_MIN, INT16_MAX)
+
+/* y/Y/1 true, n/N/0 false, "on"/"off"; what follows the first two is not read */
+int kstrtobool(const char *s, bool *res)
+{
+	if (!s)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'y': case 'Y': case '1':
+		*res = true;
+		return 0;
+	case 'n': case 'N': case '0':
+		*res = false;
+		return 0;
+	case 'o': case 'O':
+		if (tolower((unsigned char)s[1]) == 'n') {
+			*res = true;
+			return 0;
+		}
+		if (tolower((unsigned char)s[1]) == 'f') {
+			*res = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}
+
+/* the *_from_user forms copy at most a small buffer's worth first */
+static int copy_number(char *buf, size_t size, const char __user *s, size_t count)
+{
+	count = count < size - 1 ? count : size - 1;
+	if (copy_from_user(buf, s, count))
+		return -EFAULT;
+	buf[count] = 0;
+	return 0;
+}
+
+int kstrtoul_from_user(const char __user *s, size_t count, unsigned int base, unsigned long *res)
+{
+	char buf[32];
+
+	return copy_number(buf, sizeof(buf), s, count) ?: kstrtoul(buf, base, res);
+}
+
+int kstrtouint_from_user(const char __user *s, size_t count, unsigned int base, unsigned int *res)
+{
+	char buf[32];
+
+	return copy_number(buf, sizeof(buf), s, count) ?: kstrtouint(buf, base, res);
+}
+
+int kstrtobool_from_user(const char __user *s, size_t count, bool *res)
+{
+	char buf[8];
+
+	return copy_number(buf, sizeof(buf), s, count) ?: kstrtobool(buf, res);
+}
+
+/* String helpers of the show and store paths. */
+ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	if (!size)
+		return -E2BIG;
+	len = strnlen(src, size);
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = 0;
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return (ssize_t)len;
+}
+
+char *skip_spaces(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return (char *)s;
+}
+
+char *strim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return skip_spaces(s);
+}
+
+/* equal, but for one trailing newline on either side */
+bool sysfs_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	if (*a == *b)
+		return true;
+	if (*a == '\n' && a[1] == 0 && *b == 0)
+		return true;
+	return *b == '\n' && b[1] == 0 && *a == 0;
+}
+
+char *shim_kvasprintf(gfp_t gfp, const char *site, const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *p;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return NULL;
+	p = shim_kmalloc((size_t)n + 1, gfp, site);
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *shim_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = shim_kvasprintf(gfp, site, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *shim_memdup_user(const void __user *src, size_t len, bool nul, const char *site)
+{
+	char *p = shim_kmalloc(len + nul, GFP_KERNEL, site);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, src, len)) {
+		shim_kfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	if (nul)
+		p[len] = 0;
+	return p;
 }
 
 unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)

@@ -60,6 +60,14 @@ for bin in "${bins[@]}"; do
 	for t in "$here"/*.vas; do
 		run_script "$bin" "$kver" "$label $(basename "$t" .vas)" "$t"
 	done
+	# the shim families beyond the driver's call sites (built natively)
+	if [ -x "$(dirname "$bin")/shim-families" ] && [[ $bin != *-s390x/* ]]; then
+		if "$(dirname "$bin")/shim-families" >"$out/log" 2>&1; then
+			tap_result ok "$label shim families: $(tail -n1 "$out/log")"
+		else
+			tap_result fail "$label shim families" "$out/log"
+		fi
+	fi
 	# the mutants' workloads must run clean on the unmutated driver
 	for t in "$top"/driver/mutants/*.vas; do
 		run_script "$bin" "$kver" "$label unmutated workload $(basename "$t" .vas)" "$t"

@@ -194,4 +194,155 @@ static inline unsigned int bitmap_weight(const unsigned long *a, unsigned int nb
 	return w;
 }
 
+/* The rest of the bit and bitmap families, so that a driver using more of
+ * them builds unchanged.  The test-and-* forms are atomic as the kernel's;
+ * the __ forms need no atomicity and get it anyway. */
+static inline bool test_and_set_bit(unsigned long nr, volatile unsigned long *addr)
+{
+	return (__atomic_fetch_or(&addr[BIT_WORD(nr)], BIT_MASK(nr), __ATOMIC_SEQ_CST) &
+		BIT_MASK(nr)) != 0;
+}
+
+static inline bool test_and_clear_bit(unsigned long nr, volatile unsigned long *addr)
+{
+	return (__atomic_fetch_and(&addr[BIT_WORD(nr)], ~BIT_MASK(nr), __ATOMIC_SEQ_CST) &
+		BIT_MASK(nr)) != 0;
+}
+
+static inline void change_bit(unsigned long nr, volatile unsigned long *addr)
+{
+	__atomic_fetch_xor(&addr[BIT_WORD(nr)], BIT_MASK(nr), __ATOMIC_SEQ_CST);
+}
+
+#define __test_and_set_bit(nr, addr) test_and_set_bit(nr, addr)
+#define __test_and_clear_bit(nr, addr) test_and_clear_bit(nr, addr)
+#define __change_bit(nr, addr) change_bit(nr, addr)
+#define assign_bit(nr, addr, value) \
+	((value) ? set_bit(nr, addr) : clear_bit(nr, addr))
+#define __assign_bit(nr, addr, value) assign_bit(nr, addr, value)
+
+/* s390's MSB-0 forms */
+#define __set_bit_inv(nr, addr) set_bit_inv(nr, addr)
+#define __clear_bit_inv(nr, addr) clear_bit_inv(nr, addr)
+static inline bool test_and_clear_bit_inv(unsigned long nr, volatile unsigned long *addr)
+{
+	return test_and_clear_bit(nr ^ (BITS_PER_LONG - 1), addr);
+}
+
+static inline unsigned long find_next_zero_bit(const unsigned long *addr, unsigned long size,
+					       unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (!test_bit(offset, addr))
+			return offset;
+	return size;
+}
+#define find_first_zero_bit(addr, size) find_next_zero_bit(addr, size, 0)
+#define for_each_clear_bit(bit, addr, size)				\
+	for ((bit) = find_next_zero_bit((addr), (size), 0);		\
+	     (bit) < (size);						\
+	     (bit) = find_next_zero_bit((addr), (size), (bit) + 1))
+#define for_each_set_bit_from(bit, addr, size)				\
+	for ((bit) = find_next_bit((addr), (size), (bit));		\
+	     (bit) < (size);						\
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+
+static inline unsigned long find_last_bit(const unsigned long *addr, unsigned long size)
+{
+	unsigned long i;
+
+	for (i = size; i-- > 0;)
+		if (test_bit(i, addr))
+			return i;
+	return size;
+}
+
+static inline unsigned long find_next_and_bit(const unsigned long *a, const unsigned long *b,
+					      unsigned long size, unsigned long offset)
+{
+	for (; offset < size; offset++)
+		if (test_bit(offset, a) && test_bit(offset, b))
+			return offset;
+	return size;
+}
+#define for_each_and_bit(bit, a, b, size)				\
+	for ((bit) = find_next_and_bit((a), (b), (size), 0);		\
+	     (bit) < (size);						\
+	     (bit) = find_next_and_bit((a), (b), (size), (bit) + 1))
+
+static inline void bitmap_xor(unsigned long *dst, const unsigned long *a,
+			      const unsigned long *b, unsigned int nbits)
+{
+	unsigned int k;
+
+	for (k = 0; k < BITS_TO_LONGS(nbits); k++)
+		dst[k] = a[k] ^ b[k];
+}
+
+static inline void bitmap_complement(unsigned long *dst, const unsigned long *src,
+				     unsigned int nbits)
+{
+	unsigned int k;
+
+	for (k = 0; k < BITS_TO_LONGS(nbits); k++)
+		dst[k] = ~src[k];
+}
+
+/* a is a subset of b */
+static inline bool bitmap_subset(const unsigned long *a, const unsigned long *b,
+				 unsigned int nbits)
+{
+	unsigned int k, n = BITS_TO_LONGS(nbits);
+
+	for (k = 0; k < n; k++) {
+		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
+
+		if (a[k] & ~b[k] & m)
+			return false;
+	}
+	return true;
+}
+
+static inline bool bitmap_full(const unsigned long *a, unsigned int nbits)
+{
+	unsigned int k, n = BITS_TO_LONGS(nbits);
+
+	for (k = 0; k < n; k++) {
+		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
+
+		if ((a[k] & m) != m)
+			return false;
+	}
+	return true;
+}
+
+/* Sets bits [start, start + len) in the ordinary (LSB-0) numbering. */
+static inline void bitmap_set(unsigned long *map, unsigned int start, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = start; i < start + len; i++)
+		set_bit(i, map);
+}
+
+static inline unsigned int bitmap_weight_and(const unsigned long *a, const unsigned long *b,
+					     unsigned int nbits)
+{
+	unsigned int k, n = BITS_TO_LONGS(nbits), w = 0;
+
+	for (k = 0; k < n; k++) {
+		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
+
+		w += __builtin_popcountl(a[k] & b[k] & m);
+	}
+	return w;
+}
+
+/* bitmap_alloc & co. are slab allocations: failslab and the ledger see them */
+#define bitmap_alloc(nbits, flags) \
+	((unsigned long *)kmalloc_array(BITS_TO_LONGS(nbits), sizeof(unsigned long), flags))
+#define bitmap_zalloc(nbits, flags) \
+	((unsigned long *)kcalloc(BITS_TO_LONGS(nbits), sizeof(unsigned long), flags))
+#define bitmap_free(map) kfree(map)
+
 #endif

@@ -56,4 +56,28 @@ static inline void __hash_init(struct hlist_head *ht, unsigned int sz)
 #define hash_for_each_possible(name, obj, member, key)			\
 	hlist_for_each_entry(obj, &name[hash_min(key, HASH_BITS(name))], member)
 
+#define hash_for_each_possible_safe(name, obj, tmp, member, key)	\
+	hlist_for_each_entry_safe(obj, tmp, &name[hash_min(key, HASH_BITS(name))], member)
+#define hash_hashed(node) (!hlist_unhashed(node))
+#define DEFINE_READ_MOSTLY_HASHTABLE(name, bits) DEFINE_HASHTABLE(name, bits)
+
+static inline bool __hash_empty(const struct hlist_head *ht, unsigned int sz)
+{
+	unsigned int i;
+
+	for (i = 0; i < sz; i++)
+		if (ht[i].first)
+			return false;
+	return true;
+}
+#define hash_empty(table) __hash_empty(table, HASH_SIZE(table))
+
+/* The RCU forms: the sim's readers take the locks the writers take, or run
+ * alone; a grace period has nothing to wait for. */
+#define hash_add_rcu(table, node, key) hash_add(table, node, key)
+#define hash_del_rcu(node) hash_del(node)
+#define hash_for_each_rcu(name, bkt, obj, member) hash_for_each(name, bkt, obj, member)
+#define hash_for_each_possible_rcu(name, obj, member, key, ...) \
+	hash_for_each_possible(name, obj, member, key)
+
 #endif

@@ -87,6 +87,22 @@ void shim_bug(const char *file, int line) __attribute__((noreturn));
 int kstrtoul(const char *s, unsigned int base, unsigned long *res);
 int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
+int kstrtoull(const char *s, unsigned int base, unsigned long long *res);
+int kstrtoll(const char *s, unsigned int base, long long *res);
+int kstrtol(const char *s, unsigned int base, long *res);
+int kstrtou8(const char *s, unsigned int base, u8 *res);
+int kstrtou16(const char *s, unsigned int base, u16 *res);
+int kstrtos8(const char *s, unsigned int base, s8 *res);
+int kstrtos16(const char *s, unsigned int base, s16 *res);
+#define kstrtou32(s, base, res) kstrtouint(s, base, res)
+#define kstrtos32(s, base, res) kstrtoint(s, base, res)
+#define kstrtou64(s, base, res) kstrtoull(s, base, (unsigned long long *)(res))
+#define kstrtos64(s, base, res) kstrtoll(s, base, (long long *)(res))
+int kstrtobool(const char *s, bool *res);
+#define strtobool(s, res) kstrtobool(s, res)
+int kstrtoul_from_user(const char __user *s, size_t count, unsigned int base, unsigned long *res);
+int kstrtouint_from_user(const char __user *s, size_t count, unsigned int base, unsigned int *res);
+int kstrtobool_from_user(const char __user *s, size_t count, bool *res);
 unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base);
 
 /* Byte order: the sim runs little-endian; __le values need no swapping. */

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shim API families, used beyond today's call sites: each member the
+ * way a driver would call it, with what the kernel's own does.  Built with
+ * every sim (driver/sim.mk) and run by driver/tests/run.sh; exits 1 and
+ * names the first member that misbehaves.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/bitmap.h>
+#include <linux/hashtable.h>
+#include <linux/err.h>
+
+static int failed;
+
+#define EXPECT(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			failed = 1;					\
+		}							\
+	} while (0)
+
+struct thing {
+	int a;
+	long b;
+};
+
+struct flex {
+	int n;
+	u16 item[];
+};
+
+struct hnode {
+	int key;
+	struct hlist_node node;
+};
+
+static void allocation(void)
+{
+	struct thing *t = kzalloc_obj(*t), *ts = kmalloc_objs(struct thing, 4, GFP_KERNEL);
+	struct thing *tv = kvzalloc_objs(*t, 3);
+	struct flex *f = kzalloc_flex(*f, item, 5);
+	char *dup;
+
+	EXPECT(t && t->a == 0 && t->b == 0);
+	EXPECT(ts && tv && tv[2].b == 0);
+	EXPECT(f && f->item[4] == 0);
+	EXPECT(struct_size(f, item, 5) == sizeof(*f) + 5 * sizeof(u16));
+	EXPECT(size_mul(SIZE_MAX / 2, 3) == SIZE_MAX);
+	/* an overflowing count saturates and the allocation fails */
+	EXPECT(kmalloc_objs(struct thing, SIZE_MAX / 4) == NULL);
+	EXPECT(kcalloc(SIZE_MAX / 2, 4, GFP_KERNEL) == NULL);
+	dup = kmemdup("abc", 4, GFP_KERNEL);
+	EXPECT(dup && !strcmp(dup, "abc"));
+	dup = krealloc(dup, 64, GFP_KERNEL);
+	EXPECT(dup && !strcmp(dup, "abc"));
+	kfree(dup);
+	kfree(krealloc(NULL, 8, GFP_KERNEL));
+	kfree(t);
+	kfree(ts);
+	kvfree(tv);
+	kfree(f);
+}
+
+static void numbers(void)
+{
+	unsigned long ul;
+	unsigned int ui;
+	long l;
+	long long ll;
+	u8 u8v;
+	u16 u16v;
+	s8 s8v;
+	bool b;
+
+	EXPECT(kstrtoul("0x1f\n", 0, &ul) == 0 && ul == 31);
+	EXPECT(kstrtoul("017", 0, &ul) == 0 && ul == 15);
+	EXPECT(kstrtoul("-1", 0, &ul) == -EINVAL);
+	EXPECT(kstrtoul("12x", 10, &ul) == -EINVAL);
+	EXPECT(kstrtoul("", 10, &ul) == -EINVAL);
+	EXPECT(kstrtoul("18446744073709551616", 10, &ul) == -ERANGE);
+	EXPECT(kstrtouint("4294967296", 10, &ui) == -ERANGE);
+	EXPECT(kstrtou8("255", 10, &u8v) == 0 && u8v == 255);
+	EXPECT(kstrtou8("256", 10, &u8v) == -ERANGE);
+	EXPECT(kstrtou16("0xffff", 16, &u16v) == 0 && u16v == 0xffff);
+	EXPECT(kstrtos8("-128", 10, &s8v) == 0 && s8v == -128);
+	EXPECT(kstrtos8("128", 10, &s8v) == -ERANGE);
+	EXPECT(kstrtol("-42\n", 10, &l) == 0 && l == -42);
+	EXPECT(kstrtoll("-9223372036854775808", 10, &ll) == 0 && ll == LLONG_MIN);
+	EXPECT(kstrtoll("9223372036854775808", 10, &ll) == -ERANGE);
+	EXPECT(kstrtobool("Y", &b) == 0 && b);
+	EXPECT(kstrtobool("off", &b) == 0 && !b);
+	EXPECT(kstrtobool("x", &b) == -EINVAL);
+}
+
+static void strings(void)
+{
+	char buf[8], sp[] = "  padded \n";
+	char *s;
+
+	EXPECT(strscpy(buf, "abc", sizeof(buf)) == 3 && !strcmp(buf, "abc"));
+	EXPECT(strscpy(buf, "abcdefghij", sizeof(buf)) == -E2BIG && !strcmp(buf, "abcdefg"));
+	EXPECT(!strcmp(strim(sp), "padded"));
+	EXPECT(sysfs_streq("on\n", "on") && sysfs_streq("on", "on\n") && !sysfs_streq("on", "onx"));
+	EXPECT(str_has_prefix("assign_adapter", "assign_") == 7 && !str_has_prefix("x", "y"));
+	s = kasprintf(GFP_KERNEL, "%02x.%04x", 1, 2);
+	EXPECT(s && !strcmp(s, "01.0002"));
+	kfree(s);
+	s = kstrndup("abcdef", 3, GFP_KERNEL);
+	EXPECT(s && !strcmp(s, "abc"));
+	kfree(s);
+}
+
+static void bitmaps(void)
+{
+	DECLARE_BITMAP(a, 256);
+	DECLARE_BITMAP(b, 256);
+	DECLARE_BITMAP(c, 256);
+	unsigned long bit, n = 0, *z;
+
+	bitmap_zero(a, 256);
+	bitmap_zero(b, 256);
+	bitmap_set(a, 3, 4);
+	EXPECT(bitmap_weight(a, 256) == 4 && test_bit(6, a) && !test_bit(7, a));
+	set_bit_inv(0, b);
+	EXPECT(test_bit(63, b) && test_bit_inv(0, b) && find_first_bit_inv(b, 256) == 0);
+	EXPECT(test_and_clear_bit_inv(0, b) && !test_bit_inv(0, b));
+	bitmap_fill(b, 256);
+	EXPECT(bitmap_full(b, 256) && bitmap_subset(a, b, 256) && !bitmap_subset(b, a, 256));
+	bitmap_xor(c, a, b, 256);
+	EXPECT(bitmap_weight(c, 256) == 252 && !bitmap_intersects(a, c, 256));
+	bitmap_complement(c, c, 256);
+	EXPECT(bitmap_equal(a, c, 256));
+	EXPECT(find_first_zero_bit(a, 256) == 0 && find_next_zero_bit(a, 256, 3) == 7);
+	EXPECT(find_last_bit(a, 256) == 6);
+	EXPECT(bitmap_weight_and(a, b, 256) == 4);
+	for_each_clear_bit(bit, a, 8)
+		n++;
+	EXPECT(n == 4);
+	EXPECT(!test_and_set_bit(100, a) && test_and_set_bit(100, a));
+	assign_bit(101, a, true);
+	change_bit(101, a);
+	EXPECT(!test_bit(101, a));
+	z = bitmap_zalloc(256, GFP_KERNEL);
+	EXPECT(z && bitmap_empty(z, 256));
+	bitmap_free(z);
+}
+
+static void hashtable(void)
+{
+	DEFINE_HASHTABLE(h, 4);
+	struct hnode nodes[20], *p;
+	struct hlist_node *tmp;
+	int i, bkt, found = 0, count = 0;
+
+	hash_init(h);
+	EXPECT(hash_empty(h));
+	for (i = 0; i < 20; i++) {
+		nodes[i].key = i * 7;
+		hash_add(h, &nodes[i].node, nodes[i].key);
+	}
+	EXPECT(!hash_empty(h) && hash_hashed(&nodes[3].node));
+	hash_for_each_possible(h, p, node, 21)
+		found += p->key == 21;
+	EXPECT(found == 1);
+	hash_for_each_safe(h, bkt, tmp, p, node)
+		if (p->key % 2)
+			hash_del(&p->node);
+	hash_for_each(h, bkt, p, node)
+		count++;
+	EXPECT(count == 10 && !hash_hashed(&nodes[1].node));
+}
+
+int main(void)
+{
+	allocation();
+	numbers();
+	strings();
+	bitmaps();
+	hashtable();
+	if (!failed)
+		printf("ok: allocation, kstrtox, string, bitmap and hashtable families\n");
+	return failed;
+}
