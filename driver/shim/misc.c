@@ -99,42 +99,6 @@ int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 	return rc;
 }
 
-int kstrtouint(const char *s, unsigned int base, unsigned int *res)
-{
-	unsigned long long v;
-	int rc = kstrtoull(s, base, &v);
-
-	if (rc)
-		return rc;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	*res = (unsigned int)v;
-	return 0;
-}
-
-int kstrtoint(const char *s, unsigned int base, int *res)
-{
-	unsigned long long v;
-	int rc;
-
-	if (s[0] == '-') {
-		rc = kstrtoull(s + 1, base, &v);
-		if (rc)
-			return rc;
-		if (v > (unsigned long long)INT32_MAX + 1)
-			return -ERANGE;
-		*res = (int)(0 - v);
-		return 0;
-	}
-	rc = kstrtoull(s, base, &v);
-	if (rc)
-		return rc;
-	if (v > INT32_MAX)
-		return -ERANGE;
-	*res = (int)v;
-	return 0;
-}
-
 /* The rest of the kstrtox family, each a range check on kstrtoull/ll. */
 int kstrtoll(const char *s, unsigned int base, long long *res)
 {
@@ -185,6 +149,8 @@ int name(const char *s, unsigned int base, type *res)			\
 	*res = (type)v;							\
 	return 0;							\
 }
+SHIM_KSTRTO_U(kstrtouint, unsigned int, UINT32_MAX)
+SHIM_KSTRTO_S(kstrtoint, int, INT32_MIN, INT32_MAX)
 SHIM_KSTRTO_U(kstrtou8, u8, UINT8_MAX)
 SHIM_KSTRTO_U(kstrtou16, u16, UINT16_MAX)
 SHIM_KSTRTO_S(kstrtol, long, LONG_MIN, LONG_MAX)
