@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <linux/vfio.h>
 #include "kvm_util.h"
 #include "processor.h"
@@ -74,7 +75,39 @@ struct kvm_guest {
 	struct kvm_vcpu *vcpus[MAX_VCPUS];
 	int nr_vcpus;
 	int container, group, device, kvfio;
+	int cfgfd;			/* the AP configuration change eventfd */
+	unsigned long cfg_signals;
 };
+
+/* The AP device's second IRQ index, VFIO_AP_CFG_CHG_IRQ_INDEX (7.x uapi:
+ * REQ 0, CFG_CHG 1); older headers do not name it. */
+#define VAP_CFG_CHG_IRQ_INDEX 1
+
+/* Registers an eventfd for it as a VMM does; -1 where the driver has none. */
+static int register_cfg_chg(int device)
+{
+	struct {
+		struct vfio_irq_set hdr;
+		int32_t fd;
+	} __attribute__((packed)) set = {
+		.hdr = {
+			.argsz = sizeof(set),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VAP_CFG_CHG_IRQ_INDEX,
+			.count = 1,
+		},
+	};
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	set.fd = fd;
+	if (ioctl(device, VFIO_DEVICE_SET_IRQS, &set)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 static struct kvm_guest *kguests[16];
 
@@ -97,6 +130,8 @@ static int open_group(const char *uuid)
 
 static void kguest_free(struct kvm_guest *g)
 {
+	if (g->cfgfd >= 0)
+		close(g->cfgfd);
 	if (g->device >= 0)
 		close(g->device);
 	if (g->kvfio >= 0)
@@ -132,7 +167,7 @@ int linux_guest_start(struct vap_host *h, const char *name, const char *uuid, in
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return -ENOMEM;
-	g->container = g->group = g->device = g->kvfio = -1;
+	g->container = g->group = g->device = g->kvfio = g->cfgfd = -1;
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	g->nr_vcpus = vcpus;
 	g->vm = vm_create_with_vcpus(vcpus, guest_code, g->vcpus);
@@ -168,6 +203,7 @@ int linux_guest_start(struct vap_host *h, const char *name, const char *uuid, in
 		rc = -errno;
 		goto fail;
 	}
+	g->cfgfd = register_cfg_chg(g->device);
 	kguests[i] = g;
 	return 0;
 fail:
@@ -229,6 +265,23 @@ int linux_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m
 	return 0;
 }
 
+int linux_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals)
+{
+	int slot;
+	struct kvm_guest *g = find(name, &slot);
+	uint64_t v;
+
+	(void)h;
+	if (!g)
+		return -ENOENT;
+	if (g->cfgfd < 0)
+		return -EOPNOTSUPP;
+	while (read(g->cfgfd, &v, sizeof(v)) == sizeof(v))
+		g->cfg_signals += v;
+	*signals = g->cfg_signals;
+	return 0;
+}
+
 #else
 
 int linux_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus)
@@ -246,6 +299,12 @@ int linux_guest_stop(struct vap_host *h, const char *name)
 int linux_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m)
 {
 	(void)h; (void)name; (void)m;
+	return -EOPNOTSUPP;
+}
+
+int linux_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals)
+{
+	(void)h; (void)name; (void)signals;
 	return -EOPNOTSUPP;
 }
 

@@ -504,6 +504,18 @@ int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m)
 	return vap_matrix_parse(buf, m);
 }
 
+int vap_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals)
+{
+	unsigned long changes;
+	bool registered;
+	int rc;
+
+	if (h->kind != VAP_SIM)
+		return linux_guest_cfg_signals(h, name, signals);
+	rc = simhost_guest_events(name, signals, &changes, &registered);
+	return rc ? rc : registered ? 0 : -EOPNOTSUPP;
+}
+
 int vap_ap_config(struct vap_host *h, bool adapter, int id, bool on)
 {
 	char path[128];

@@ -22,6 +22,7 @@ struct vap_host {
 int linux_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus);
 int linux_guest_stop(struct vap_host *h, const char *name);
 int linux_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m);
+int linux_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals);
 /* the backend's own checks (the sim's invariants and validator); the
  * number of findings, printed one a line */
 int backend_check(struct vap_host *h, FILE *out);

@@ -89,6 +89,10 @@ int vap_guest_reopen(struct vap_host *h, const char *name);
 /* The APQNs the guest's vCPUs reach, as a matrix. */
 struct vap_matrix;
 int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m);
+/* How many times the driver signalled the AP configuration change eventfd
+ * (VFIO_AP_CFG_CHG_IRQ_INDEX) the guest's VMM registered after its open;
+ * -EOPNOTSUPP where the driver has none (before 7.x) or the host cannot. */
+int vap_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals);
 
 /* ---------------------------------------------------- the kernel's formats */
 

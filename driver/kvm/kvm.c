@@ -25,7 +25,7 @@
 #include <sim/sched.h>
 #include <sim/origin.h>
 
-#define GUEST_PAGES 16384	/* 64 MiB of guest memory at gfn 0 */
+#define GUEST_PAGES (SIM_GUEST_MEM_BYTES >> PAGE_SHIFT)	/* one memslot at gfn 0 */
 #define MAX_VCPUS 64
 #define MAX_VMS 64
 #define HOST_NISC 3
@@ -40,6 +40,7 @@ struct sim_vcpu {
 	int irq_apqn;	/* APQN whose IRQ this vCPU enabled, or -1 */
 	/* a PQAP(AQIC) the test asks this vCPU to issue (guest pqap) */
 	int req_apqn;
+	unsigned long req_nib;	/* 0: the vCPU's own notification byte */
 	bool req_enable, req_pending;
 	struct sim_waitq req_done;
 };
@@ -100,14 +101,15 @@ static void vcpu_execute(struct sim_vm *vm)
 }
 
 /* PQAP(AQIC) from the guest: priv.c's handle_pqap path. */
-static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable)
+static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable,
+		       unsigned long nib)
 {
 	struct kvm_vcpu *vcpu = &sv->vcpu;
 
 	mutex_lock(&vcpu->mutex);
 	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
 	vcpu->run->s.regs.gprs[1] = enable ? (1UL << (63 - 16)) | 3 : 0;
-	vcpu->run->s.regs.gprs[2] = enable ? (0x10000UL + (vcpu->vcpu_id << 8)) : 0;
+	vcpu->run->s.regs.gprs[2] = !enable ? 0 : nib ? nib : 0x10000UL + (vcpu->vcpu_id << 8);
 	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
 	if (vm->kvm.arch.crypto.pqap_hook)
 		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
@@ -137,7 +139,7 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 			return;
 		apqn = AP_MKQID(apid, apqi);
 	}
-	issue_aqic(vm, sv, apqn, enable);
+	issue_aqic(vm, sv, apqn, enable, 0);
 	/*
 	 * The driver's status in GR1 is lost on a little-endian host (it
 	 * memcpys a 4-byte status and shifts the register); the effect is
@@ -151,14 +153,14 @@ static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 {
 	if (!READ_ONCE(sv->req_pending))
 		return;
-	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable);
+	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable, sv->req_nib);
 	sched_lock();
 	sv->req_pending = false;
 	sched_wake_all(&sv->req_done);
 	sched_unlock();
 }
 
-int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable)
+int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable, unsigned long nib)
 {
 	struct sim_vm *vm = to_vm(kvm);
 	struct sim_vcpu *sv = vm->vcpus[0];
@@ -170,6 +172,7 @@ int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable)
 	}
 	sv->req_apqn = apqn;
 	sv->req_enable = enable;
+	sv->req_nib = nib;
 	sv->req_pending = true;
 	aphw_aqic_mark(apqn);
 	sim_current()->hung_check = true;

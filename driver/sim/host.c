@@ -545,14 +545,14 @@ int simhost_guest_show(const char *name, char *buf, size_t len)
 	return n;
 }
 
-int simhost_guest_pqap(const char *name, int apqn, bool enable)
+int simhost_guest_pqap(const char *name, int apqn, bool enable, unsigned long nib)
 {
 	struct guest *g;
 	int rc;
 
 	mutex_lock(&guests_lock);
 	g = find_guest(name);
-	rc = g ? sim_kvm_pqap(g->kvm, apqn, enable) : -ENOENT;
+	rc = g ? sim_kvm_pqap(g->kvm, apqn, enable, nib) : -ENOENT;
 	mutex_unlock(&guests_lock);
 	return rc;
 }

@@ -305,12 +305,22 @@ static void cmd_guest(int argc, char **argv)
 			emit("count %u flags 0x%x\n", count, flags);
 			return;
 		}
-	} else if (argc == 5 && !strcmp(argv[1], "pqap")) {
+	} else if ((argc == 5 || argc == 6) && !strcmp(argv[1], "pqap")) {
 		bool on = !strcmp(argv[4], "on");
+		unsigned long nib = 0;
 
-		if (!on && strcmp(argv[4], "off"))
-			script_error("usage: guest pqap NAME APQN on|off");
-		rc = simhost_guest_pqap(argv[2], parse_apqn(argv[3]), on);
+		if ((!on && strcmp(argv[4], "off")) ||
+		    (argc == 6 && (!on || strncmp(argv[5], "nib=", 4))))
+			script_error("usage: guest pqap NAME APQN on [nib=ADDR] | off");
+		if (argc == 6) {
+			char *end;
+
+			errno = 0;
+			nib = strtoul(argv[5] + 4, &end, 0);
+			if (errno || *end || end == argv[5] + 4)
+				script_error("guest pqap: nib=%s: expected a guest address", argv[5] + 4);
+		}
+		rc = simhost_guest_pqap(argv[2], parse_apqn(argv[3]), on, nib);
 		if (rc == 0x100) {
 			emit("no AQIC issued\n");
 			return;
@@ -328,7 +338,7 @@ static void cmd_guest(int argc, char **argv)
 			return;
 		}
 	} else {
-		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] [cfgirq=off] | stop NAME | show NAME | events NAME | irq-info NAME INDEX | pqap NAME APQN on|off");
+		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] [cfgirq=off] | stop NAME | show NAME | events NAME | irq-info NAME INDEX | pqap NAME APQN on [nib=ADDR]|off");
 	}
 	if (rc < 0)
 		emit_err(rc);

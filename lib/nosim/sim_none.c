@@ -22,6 +22,8 @@ int simhost_rmmod(void) { return -EOPNOTSUPP; }
 int simhost_guest_start(const char *name, const char *uuid, int vcpus, bool aqic) { return -EOPNOTSUPP; }
 int simhost_guest_stop(const char *name) { return -EOPNOTSUPP; }
 int simhost_guest_show(const char *name, char *buf, size_t len) { return -EOPNOTSUPP; }
+int simhost_guest_events(const char *name, unsigned long *cfg_signals, unsigned long *apcb_changes,
+			 bool *cfg_registered) { return -EOPNOTSUPP; }
 int simhost_check(FILE *out, int *nknown) { return 0; }
 char *simhost_uevents(void) { return NULL; }
 int simhost_hw(const char *op, int id) { return -EOPNOTSUPP; }

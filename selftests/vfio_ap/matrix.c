@@ -108,6 +108,35 @@ VAP_TEST(matrix, guest_follows_assignment)
 	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 }
 
+/* The AP configuration change eventfd (7.x drivers): every change of the
+ * running guest's APCB is signalled once to the VMM that registered it. */
+VAP_TEST(matrix, guest_told_of_changes)
+{
+	unsigned long n0, n;
+	int rc;
+
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", self->p.a[0]));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[0]));
+	rc = vap_guest_start(self->h, "g1", self->uuid, 1);
+	SKIP_IF_NO_GUESTS(rc);
+	ASSERT_EQ(0, rc);
+	rc = vap_guest_cfg_signals(self->h, "g1", &n0);
+	if (rc == -EOPNOTSUPP) {
+		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+		SKIP(return, "this vfio_ap has no AP configuration change eventfd");
+	}
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[1]));
+	ASSERT_EQ(0, vap_guest_cfg_signals(self->h, "g1", &n));
+	EXPECT_EQ(n0 + 1, n);
+	ASSERT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "domain", self->p.d[1]));
+	ASSERT_EQ(0, vap_guest_cfg_signals(self->h, "g1", &n));
+	EXPECT_EQ(n0 + 2, n);
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
 /* Allocation failure: fail-nth on the assignment's write fails it with
  * ENOMEM and leaves the matrix as it was. */
 VAP_TEST(matrix, assign_under_fail_nth)

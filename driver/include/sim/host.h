@@ -48,7 +48,8 @@ const char *simhost_finding(int i, const char **body, const char **known);
 int simhost_guest_show(const char *name, char *buf, size_t len);
 int simhost_hw(const char *op, int id);
 /* vCPU 0 of the guest issues PQAP(AQIC) on apqn: the response code. */
-int simhost_guest_pqap(const char *name, int apqn, bool enable);
+/* nib: the notification byte's guest address for an enable (0: the vCPU's own) */
+int simhost_guest_pqap(const char *name, int apqn, bool enable, unsigned long nib);
 /* Adds a response-code injection rule; NULL clears them all. */
 int simhost_hw_inject(const struct aphw_inject *rule);
 void simhost_settle(void);

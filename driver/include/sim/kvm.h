@@ -29,7 +29,9 @@ unsigned long sim_kvm_apcb_updates(struct kvm *kvm);
 unsigned long sim_kvm_apcb_changes(struct kvm *kvm);
 /* vCPU 0 issues PQAP(AQIC) for apqn; returns the machine's response code
  * (0x100: the driver issued no AQIC) or a negative errno. */
-int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable);
+int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable, unsigned long nib);
+/* the guest's memory: its memslot covers guest addresses below this */
+#define SIM_GUEST_MEM_BYTES (16384UL << 12)
 
 int sim_mdev_core_init(void);
 void sim_mdev_core_exit(void);
