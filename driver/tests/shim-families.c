@@ -15,6 +15,9 @@
 #include <linux/bitmap.h>
 #include <linux/hashtable.h>
 #include <linux/err.h>
+#include <linux/mutex.h>
+#include <linux/cleanup.h>
+#include <sim/slab.h>
 
 static int failed;
 
@@ -177,6 +180,54 @@ static void hashtable(void)
 	EXPECT(count == 10 && !hash_hashed(&nodes[1].node));
 }
 
+static DEFINE_MUTEX(guarded);
+
+static int guarded_early_return(void)
+{
+	guard(mutex)(&guarded);
+	if (!mutex_is_locked(&guarded))
+		return -1;
+	return 0;	/* unlocked on the way out */
+}
+
+static char *kept(void)
+{
+	char *p __free(kfree) = kmalloc(16, GFP_KERNEL);
+
+	if (p)
+		strcpy(p, "kept");
+	return_ptr(p);
+}
+
+static void cleanup(void)
+{
+	unsigned long live = shim_slab_live();
+	char *k;
+	int n = 0;
+
+	EXPECT(guarded_early_return() == 0 && !mutex_is_locked(&guarded));
+	scoped_guard(mutex, &guarded) {
+		EXPECT(mutex_is_locked(&guarded));
+		n++;
+	}
+	EXPECT(n == 1 && !mutex_is_locked(&guarded));
+	scoped_cond_guard(mutex_intr, return, &guarded) {
+		EXPECT(mutex_is_locked(&guarded));
+		n++;
+	}
+	EXPECT(n == 2 && !mutex_is_locked(&guarded));
+	{
+		void *p __free(kfree) = kmalloc(32, GFP_KERNEL);
+		unsigned long *b __free(bitmap) = bitmap_zalloc(256, GFP_KERNEL);
+
+		EXPECT(p && b && shim_slab_live() == live + 2);
+	}
+	EXPECT(shim_slab_live() == live);
+	k = kept();
+	EXPECT(k && !strcmp(k, "kept") && shim_slab_live() == live + 1);
+	kfree(k);
+}
+
 int main(void)
 {
 	allocation();
@@ -184,7 +235,8 @@ int main(void)
 	strings();
 	bitmaps();
 	hashtable();
+	cleanup();
 	if (!failed)
-		printf("ok: allocation, kstrtox, string, bitmap and hashtable families\n");
+		printf("ok: allocation, kstrtox, string, bitmap, hashtable and cleanup/guard families\n");
 	return failed;
 }

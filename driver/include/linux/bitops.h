@@ -10,6 +10,8 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/slab.h>
+#include <linux/cleanup.h>
 
 #define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
 #define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
@@ -344,5 +346,6 @@ static inline unsigned int bitmap_weight_and(const unsigned long *a, const unsig
 #define bitmap_zalloc(nbits, flags) \
 	((unsigned long *)kcalloc(BITS_TO_LONGS(nbits), sizeof(unsigned long), flags))
 #define bitmap_free(map) kfree(map)
+DEFINE_FREE(bitmap, unsigned long *, if (_T) bitmap_free(_T))
 
 #endif

@@ -142,4 +142,35 @@ void wait_for_completion(struct completion *c);
 unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ms);
 bool completion_done(struct completion *c);
 
+/*
+ * Lock guards (linux/cleanup.h): the constructors are macros, so that the
+ * validator's acquisition site is the driver's guard() line.
+ */
+#include <linux/cleanup.h>
+SHIM_CLASS_DESTRUCTOR(mutex, struct mutex *, if (_T) shim_mutex_unlock(_T, SHIM_SITE_STR))
+#define class_mutex_constructor(m) \
+	({ struct mutex *_T = (m); shim_mutex_lock(_T, SHIM_SITE_STR); _T; })
+/* NULL when interrupted (never, in the sim: it sends no signals) */
+SHIM_CLASS_DESTRUCTOR(mutex_intr, struct mutex *, if (_T) shim_mutex_unlock(_T, SHIM_SITE_STR))
+#define class_mutex_intr_constructor(m) \
+	({ struct mutex *_T = (m); shim_mutex_lock_interruptible(_T, SHIM_SITE_STR) ? NULL : _T; })
+SHIM_CLASS_DESTRUCTOR(mutex_try, struct mutex *, if (_T) shim_mutex_unlock(_T, SHIM_SITE_STR))
+#define class_mutex_try_constructor(m) \
+	({ struct mutex *_T = (m); shim_mutex_trylock(_T, SHIM_SITE_STR) ? _T : NULL; })
+SHIM_CLASS_DESTRUCTOR(rwsem_read, struct rw_semaphore *, if (_T) shim_up_read(_T, SHIM_SITE_STR))
+#define class_rwsem_read_constructor(s) \
+	({ struct rw_semaphore *_T = (s); shim_down_read(_T, SHIM_SITE_STR); _T; })
+SHIM_CLASS_DESTRUCTOR(rwsem_write, struct rw_semaphore *, if (_T) shim_up_write(_T, SHIM_SITE_STR))
+#define class_rwsem_write_constructor(s) \
+	({ struct rw_semaphore *_T = (s); shim_down_write(_T, SHIM_SITE_STR); _T; })
+SHIM_CLASS_DESTRUCTOR(spinlock, spinlock_t *, if (_T) shim_spin_unlock(_T, SHIM_SITE_STR))
+#define class_spinlock_constructor(l) \
+	({ spinlock_t *_T = (l); shim_spin_lock(_T, SHIM_SITE_STR); _T; })
+#define class_spinlock_irq_t class_spinlock_t
+#define class_spinlock_irq_destructor class_spinlock_destructor
+#define class_spinlock_irq_constructor(l) class_spinlock_constructor(l)
+#define class_spinlock_irqsave_t class_spinlock_t
+#define class_spinlock_irqsave_destructor class_spinlock_destructor
+#define class_spinlock_irqsave_constructor(l) class_spinlock_constructor(l)
+
 #endif

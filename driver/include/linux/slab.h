@@ -119,4 +119,9 @@ void *shim_krealloc(const void *p, size_t size, gfp_t flags, const char *site);
 #define kvzalloc_flex(P, fam, n, ...) \
 	shim_alloc_flex(kvzalloc, SHIM_GFP(__VA_ARGS__), typeof(P), fam, n)
 
+/* __free(kfree) and friends (linux/cleanup.h) */
+#include <linux/cleanup.h>
+DEFINE_FREE(kfree, void *, if (!ZERO_OR_NULL_PTR(_T)) shim_kfree(_T))
+DEFINE_FREE(kvfree, void *, if (!ZERO_OR_NULL_PTR(_T)) shim_kfree(_T))
+
 #endif
