@@ -336,7 +336,14 @@ static void *vmm_fn(void *arg)
 		if (g->cfgfd >= 0 && read(g->cfgfd, &v, sizeof(v)) == sizeof(v))
 			sim_log("vmm: %s: AP configuration change signalled (%llu)", g->name, v);
 		if (read(g->reqfd, &v, sizeof(v)) == sizeof(v)) {
-			sim_log("vmm: %s: device request received", g->name);
+			unsigned long m[3][4];
+
+			/* 7.x's request clears the guest's masks before it
+			 * signals; 6.2..6.x leave them to the close */
+			sim_kvm_masks(g->kvm, m[0], m[1], m[2]);
+			sim_log("vmm: %s: device request received; the guest's APCB %s", g->name,
+				bitmap_empty(m[0], 256) && bitmap_empty(m[1], 256) ?
+				"is empty" : "still holds its queues");
 			vmm_detach(g);
 		}
 	}
