@@ -29,14 +29,14 @@ deps:
 ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
 
 define build_sim
-	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; olevel="$(OLEVEL)"; sysroot=; \
+	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; olevel="$(OLEVEL)"; cov="$(filter 1,$(COV))"; sysroot=; \
 	key=$$(scripts/ksrc.sh key "$$tree") || exit 2; \
 	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
 	if [ -n "$$cross" ]; then sysroot=$$(scripts/s390x.sh sysroot) || exit 2; fi; \
-	out="build/k/$$key$${san:+-san}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
+	out="build/k/$$key$${san:+-san}$${cov:+-cov}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
 	mkdir -p "$$out"; \
 	if $(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
-		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} >"$$out/build.log" 2>&1; then \
+		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} $${cov:+COV=1} >"$$out/build.log" 2>&1; then \
 		echo "$$out"; \
 	else \
 		echo "$$(driver/shim-missing.sh "$$out/build.log" "$$rel"); the whole log: $$out/build.log" >&2; \
@@ -84,11 +84,12 @@ endif
 run:
 	@:
 
-# the campaign tools of the default tree's sim (sanitized unless SAN=0):
-# their folder into build/run-bin
+# the campaign tools of the default tree's sim (sanitized unless SAN=0),
+# the driver's two files counting coverage (COV=1): their folder into
+# build/run-bin
 run-bin: deps
 	@set -o pipefail; tree="$(call ksrc,$(DEFAULT_KVER))"; \
-	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$(filter 1,$(SAN))" | tail -n1) || exit $$?; \
+	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$(filter 1,$(SAN))" COV=1 | tail -n1) || exit $$?; \
 	echo "$(TOP)/$$out/bin" >build/run-bin
 
 check: deps
@@ -101,6 +102,7 @@ check: deps
 		done; \
 		out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" CROSS=s390x | tail -n1); \
 		bins+=("$$out/bin/qemu-vfio-ap-sim"); \
+		$(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN=1 COV=1 >/dev/null; \
 	done; \
 	driver/tests/run.sh "$${bins[@]}" --mutants "$${trees[@]}"
 

@@ -41,10 +41,18 @@ ifeq ($(SAN),1)
 OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
 endif
+# COV=1: the driver's two files (and only they) count their lines and
+# branches (gcov); a campaign's --coverage reads the counts
+ifeq ($(COV),1)
+COVFLAGS := --coverage -fprofile-update=atomic
+LDSAN += --coverage
+# our code asks libgcov to write the counts (a dying case, the campaign)
+COVDEF := -DSIM_COVERAGE=1
+endif
 # Our own code: every warning is an error.
-CFLAGS_OWN := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
+CFLAGS_OWN := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
 # The kernel's driver source: the kernel's own warning level.
-CFLAGS_DRV := -std=gnu11 $(OPT) -Wall -Wno-unused-parameter -Wno-sign-compare \
+CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) -Wall -Wno-unused-parameter -Wno-sign-compare \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	-Werror=int-conversion $(DEFS) $(INC) $(XINC)
 
@@ -115,9 +123,10 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 # (json-c is not in the s390x sysroot).
 ifeq ($(CROSS),)
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
-ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c $(wildcard lib/*.c)
+ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c stress/coverage.c \
+	$(wildcard lib/*.c)
 ENGINE_HDRS := stress/engine.h stress/report.h lib/vfio_ap.h lib/internal.h
-CFLAGS_TOOL := -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
 	-Ilib -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\"
 TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) -ljson-c -lkmod -ludev -lpthread -ldw
 

@@ -620,7 +620,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vfio-ap-fault [--campaign all|failslab|fail-function|ap-response|fail-nth]\n"
 		"         [--seed N] [--seeds K] [--ops N] [--threads N] [--deterministic P]\n"
-		"         [--only NAME] [--timeout S] [--results DIR] [--quiet]\n"
+		"         [--only NAME] [--timeout S] [--results DIR] [--quiet] [--coverage]\n"
+		"  --coverage    the driver's coverage into coverage.json (a COV=1 build)\n"
 		"  --only NAME   one sweep (NAME: its operation, exactly), or the stress\n"
 		"                cases whose id contains NAME\n");
 }
@@ -635,6 +636,7 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'O' }, { "timeout", required_argument, NULL, 'T' },
 		{ "results", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
 		{ "host", required_argument, NULL, 'H' }, { "help", no_argument, NULL, 'h' },
+		{ "coverage", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the answers each instruction can give (ZAPQ is never busy, TAPQ
@@ -703,6 +705,7 @@ int main(int argc, char **argv)
 			break;
 		case 'r': results = optarg; break;
 		case 'q': cp.quiet = true; break;
+		case 'C': cp.coverage = true; break;
 		case 'H':
 			if (strcmp(optarg, "sim") && strcmp(optarg, "linux"))
 				goto bad_value;

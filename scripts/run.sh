@@ -7,7 +7,8 @@
 # simulated host.  The stress campaign for DURATION seconds, then the fault
 # campaigns, joined into one results folder; on the sim everything runs
 # under the deterministic scheduler, so that every finding replays from its
-# seed.  Exit 0 clean, 1 findings, 2 bad usage.
+# seed, and on the sim the driver's coverage is counted (a COV=1 build).
+# Exit 0 clean, 1 findings, 2 bad usage.
 set -uo pipefail
 bindir=$1 duration=${2:-}
 case "$duration" in
@@ -27,11 +28,11 @@ fi
 case $host in
 sim)
 	kernel=$("$bindir/vfio-ap-sim" --version 2>/dev/null | awk '{print $NF}')
-	det=(--deterministic random)
+	simargs=(--deterministic random --coverage)
 	what="the simulated host of kernel ${kernel:-?}" ;;
 linux)
 	kernel=$(uname -r)
-	det=()
+	simargs=()
 	what="this machine's kernel $kernel (within VFIO_AP_TEST_APQNS=${VFIO_AP_TEST_APQNS:-})" ;;
 *)
 	echo "make run: VFIO_AP_HOST='$host': expected sim or linux" >&2; exit 2 ;;
@@ -39,11 +40,11 @@ esac
 dir="results/$(date +%Y%m%d-%H%M%S)-$host-${kernel:-unknown}"
 mkdir -p "$dir" || exit 2
 echo "make run: $what; stress for ${duration} s, then the fault campaigns"
-"$bindir/vfio-ap-stress" --host "$host" --duration "$duration" "${det[@]}" --seed 1 --quiet \
+"$bindir/vfio-ap-stress" --host "$host" --duration "$duration" "${simargs[@]}" --seed 1 --quiet \
 	--results "$dir/stress"
 rc=$?; [ $rc -le 1 ] || exit $rc
 parts=("$dir/stress")
-"$bindir/vfio-ap-fault" --host "$host" "${det[@]}" --seed 1 --seeds 1 --quiet --results "$dir/fault"
+"$bindir/vfio-ap-fault" --host "$host" "${simargs[@]}" --seed 1 --seeds 1 --quiet --results "$dir/fault"
 rc=$?
 if [ $rc -le 1 ]; then
 	parts+=("$dir/fault")

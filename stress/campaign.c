@@ -114,9 +114,19 @@ int campaign_init(struct campaign *cp, const char *tool, const char *results, in
 			cp->dir);
 		return 2;
 	}
+	if (cp->coverage && !coverage_available()) {
+		fprintf(stderr, "%s: --coverage: this build counts no driver coverage (build it with COV=1: make sim-one TREE=<tree> COV=1)\n",
+			tool);
+		return 2;
+	}
 	rc = mkdirs(cases);
 	if (rc) {
 		fprintf(stderr, "%s: cannot create %s: %s\n", tool, cases, strerror(-rc));
+		return 2;
+	}
+	rc = cp->coverage ? coverage_begin(cp->dir) : 0;
+	if (rc) {
+		fprintf(stderr, "%s: --coverage: %s\n", tool, strerror(-rc));
 		return 2;
 	}
 	campaign_case_ops = mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE,
@@ -209,6 +219,7 @@ static void run_child(struct campaign *cp, const char *id, case_fn fn, void *arg
 	if (write_json(path, c))
 		_exit(3);
 	fflush(NULL);
+	coverage_flush();	/* _exit runs no atexit: the counts now */
 	_exit(status);
 }
 
@@ -593,6 +604,9 @@ int campaign_write_facts(struct campaign *cp, const char *shard)
 	time_t started = time(NULL) - (time_t)campaign_elapsed(cp);
 	int rc;
 
+	/* the cases are done: their driver coverage, counted */
+	if (cp->coverage && coverage_collect(cp->dir))
+		fprintf(stderr, "%s: --coverage: no case left coverage counts\n", cp->tool);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
 	json_object_array_add(shards, json_object_new_string(shard));
 	json_object_object_add(sum, "host", json_object_new_string(cp->host));

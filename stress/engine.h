@@ -75,6 +75,7 @@ struct campaign {
 	double started;
 	bool progress;			/* a progress line on stderr (a terminal) */
 	bool quiet;
+	bool coverage;			/* --coverage: DIR/coverage.json */
 	/* counters for the progress line */
 	int done, failed, total, findings, known;
 	long ops;
@@ -119,6 +120,20 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 /* Adds a section to the summary before finalizing (fault/): written to
  * DIR/extra.json, read back by results_finalize. */
 int results_extra(const char *dir, const char *key, struct json_object *val);
+
+/* coverage.c: the driver's coverage on a COV=1 build (--coverage) */
+bool coverage_available(void);
+/* a case's counts written now (it leaves by _exit) */
+void coverage_flush(void);
+/* before the cases: their counters go under DIR/gcov */
+int coverage_begin(const char *dir);
+/* after them: DIR/coverage.json (per driver file, line and branch counts
+ * and function spans); 0, or -ENOENT when no case wrote any */
+int coverage_collect(const char *dir);
+/* OUT/coverage.json as the sum of the folders' */
+int coverage_merge(const char *out, char *const *dirs, int n);
+/* per file: lines, branches and functions hit/total, and per function */
+struct json_object *coverage_totals(const char *dir);
 
 double now_seconds(void);
 

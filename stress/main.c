@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"  --deterministic P     the replayable scheduler: random or pct\n"
 		"  --fault F             failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P\n"
 		"  --background-load     stress-ng alongside, its metrics in the summary\n"
+		"  --coverage            the driver's line, branch and function coverage into\n"
+		"                        coverage.json and the summary (a COV=1 build)\n"
 		"  --timeout S           a case's time limit (600)\n"
 		"  --results DIR         the results folder (results/<time>-<host>-<kernel>)\n"
 		"  --quiet               no progress line, no summary\n");
@@ -230,6 +232,7 @@ int main(int argc, char **argv)
 		{ "deterministic", required_argument, NULL, 'D' },
 		{ "fault", required_argument, NULL, 'F' },
 		{ "background-load", no_argument, NULL, 'B' },
+		{ "coverage", no_argument, NULL, 'C' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "results", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
@@ -312,6 +315,7 @@ int main(int argc, char **argv)
 			break;
 		case 'F': p.fault = optarg; break;
 		case 'B': background = true; break;
+		case 'C': cp.coverage = true; break;
 		case 'T':
 			cp.timeout = (int)strtol(optarg, &end, 0);
 			if (*end || cp.timeout < 1)

@@ -640,7 +640,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	struct json_object **cases = NULL, *sum, *per, *findings, *prev, *extra;
 	char path[4300], **ids = NULL, stamp[32];
 	int n, i, failed = 0, unknown = 0, cyc, ncrashed = 0, crashed_known = 0;
-	struct json_object *crashes, *crashed;
+	struct json_object *crashes, *crashed, *cov;
 	double secs = 0, oracle = 0;
 	long ops = 0;
 	size_t j;
@@ -721,6 +721,9 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	 * answer, a crash, a timeout) */
 	cyc = write_lockgraph(dir, cases, n);
 	json_object_object_add(sum, "lock_cycles", json_object_new_int(cyc));
+	cov = coverage_totals(dir);
+	if (cov)
+		json_object_object_add(sum, "coverage", cov);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	if (json_object_to_file_ext(path, sum, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		fprintf(stderr, "%s: cannot write %s\n", tool, path);
@@ -754,6 +757,25 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 			       json_object_array_length(jget(f, "cases")),
 			       jget(f, "repro") && !jget(f, "known") ? "\n     replay: " : "",
 			       jget(f, "repro") && !jget(f, "known") ? jstr(f, "repro", "") : "");
+		}
+		if (cov) {
+			const char *sep = "";
+
+			printf("%s: driver coverage:", tool);
+			json_object_object_foreach(cov, file, t) {
+				long lh = json_object_get_int64(jget(t, "lines_hit"));
+				long lt = json_object_get_int64(jget(t, "lines"));
+
+				printf("%s %s %.1f%% of lines (%ld of %ld), %ld of %ld functions, %.1f%% of branches",
+				       sep, file, lt ? 100.0 * lh / lt : 0, lh, lt,
+				       (long)json_object_get_int64(jget(t, "functions_hit")),
+				       (long)json_object_get_int64(jget(t, "functions")),
+				       json_object_get_int64(jget(t, "branches")) ?
+				       100.0 * json_object_get_int64(jget(t, "branches_hit")) /
+				       json_object_get_int64(jget(t, "branches")) : 0);
+				sep = ";";
+			}
+			printf(" (coverage.json)\n");
 		}
 		printf("%s: verdict %s; results in %s (report.html, summary.json, junit.xml, tap.txt)\n", tool,
 		       jstr(sum, "verdict", "?"), dir);
@@ -998,6 +1020,10 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 		snprintf(path, sizeof(path), "%s/extra.json", out);
 		json_object_to_file_ext(path, extra, JSON_C_TO_STRING_PRETTY);
 		json_object_put(extra);
+	}
+	if (coverage_merge(out, dirs, n)) {
+		fprintf(stderr, "merge: cannot write %s/coverage.json\n", out);
+		return 2;
 	}
 	rc = results_finalize(out, tool, command, false);
 	return rc;

@@ -377,7 +377,7 @@ for bin in "${bins[@]}"; do
 	fi
 	# bad input: one line naming the problem, exit status 2, nothing written
 	bad_ok=1
-	for a in "--shard 4/4" "--config 4x999" "--mix bogus=1" "--bogus" "--deterministic maybe" \
+	for a in "--coverage" "--shard 4/4" "--config 4x999" "--mix bogus=1" "--bogus" "--deterministic maybe" \
 		"--ksrc /nonexistent" "--host linux" "--fault nope" "--duration 5x" "--seeds 0"; do
 		# shellcheck disable=SC2086
 		"$d/vfio-ap-stress" $a --results "$out/c/bad" >"$out/log" 2>&1
@@ -396,6 +396,31 @@ for bin in "${bins[@]}"; do
 		tap_result ok "$kv campaign tools: bad options, values and folders get one line and exit 2, nothing written"
 	else
 		tap_result fail "$kv campaign tools: bad input" "$out/c/badlog"
+	fi
+	# driver coverage (the COV=1 build beside this one): counted, and the
+	# shards' counts add up to the unsharded run's, line for line
+	cd_="${d%/bin}-cov/bin"
+	if [ -x "$cd_/vfio-ap-stress" ]; then
+		rm -rf "$out/c/cov"*
+		"$cd_/vfio-ap-stress" --seed 1 --seeds 2 --ops 400 --deterministic random --coverage --quiet \
+			--results "$out/c/cov" >/dev/null 2>&1
+		for i in 0 1; do
+			"$cd_/vfio-ap-stress" --seed 1 --seeds 2 --ops 400 --deterministic random --coverage --quiet \
+				--shard $i/2 --results "$out/c/cov$i" >/dev/null 2>&1
+		done
+		"$cd_/vfio-ap-stress" merge --results "$out/c/covm" "$out/c/cov0" "$out/c/cov1" >/dev/null 2>&1
+		if perl -MJSON::PP -e 'local $/;
+			sub rd { open(my $f, "<", $_[0]) or return; local $/; decode_json(<$f>) }
+			my ($a, $m, $s) = (rd("$ARGV[0]/coverage.json"), rd("$ARGV[1]/coverage.json"), rd("$ARGV[0]/summary.json"));
+			my $t = $s->{coverage}{"vfio_ap_ops.c"};
+			exit 1 unless $a && $m && $t && $t->{lines_hit} > $t->{lines} / 2 && $t->{by_function}{vfio_ap_mdev_probe}{lines_hit};
+			for my $f (keys %$a) { for my $l (keys %{$a->{$f}{lines}}) {
+				exit 1 if $a->{$f}{lines}{$l} != $m->{$f}{lines}{$l} } }
+			printf STDERR "%d of %d lines\n", $t->{lines_hit}, $t->{lines}' "$out/c/cov" "$out/c/covm" 2>"$out/log"; then
+			tap_result ok "$kv --coverage: vfio_ap_ops.c $(cat "$out/log") reached, coverage.json; two shards merged count every line as the unsharded run"
+		else
+			tap_result fail "$kv --coverage" "$out/log"
+		fi
 	fi
 	"$d/vfio-ap-fault" --campaign fail-nth --deterministic random --quiet --results "$out/c/nth" >/dev/null 2>&1
 	# every row there, and every problem a known driver bug's
