@@ -331,6 +331,15 @@ int coverage_merge(const char *out, char *const *dirs, int n)
 	return rc;
 }
 
+/* a line's branches: how many were taken, of how many */
+static void count_branches(struct json_object *arr, long *hit, long *total)
+{
+	for (size_t k = 0; k < json_object_array_length(arr); k++) {
+		(*total)++;
+		*hit += json_object_get_int64(json_object_array_get_idx(arr, k)) > 0;
+	}
+}
+
 /*
  * Totals of DIR/coverage.json, per file: lines and branches hit/total,
  * functions entered/total, and per function the same; NULL without one.
@@ -368,10 +377,7 @@ struct json_object *coverage_totals(const char *dir)
 					h += json_object_get_int64(x) > 0;
 				}
 				if (json_object_object_get_ex(br, key, &x))
-					for (size_t k = 0; k < json_object_array_length(x); k++) {
-						fbt++;
-						fbh += json_object_get_int64(json_object_array_get_idx(x, k)) > 0;
-					}
+					count_branches(x, &fbh, &fbt);
 			}
 			json_object_object_add(o, "lines_hit", json_object_new_int64(h));
 			json_object_object_add(o, "lines", json_object_new_int64(tot));
@@ -389,10 +395,7 @@ struct json_object *coverage_totals(const char *dir)
 		}
 		json_object_object_foreach(br, bl, arr) {
 			(void)bl;
-			for (size_t k = 0; k < json_object_array_length(arr); k++) {
-				bt++;
-				bh += json_object_get_int64(json_object_array_get_idx(arr, k)) > 0;
-			}
+			count_branches(arr, &bh, &bt);
 		}
 		json_object_object_add(t, "lines_hit", json_object_new_int64(lh));
 		json_object_object_add(t, "lines", json_object_new_int64(lt));
