@@ -253,6 +253,19 @@ int coverage_collect(const char *dir)
 			continue;
 		f = read_gcov(gcda, driver_files[i]);
 		if (f) {
+			/* the copied source: OBJDIR/../src/FILE */
+			char s[PATH_MAX + 64], *slash;
+
+			snprintf(s, sizeof(s), "%s", src);
+			slash = strrchr(s, '/');
+			if (slash) {
+				*slash = 0;
+				slash = strrchr(s, '/');
+			}
+			if (slash) {
+				snprintf(slash, sizeof(s) - (size_t)(slash - s), "/src/%s", driver_files[i]);
+				json_object_object_add(f, "source", json_object_new_string(s));
+			}
 			json_object_object_add(cov, driver_files[i], f);
 			got++;
 		}

@@ -1401,6 +1401,105 @@ static void section_fail_nth(FILE *f, struct json_object *fn)
 	fputs("</tbody></table></div></section>\n", f);
 }
 
+/* functions in source order */
+static int by_first_line(const void *a, const void *b)
+{
+	double x = jnum_or(*(struct json_object *const *)a, "first_line", 0);
+	double y = jnum_or(*(struct json_object *const *)b, "first_line", 0);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The driver's coverage (--coverage): per file, per function in source
+ * order (an unreached function's row marked), and the source with every
+ * line's count, the lines never run marked.
+ */
+static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
+{
+	struct json_object *counts;
+	char *path = NULL;
+
+	if (asprintf(&path, "%s/coverage.json", dir) < 0)
+		return;
+	counts = json_object_from_file(path);
+	free(path);
+	fputs("<section id=\"coverage\"><h2>Driver coverage</h2>\n"
+	      "<p class=\"muted small\">What the cases ran of the driver's two files (gcov, all cases "
+	      "added): per function, then the source with each line's count; lines never run are "
+	      "marked.</p>\n", f);
+	json_object_object_foreach(cov, file, t) {
+		struct json_object *per = jobj(t, "by_function"), **fns, *fc = jobj(counts, file);
+		struct json_object *lines = jobj(fc, "lines");
+		size_t nf = 0, i;
+		char b1[32], b2[32];
+		FILE *src;
+
+		fprintf(f, "<h3>");
+		esc(f, file);
+		fprintf(f, "</h3>\n<p>%.1f%% of lines (%s of %s), %.0f of %.0f functions, %.1f%% of branches</p>\n",
+			jnum_or(t, "lines", 0) ? 100 * jnum_or(t, "lines_hit", 0) / jnum_or(t, "lines", 1) : 0,
+			fmt_count(b1, sizeof(b1), jnum_or(t, "lines_hit", 0)),
+			fmt_count(b2, sizeof(b2), jnum_or(t, "lines", 0)),
+			jnum_or(t, "functions_hit", 0), jnum_or(t, "functions", 0),
+			jnum_or(t, "branches", 0) ? 100 * jnum_or(t, "branches_hit", 0) / jnum_or(t, "branches", 1) : 0);
+		fns = calloc(json_object_object_length(per) + 1, sizeof(*fns));
+		json_object_object_foreach(per, fname, fo) {
+			(void)fname;
+			fns[nf++] = fo;
+		}
+		qsort(fns, nf, sizeof(*fns), by_first_line);
+		fputs("<div class=\"scroll\"><table class=\"grid\"><thead><tr><th>function</th>"
+		      "<th class=\"n\">line</th><th class=\"n\">lines run</th><th class=\"n\">branches taken</th>"
+		      "</tr></thead><tbody>\n", f);
+		for (i = 0; i < nf; i++) {
+			const char *name = "?";
+
+			json_object_object_foreach(per, fname, fo)
+				if (fo == fns[i])
+					name = fname;
+			fprintf(f, "<tr%s><td><a href=\"#cov-%s-%.0f\">", jnum_or(fns[i], "lines_hit", 0) ? "" :
+				" class=\"badrow\"", file, jnum_or(fns[i], "first_line", 0));
+			esc(f, name);
+			fprintf(f, "</a></td><td class=\"n\">%.0f</td><td class=\"n\">%.0f / %.0f</td>"
+				"<td class=\"n\">%.0f / %.0f</td></tr>\n", jnum_or(fns[i], "first_line", 0),
+				jnum_or(fns[i], "lines_hit", 0), jnum_or(fns[i], "lines", 0),
+				jnum_or(fns[i], "branches_hit", 0), jnum_or(fns[i], "branches", 0));
+		}
+		fputs("</tbody></table></div>\n", f);
+		free(fns);
+		src = jstr(fc, "source") ? fopen(jstr(fc, "source"), "r") : NULL;
+		if (!src) {
+			fputs("<p class=\"muted\">The source is not at hand (coverage.json names where it was "
+			      "built).</p>\n", f);
+			continue;
+		}
+		fputs("<details><summary>source, line by line</summary><pre class=\"cov\">", f);
+		{
+			char line[4096], key[16];
+			int ln = 0;
+
+			while (fgets(line, sizeof(line), src)) {
+				struct json_object *c;
+
+				ln++;
+				line[strcspn(line, "\n")] = 0;
+				snprintf(key, sizeof(key), "%d", ln);
+				c = jget(lines, key);
+				fprintf(f, "<span id=\"cov-%s-%d\" class=\"%s\">%5d %8s  ", file, ln,
+					!c ? "" : json_object_get_int64(c) ? "hit" : "miss", ln,
+					!c ? "" : fmt_count(b1, sizeof(b1), (double)json_object_get_int64(c)));
+				esc(f, line);
+				fputs("</span>\n", f);
+			}
+		}
+		fclose(src);
+		fputs("</pre></details>\n", f);
+	}
+	fputs("</section>\n", f);
+	json_object_put(counts);
+}
+
 /* a word of argv for a shell: quoted when it needs to be */
 static void shell_word(FILE *f, const char *w)
 {
@@ -1740,6 +1839,8 @@ static const char css[] =
 	"table.grid .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"table.grid tbody tr:hover{background:#f6f8fa}table.grid tr:target{background:#fff8c5}\n"
 	"table.grid tr.badrow td{background:#fff5f5}\n"
+	"pre.cov{font-size:12px;line-height:1.35;overflow:auto}pre.cov span{display:block}\n"
+	"pre.cov .miss{background:#ffebe9}pre.cov .hit{background:#f0fff4}\n"
 	"table.grid td.id,table.grid summary{white-space:nowrap}\n"
 	"ul.plain{margin:0;padding-left:16px}\n"
 	"code.argv{display:block;font-size:11px;white-space:pre-wrap;word-break:break-all;"
@@ -1753,6 +1854,7 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 		      struct kase *ks, int n)
 {
 	struct json_object *agg = NULL, *po, *fn = jarr(s, "fail_nth"), *bg = jobj(s, "background_load");
+	struct json_object *cov = jobj(s, "coverage");
 	struct opstat *ops = NULL;
 	int nops, err;
 	char when[64] = "";
@@ -1782,6 +1884,8 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 	      "<a href=\"#findings\">Findings</a><a href=\"#errnos\">Errnos</a>", f);
 	if (fn)
 		fputs("<a href=\"#failnth\">fail-nth</a>", f);
+	if (cov)
+		fputs("<a href=\"#coverage\">Coverage</a>", f);
 	fputs("<a href=\"#lockgraph\">Lock graph</a>", f);
 	if (bg)
 		fputs("<a href=\"#background\">Background</a>", f);
@@ -1799,6 +1903,8 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 	}
 	if (!err && fn)
 		section_fail_nth(f, fn);
+	if (!err && cov)
+		section_coverage(f, cov, dir);
 	if (!err)
 		err = section_lockgraph(f, dir);
 	if (!err && bg)
