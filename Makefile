@@ -109,7 +109,9 @@ check: deps
 bench: sim
 	@bin=$$(readlink -f build/bin/vfio-ap-sim) && \
 	san=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 | tail -n1) && \
-	BENCH_SAN_STRESS="$(TOP)/$$san/bin/vfio-ap-stress" driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
+	cov=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 COV=1 | tail -n1) && \
+	BENCH_SAN_STRESS="$(TOP)/$$san/bin/vfio-ap-stress" BENCH_COV_STRESS="$(TOP)/$$cov/bin/vfio-ap-stress" \
+		driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
 
 # Puts a real host (or a mounted sim: VFIO_AP_SYSFS_ROOT=DIR) back from the
 # journal of an interrupted run ($$VFIO_AP_JOURNAL, default

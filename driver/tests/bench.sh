@@ -107,6 +107,25 @@ if [ -n "${BENCH_SAN_STRESS:-}" ] && [ -x "$BENCH_SAN_STRESS" ]; then
 		"$(awk -v a="$ss" -v b="$sd" 'BEGIN { print a / b }')"
 fi
 
+# How the driver's coverage grows with a default campaign's time (make
+# run's build and settings: sanitized, counting, deterministic), each
+# duration its own run from seed 1 (BENCH_COV_TIMES: the durations).
+if [ -n "${BENCH_COV_STRESS:-}" ] && [ -x "$BENCH_COV_STRESS" ]; then
+	echo "# driver coverage of a default stress campaign over time (vfio_ap_ops.c)"
+	for secs in ${BENCH_COV_TIMES:-10 30 120}; do
+		rm -rf "$tmp/cov"
+		"$BENCH_COV_STRESS" --quiet --coverage --seed 1 --duration "$secs" --deterministic random \
+			--results "$tmp/cov" >/dev/null 2>&1 || true
+		perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
+			my $t = $s->{coverage}{"vfio_ap_ops.c"} or exit 1;
+			printf "coverage after %4d s: %5.1f%% of lines (%d of %d), %d of %d functions, %5.1f%% of branches; %d cases\n",
+				$ARGV[0], 100 * $t->{lines_hit} / $t->{lines}, $t->{lines_hit}, $t->{lines},
+				$t->{functions_hit}, $t->{functions}, 100 * $t->{branches_hit} / ($t->{branches} || 1),
+				$s->{cases}' "$secs" <"$tmp/cov/summary.json" ||
+			echo "coverage after $secs s: no coverage.json"
+	done
+fi
+
 # Each mutant under the stress campaign (its campaign-fault, if any), seeds
 # 1..runs, deterministic: the median time and operations to the first
 # finding that is not a known driver bug (round granularity: 50 operations
