@@ -147,10 +147,15 @@ static struct json_object *read_gcov(const char *gcda, const char *file)
 		return NULL;
 	for (;;) {
 		if (len + 65536 > cap) {
-			cap = cap ? cap * 2 : 1 << 20;
-			text = realloc(text, cap);
-			if (!text)
+			char *more = realloc(text, cap ? cap * 2 : 1 << 20);
+
+			if (!more) {
+				free(text);
+				text = NULL;
 				break;
+			}
+			text = more;
+			cap = cap ? cap * 2 : 1 << 20;
 		}
 		size_t n = fread(text + len, 1, cap - len - 1, p);
 
@@ -344,6 +349,16 @@ int coverage_merge(const char *out, char *const *dirs, int n)
 	return rc;
 }
 
+/* KEY_hit and KEY: how many of how many */
+static void add_hits(struct json_object *o, const char *key, long hit, long total)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s_hit", key);
+	json_object_object_add(o, k, json_object_new_int64(hit));
+	json_object_object_add(o, key, json_object_new_int64(total));
+}
+
 /* a line's branches: how many were taken, of how many */
 static void count_branches(struct json_object *arr, long *hit, long *total)
 {
@@ -392,10 +407,9 @@ struct json_object *coverage_totals(const char *dir)
 				if (json_object_object_get_ex(br, key, &x))
 					count_branches(x, &fbh, &fbt);
 			}
-			json_object_object_add(o, "lines_hit", json_object_new_int64(h));
-			json_object_object_add(o, "lines", json_object_new_int64(tot));
-			json_object_object_add(o, "branches_hit", json_object_new_int64(fbh));
-			json_object_object_add(o, "branches", json_object_new_int64(fbt));
+			add_hits(o, "lines", h, tot);
+			add_hits(o, "branches", fbh, fbt);
+			json_object_object_add(o, "name", json_object_new_string(fname));
 			json_object_object_add(o, "first_line", json_object_new_int(a));
 			json_object_object_add(per, fname, o);
 			ft++;
@@ -410,12 +424,9 @@ struct json_object *coverage_totals(const char *dir)
 			(void)bl;
 			count_branches(arr, &bh, &bt);
 		}
-		json_object_object_add(t, "lines_hit", json_object_new_int64(lh));
-		json_object_object_add(t, "lines", json_object_new_int64(lt));
-		json_object_object_add(t, "branches_hit", json_object_new_int64(bh));
-		json_object_object_add(t, "branches", json_object_new_int64(bt));
-		json_object_object_add(t, "functions_hit", json_object_new_int64(fh));
-		json_object_object_add(t, "functions", json_object_new_int64(ft));
+		add_hits(t, "lines", lh, lt);
+		add_hits(t, "branches", bh, bt);
+		add_hits(t, "functions", fh, ft);
 		json_object_object_add(t, "by_function", per);
 		json_object_object_add(res, file, t);
 	}

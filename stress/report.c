@@ -1453,11 +1453,8 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 		      "<th class=\"n\">line</th><th class=\"n\">lines run</th><th class=\"n\">branches taken</th>"
 		      "</tr></thead><tbody>\n", f);
 		for (i = 0; i < nf; i++) {
-			const char *name = "?";
+			const char *name = jstr(fns[i], "name") ? jstr(fns[i], "name") : "?";
 
-			json_object_object_foreach(per, fname, fo)
-				if (fo == fns[i])
-					name = fname;
 			fprintf(f, "<tr%s><td><a href=\"#cov-%s-%.0f\">", jnum_or(fns[i], "lines_hit", 0) ? "" :
 				" class=\"badrow\"", file, jnum_or(fns[i], "first_line", 0));
 			esc(f, name);

@@ -67,6 +67,7 @@ static DEFINE_MUTEX(guests_lock);
  * not take guests_lock): a plain rwlock, never held across a sleep */
 static pthread_rwlock_t guests_rw = PTHREAD_RWLOCK_INITIALIZER;
 static unsigned long modprobe_mark;
+static void vmm_observe_signal(int fd);
 static bool loaded;
 
 #define STR2(x) #x
@@ -192,6 +193,7 @@ int simhost_boot(int adapters, int domains)
 	sim_task_adopt("init");
 	sim_lockdep_set_novalidate(&guests_lock.dep);
 	sim_hung_task_start();
+	sim_eventfd_observer = vmm_observe_signal;
 	sysfs_root();
 	sysfs_mkdir_p("/sys/devices");
 	sysfs_mkdir_p("/sys/bus");
@@ -381,7 +383,6 @@ int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool
 	g->reqfd = -1;
 	g->cfgfd = -1;
 	pthread_mutex_init(&g->cfg_mu, NULL);
-	sim_eventfd_observer = vmm_observe_signal;
 	g->vdev = sim_vfio_find(uuid);
 	if (!g->vdev) {
 		ret = -ENODEV;
