@@ -42,9 +42,10 @@ OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 LDSAN := -fsanitize=address,undefined
 endif
 # COV=1: the driver's two files (and only they) count their lines and
-# branches (gcov); a campaign's --coverage reads the counts
+# branches (gcov) and mark the edges they take (trace-pc, shim/edges.c);
+# a campaign's --coverage reads the counts, its --corpus the edges
 ifeq ($(COV),1)
-COVFLAGS := --coverage -fprofile-update=atomic
+COVFLAGS := --coverage -fprofile-update=atomic -fsanitize-coverage=trace-pc
 LDSAN += --coverage
 # our code asks libgcov to write the counts (a dying case, the campaign)
 COVDEF := -DSIM_COVERAGE=1
@@ -123,7 +124,7 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 # (json-c is not in the s390x sysroot).
 ifeq ($(CROSS),)
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
-ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c stress/coverage.c \
+ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c stress/coverage.c stress/corpus.c \
 	$(wildcard lib/*.c)
 ENGINE_HDRS := stress/engine.h stress/report.h lib/vfio_ap.h lib/internal.h
 CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \

@@ -639,16 +639,6 @@ int main(int argc, char **argv)
 		{ "coverage", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* the answers each instruction can give (ZAPQ is never busy, TAPQ
-	 * neither busy nor resetting): an impossible answer would only test
-	 * the driver's WARN for broken machines */
-	static const struct { const char *insn, *name; int rc; } ap_codes[] = {
-		{ "aqic", "busy", 0x05 }, { "aqic", "reset", 0x02 },
-		{ "aqic", "deconfigured", 0x03 }, { "aqic", "checkstopped", 0x04 },
-		{ "zapq", "reset", 0x02 }, { "zapq", "deconfigured", 0x03 },
-		{ "zapq", "checkstopped", 0x04 },
-		{ "tapq", "deconfigured", 0x03 }, { "tapq", "checkstopped", 0x04 },
-	};
 	static const unsigned int slab[][2] = { { 2, 1 }, { 10, 1 }, { 30, 3 } };
 	static struct stress_params p;
 	static struct campaign cp;
@@ -661,6 +651,8 @@ int main(int argc, char **argv)
 	size_t k;
 
 	stress_defaults(&p);
+	/* the fault in force is the case's: no per-step faults of the engine */
+	p.weights[OP_FAULT] = p.weights[OP_APCODE] = 0;
 	p.ops = 600;
 	opterr = 0;	/* our own one-line errors */
 	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
@@ -805,9 +797,9 @@ bad_value:
 			if (s == first && !cp.quiet)
 				printf("vfio-ap-fault: ap-response: a real machine answers what it answers (sim only), skipped\n");
 		} else if (WANT("ap-response"))
-			for (k = 0; k < sizeof(ap_codes) / sizeof(ap_codes[0]); k++) {
-				snprintf(fault, sizeof(fault), "ap:%s:%02x:30", ap_codes[k].insn, ap_codes[k].rc);
-				snprintf(id, sizeof(id), "ap-%s-%s-s%llu", ap_codes[k].insn, ap_codes[k].name, s);
+			for (k = 0; k < NR_AP_CODES; k++) {
+				snprintf(fault, sizeof(fault), "ap:%s:%02x:30", stress_ap_codes[k].insn, stress_ap_codes[k].rc);
+				snprintf(id, sizeof(id), "ap-%s-%s-s%llu", stress_ap_codes[k].insn, stress_ap_codes[k].name, s);
 				if (SELECTED(id) && !campaign_stopped() && run_stress_fault(&cp, &p, id, fault) == 2)
 					worst = 2;
 			}

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <libkmod.h>
 #include <sim/host.h>
+#include <sim/edges.h>
 #include <sim/stack.h>
 #include <sim/report.h>
 #include "vfio_ap.h"
@@ -564,6 +565,13 @@ void *vap_thread_join(struct vap_host *h, struct vap_thread *t)
 	pthread_join(*(pthread_t *)t, &ret);
 	free(t);
 	return ret;
+}
+
+_Static_assert(VAP_EDGE_MAP_SIZE == SIM_EDGE_MAP_SIZE, "one edge map size");
+
+bool vap_sim_edges(unsigned char *map)
+{
+	return sim_edges_attach(map);
 }
 
 const char *vap_sim_kernel(void)

@@ -54,6 +54,11 @@ const char *vap_kind_name(const struct vap_host *h);
  * "pct"); 0 or -EINVAL.
  */
 int vap_sim_deterministic(const char *policy, unsigned long long seed);
+/* The driver's edges, hashed, counted into MAP (VAP_EDGE_MAP_SIZE bytes;
+ * NULL: stop): false when this sim's driver is not instrumented (a COV=1
+ * build is) or the host is not a sim. */
+#define VAP_EDGE_MAP_SIZE 65536
+bool vap_sim_edges(unsigned char *map);
 struct vap_thread;
 struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,
 				    void *(*fn)(void *), void *arg);

@@ -7,7 +7,9 @@
 # simulated host.  The stress campaign for DURATION seconds, then the fault
 # campaigns, joined into one results folder; on the sim everything runs
 # under the deterministic scheduler, so that every finding replays from its
-# seed, and on the sim the driver's coverage is counted (a COV=1 build).
+# seed, and on the sim the driver's coverage is counted (a COV=1 build)
+# and the stress campaign is guided by a corpus kept across runs
+# (CORPUS=DIR, default results/corpus-<kernel>; CORPUS=none: unguided).
 # Exit 0 clean, 1 findings, 2 bad usage.
 set -uo pipefail
 bindir=$1 duration=${2:-}
@@ -29,20 +31,24 @@ case $host in
 sim)
 	kernel=$("$bindir/vfio-ap-sim" --version 2>/dev/null | awk '{print $NF}')
 	simargs=(--deterministic random --coverage)
+	corpus=${CORPUS:-results/corpus-${kernel:-unknown}}
+	[ "$corpus" = none ] && corpus=
 	what="the simulated host of kernel ${kernel:-?}" ;;
 linux)
 	kernel=$(uname -r)
 	simargs=()
+	corpus=
 	what="this machine's kernel $kernel (within VFIO_AP_TEST_APQNS=${VFIO_AP_TEST_APQNS:-})" ;;
 *)
 	echo "make run: VFIO_AP_HOST='$host': expected sim or linux" >&2; exit 2 ;;
 esac
 dir="results/$(date +%Y%m%d-%H%M%S)-$host-${kernel:-unknown}"
 mkdir -p "$dir" || exit 2
-echo "make run: $what; stress for ${duration} s, then the fault campaigns"
+echo "make run: $what; stress for ${duration} s${corpus:+ (guided by the corpus in $corpus)}, then the fault campaigns"
 "$bindir/vfio-ap-stress" --host "$host" --duration "$duration" "${simargs[@]}" --seed 1 --quiet \
-	--results "$dir/stress"
+	${corpus:+--corpus "$corpus"} --results "$dir/stress"
 rc=$?; [ $rc -le 1 ] || exit $rc
+[ -z "$corpus" ] || echo "make run: corpus: $(ls "$dir/stress/corpus" | wc -l) case(s) reached driver edges no case before them had ($dir/stress/corpus; $corpus for the next run)"
 parts=("$dir/stress")
 "$bindir/vfio-ap-fault" --host "$host" "${simargs[@]}" --seed 1 --seeds 1 --quiet --results "$dir/fault"
 rc=$?

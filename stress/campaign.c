@@ -518,6 +518,8 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		c = NULL;
 	}
 	save_log(cp, id, res);
+	if (cp->annotate)
+		cp->annotate(cp->annotate_arg, id, res);
 	write_json(path, res);
 	ret = json_object_object_get_ex(res, "status", &st) ?
 		      (!strcmp(json_object_get_string(st), "pass") ? 0 :

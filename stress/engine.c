@@ -22,23 +22,32 @@
 
 const char *const op_names[NR_OPS] = {
 	"apmask", "aqmask", "bind", "create", "remove", "assign", "unassign",
-	"guest", "reopen", "config", "reload", "read",
+	"guest", "reopen", "config", "reload", "read", "fault", "apcode",
 };
-static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1, 6 };
+static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1, 6, 2, 2 };
 
-#define MAX_THREADS 16
+const struct ap_code stress_ap_codes[NR_AP_CODES] = {
+	{ "aqic", "busy", 0x05 }, { "aqic", "reset", 0x02 },
+	{ "aqic", "deconfigured", 0x03 }, { "aqic", "checkstopped", 0x04 },
+	{ "zapq", "reset", 0x02 }, { "zapq", "deconfigured", 0x03 },
+	{ "zapq", "checkstopped", 0x04 },
+	{ "tapq", "deconfigured", 0x03 }, { "tapq", "checkstopped", 0x04 },
+};
+
 #define MDEVS_PER_WORKER 3
-#define ROUND_OPS 50
 
 struct worker {
 	int id;
-	unsigned long long rng;
-	long ops;
+	unsigned long long rng;		/* the running step's choices */
+	const struct prog_step *steps;	/* the worker's program */
+	int len, pos;
 	char uuid[MDEVS_PER_WORKER][VAP_UUID_LEN + 1];
 	bool guest_on[MDEVS_PER_WORKER];
 	long done[NR_OPS], failed[NR_OPS];
 	struct json_object *errnos[NR_OPS];
 	unsigned long created;
+	int fail_nth;			/* a "fault" step armed the next one */
+	bool armed;			/* the running step fails a fault site */
 	char unexpected[4][256];
 	int nunexpected;
 };
@@ -51,6 +60,7 @@ static int nadapters = 4, ndomains = 16;
 static int adapters[256], domains[256];
 static volatile int stop_now;		/* the watcher saw a finding */
 static volatile int round_over;
+static volatile int ap_injected;	/* an apcode step has run */
 static int guests_running;
 
 double now_seconds(void)
@@ -132,18 +142,9 @@ void stress_format_mix(const struct stress_params *p, char *buf, size_t len)
 					p->weights[i]);
 }
 
-static unsigned long long next_rand(unsigned long long *s)
-{
-	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static int pick(struct worker *w, int n)
 {
-	return (int)(next_rand(&w->rng) % (unsigned int)n);
+	return (int)(stress_rand(&w->rng) % (unsigned int)n);
 }
 
 /* An answer the kernel documents for the operation (or the fault in
@@ -169,6 +170,12 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	for (i = 0; P->extra_ok[i]; i++)
 		if (rc == -P->extra_ok[i])
 			return;
+	/* a step after a "fault" step: its allocation failed */
+	if (w->armed && rc == -ENOMEM)
+		return;
+	/* a queue that answered deconfigured or checkstopped is not probed */
+	if (ap_injected && rc == -EIO)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
@@ -178,7 +185,7 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 			 errno_name(-rc, nb, sizeof(nb)));
 }
 
-static void do_op(struct worker *w, enum op op)
+static void do_op(struct worker *w, enum op op, unsigned int arg)
 {
 	/* the errnos each operation may answer, 0-terminated */
 	static const int mask_ok[] = { EBUSY, EADDRINUSE, 0 };
@@ -191,9 +198,18 @@ static void do_op(struct worker *w, enum op op)
 	static const int config_ok[] = { EOPNOTSUPP, 0 };
 	static const int reload_ok[] = { EBUSY, ENOENT, EEXIST, 0 };
 	static const char *const what[] = { "adapter", "domain", "control_domain" };
-	int a = adapters[pick(w, nadapters)], d = domains[pick(w, ndomains)];
-	int s = pick(w, MDEVS_PER_WORKER), rc;
+	int a, d, s, rc;
 	char path[128], name[32];
+
+	/* an operation the case's mix leaves out (a replayed program under
+	 * another --mix; a module reload on a real host) is not run */
+	if (op >= NR_OPS || !P->weights[op])
+		return;
+	/* the step's value decides every choice the operation makes */
+	w->rng = (unsigned long long)arg << 8 | (unsigned int)w->id;
+	a = adapters[pick(w, nadapters)];
+	d = domains[pick(w, ndomains)];
+	s = pick(w, MDEVS_PER_WORKER);
 
 	snprintf(name, sizeof(name), "w%d-g%d", w->id, s);
 	switch (op) {
@@ -215,8 +231,8 @@ static void do_op(struct worker *w, enum op op)
 			return;
 		/* UUIDs from the seed's stream: a replay creates the same mdevs */
 		snprintf(w->uuid[s], sizeof(w->uuid[s]), "%08x-%04x-4%03x-8%03x-%012llx",
-			 (unsigned int)next_rand(&w->rng), w->id, s,
-			 (unsigned int)(w->created++ & 0xfff), next_rand(&w->rng) & 0xffffffffffffULL);
+			 (unsigned int)stress_rand(&w->rng), w->id, s,
+			 (unsigned int)(w->created++ & 0xfff), stress_rand(&w->rng) & 0xffffffffffffULL);
 		rc = vap_write(host, VAP_TYPE_DIR "/create", w->uuid[s]);
 		judge(w, op, rc, create_ok, "slot %d", s);
 		if (rc)
@@ -300,6 +316,24 @@ static void do_op(struct worker *w, enum op op)
 		judge(w, op, r < 0 ? (int)r : 0, read_ok, "%s", path);
 		break;
 	}
+	case OP_FAULT:
+		/* the worker's next step fails its N-th fault site (fail-nth) */
+		w->fail_nth = 1 + pick(w, 16);
+		judge(w, op, 0, config_ok, "fail-nth");
+		break;
+	case OP_APCODE: {
+		/* the machine answers the queue's next instruction(s) with a
+		 * code it can give */
+		const struct ap_code *c = &stress_ap_codes[pick(w, NR_AP_CODES)];
+
+		/* ENOSPC: the model's rules are all in use (not the driver's) */
+		static const int apcode_ok[] = { ENOSPC, 0 };
+
+		ap_injected = 1;
+		rc = vap_ap_inject(host, c->insn, a, d, c->rc, 1 + pick(w, 3), 0);
+		judge(w, op, rc, apcode_ok, "%s answers %s on %02x.%04x", c->insn, c->name, a, d);
+		break;
+	}
 	case OP_RELOAD:
 		rc = vap_rmmod(host);
 		if (!rc || rc == -ENOENT)
@@ -309,23 +343,6 @@ static void do_op(struct worker *w, enum op op)
 	default:
 		break;
 	}
-}
-
-static enum op draw(struct worker *w)
-{
-	int total = 0, i, r;
-
-	for (i = 0; i < NR_OPS; i++)
-		total += P->weights[i];
-	if (!total)
-		return OP_ASSIGN;
-	r = pick(w, total);
-	for (i = 0; i < NR_OPS; i++) {
-		if (r < P->weights[i])
-			return (enum op)i;
-		r -= P->weights[i];
-	}
-	return OP_ASSIGN;
 }
 
 /* Under a fault, only the workers fail (task-filter, make-it-fail): the
@@ -339,11 +356,23 @@ static void fault_self(bool on)
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
-	long i;
+	int i;
 
 	fault_self(true);
-	for (i = 0; i < w->ops && !stop_now; i++)
-		do_op(w, draw(w));
+	for (i = 0; i < STRESS_ROUND_OPS && w->pos < w->len && !stop_now; i++, w->pos++) {
+		const struct prog_step *st = &w->steps[w->pos];
+
+		if (w->fail_nth && st->op != OP_FAULT) {
+			w->armed = !vap_writef(host, "/proc/thread-self/fail-nth", "%d", w->fail_nth);
+			w->fail_nth = 0;
+		}
+		do_op(w, (enum op)st->op, st->arg);
+		if (w->armed) {
+			/* not reached by the step: disarmed */
+			vap_write(host, "/proc/thread-self/fail-nth", "0");
+			w->armed = false;
+		}
+	}
 	fault_self(false);
 	return NULL;
 }
@@ -616,7 +645,9 @@ static void add_timeline_point(struct json_object *tl, double t, long ops, int f
 int stress_case(const struct stress_params *params, struct json_object *c)
 {
 	static struct stress_params p;
-	static struct worker ws[MAX_THREADS];
+	static struct worker ws[STRESS_MAX_THREADS];
+	static struct program own;
+	const struct program *prog;
 	struct json_object *per = json_object_new_object(), *tl = json_object_new_array();
 	struct json_object *unexp = json_object_new_array();
 	char err[512], *oracle = NULL, *log;
@@ -646,8 +677,11 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 			if (vap_mask_test(&p.allow.domains, i))
 				domains[ndomains++] = i;
 		}
-		/* a module reload would take every mdev of the host with it */
+		/* a module reload would take every mdev of the host with it;
+		 * per-step faults are the sim's */
 		p.weights[OP_RELOAD] = 0;
+		p.weights[OP_FAULT] = 0;
+		p.weights[OP_APCODE] = 0;
 	} else {
 		for (i = 0; i < nadapters; i++)
 			adapters[i] = i;
@@ -703,26 +737,37 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 			vap_restore(host, journal, NULL), unlink(journal);
 		return 2;
 	}
+	/* the workers' program: given, or the seed's own */
+	prog = p.program;
+	if (!prog) {
+		program_generate(&own, &p, p.seed);
+		prog = &own;
+	}
+	p.threads = prog->nworkers;
 	for (i = 0; i < p.threads; i++) {
 		ws[i].id = i;
-		ws[i].rng = p.seed * 1000003ULL + (unsigned long long)i;
+		ws[i].steps = prog->steps[i];
+		ws[i].len = prog->len[i];
+		ws[i].pos = 0;
 		for (k = 0; k < NR_OPS; k++)
 			ws[i].errnos[k] = json_object_new_object();
 	}
 	mem = open_memstream(&oracle, &olen);
 	t0 = now_seconds();
 	add_timeline_point(tl, 0, 0, 0);
-	/* the bound counts operations drawn, judged or not (a mix of only
-	 * "remove" draws nothing that can run until something is created) */
-	for (round = 0; round * ROUND_OPS * p.threads < p.ops && !stop_now; round++) {
-		struct vap_thread *t[MAX_THREADS], *watcher;
+	/* rounds until every worker's program is done (a step counts, judged
+	 * or not: a mix of only "remove" runs nothing until something exists) */
+	for (round = 0; !stop_now; round++) {
+		struct vap_thread *t[STRESS_MAX_THREADS], *watcher;
 
+		for (i = 0; i < p.threads && ws[i].pos >= ws[i].len; i++)
+			;
+		if (i == p.threads)
+			break;
 		round_over = 0;
 		watcher = vap_thread_start(host, "watcher", watcher_fn, &seen);
-		for (i = 0; i < p.threads; i++) {
-			ws[i].ops = ROUND_OPS;
+		for (i = 0; i < p.threads; i++)
 			t[i] = vap_thread_start(host, "stress", worker_fn, &ws[i]);
-		}
 		for (i = 0; i < p.threads; i++)
 			vap_thread_join(host, t[i]);
 		round_over = 1;

@@ -13,10 +13,42 @@
 
 enum op {
 	OP_APMASK, OP_AQMASK, OP_BIND, OP_CREATE, OP_REMOVE, OP_ASSIGN, OP_UNASSIGN,
-	OP_GUEST, OP_REOPEN, OP_CONFIG, OP_RELOAD, OP_READ, NR_OPS
+	OP_GUEST, OP_REOPEN, OP_CONFIG, OP_RELOAD, OP_READ, OP_FAULT, OP_APCODE, NR_OPS
 };
 
 extern const char *const op_names[NR_OPS];
+
+/* The answers each AP instruction can give besides 00 (ZAPQ is never
+ * busy, TAPQ neither busy nor resetting: an impossible answer would only
+ * test the driver's WARN for broken machines); the fault campaign's
+ * ap: faults and the engine's apcode steps draw from them. */
+struct ap_code {
+	const char *insn, *name;
+	int rc;
+};
+#define NR_AP_CODES 9
+extern const struct ap_code stress_ap_codes[NR_AP_CODES];
+
+#define STRESS_MAX_THREADS 16
+/* a worker's operations between two runs of the whole oracle */
+#define STRESS_ROUND_OPS 50
+
+/*
+ * A case's operations (corpus.c): per worker, the steps it runs in order,
+ * each an operation and the 32-bit value its choices (adapter, domain,
+ * mdev slot, sign, ...) are drawn from.  A fresh case's program follows
+ * from its seed; a guided campaign derives programs from the corpus.
+ */
+struct prog_step {
+	unsigned char op;
+	unsigned int arg;
+};
+
+struct program {
+	int nworkers;
+	int len[STRESS_MAX_THREADS];
+	struct prog_step *steps[STRESS_MAX_THREADS];
+};
 
 /* One stress case: a seed's run on a freshly booted host. */
 struct stress_params {
@@ -37,6 +69,8 @@ struct stress_params {
 	 * domains, every change journaled ($VFIO_AP_JOURNAL) and undone */
 	const char *host;
 	struct vap_allow allow;
+	/* the operations; NULL: the seed's own program */
+	const struct program *program;
 };
 
 void stress_defaults(struct stress_params *p);
@@ -76,6 +110,10 @@ struct campaign {
 	bool progress;			/* a progress line on stderr (a terminal) */
 	bool quiet;
 	bool coverage;			/* --coverage: DIR/coverage.json */
+	/* called with each case's result before it is written (the guided
+	 * campaign's edge accounting) */
+	void (*annotate)(void *arg, const char *id, struct json_object *res);
+	void *annotate_arg;
 	/* counters for the progress line */
 	int done, failed, total, findings, known;
 	long ops;
@@ -136,5 +174,51 @@ int coverage_merge(const char *out, char *const *dirs, int n);
 struct json_object *coverage_totals(const char *dir);
 
 double now_seconds(void);
+
+/* the engine's random stream (splitmix64) */
+static inline unsigned long long stress_rand(unsigned long long *s)
+{
+	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* ------------------------------------------------------ programs, corpus */
+
+/* the seed's program: p->threads workers, p->ops steps in all, operations
+ * drawn by p->weights */
+void program_generate(struct program *prog, const struct stress_params *p, unsigned long long seed);
+void program_free(struct program *prog);
+struct json_object *program_to_json(const struct program *prog);
+/* 0, or -1 with what is wrong in err */
+int program_from_json(struct program *prog, struct json_object *j, char *err, size_t errlen);
+/* FILE (a corpus entry or a case's program): 0, or -1 with err */
+int program_load(const char *file, struct program *prog, unsigned long long *seed, bool *has_seed,
+		 char *err, size_t errlen);
+
+struct corpus;
+/* The guided campaign's corpus: entries loaded from dir (may be NULL or
+ * not exist yet) and saved there and under results/corpus as found.
+ * NULL with err when dir cannot be read.  With results NULL: only the
+ * edges are counted (an unguided campaign). */
+struct corpus *corpus_open(const char *dir, const char *results, const struct stress_params *p,
+			   unsigned long long rng_seed, char *err, size_t errlen);
+/* The next case: a loaded entry not yet replayed, a fresh program, or
+ * one derived from the corpus; fills prog and *seed (s: the loop's seed
+ * for fresh ones) and says how in *how ("loaded", "fresh", "mutated"). */
+void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
+		 unsigned long long *seed, const char **how);
+/* The case's edge map: new edges (added to the corpus's), and the case
+ * kept when it found any (or when it was a loaded entry that still
+ * reaches some).  Annotates the case object (edges, new_edges, kept). */
+int corpus_account(struct corpus *c, const char *id, const struct program *prog,
+		   unsigned long long seed, const unsigned char *map, struct json_object *case_obj);
+/* entries, edges seen */
+void corpus_stats(const struct corpus *c, int *entries, int *edges);
+void corpus_close(struct corpus *c);
+/* distinct edges of a map, and a hash of which they are */
+int edges_count(const unsigned char *map, unsigned long long *hash);
 
 #endif

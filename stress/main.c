@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,11 +36,17 @@ static void usage(FILE *f)
 		"  --vcpus N             a guest has 1..N vCPUs (2)\n"
 		"  --mix op=w,...        operation weights; ops: apmask aqmask bind create\n"
 		"                        remove assign unassign guest reopen config reload read\n"
+		"                        fault (the next step fails a fault site) apcode\n"
 		"  --deterministic P     the replayable scheduler: random or pct\n"
 		"  --fault F             failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P\n"
 		"  --background-load     stress-ng alongside, its metrics in the summary\n"
 		"  --coverage            the driver's line, branch and function coverage into\n"
 		"                        coverage.json and the summary (a COV=1 build)\n"
+		"  --corpus DIR          guided: keep the cases that reach new driver edges in\n"
+		"                        DIR (and results/corpus), derive new cases from them;\n"
+		"                        DIR's entries are replayed first (a COV=1 build)\n"
+		"  --program FILE        run FILE's program (a corpus entry, or a case's\n"
+		"                        programs/<id>.json) instead of the seed's own\n"
 		"  --timeout S           a case's time limit (600)\n"
 		"  --results DIR         the results folder (results/<time>-<host>-<kernel>)\n"
 		"  --quiet               no progress line, no summary\n");
@@ -86,12 +93,32 @@ static int tree_version(const char *tree, char *buf, size_t len)
 	return 0;
 }
 
+/* the driver's edges: a map shared with the forked cases (a case that
+ * dies keeps what it reached), accounted after each case */
+static unsigned char *edge_map;
+static struct corpus *corpus;
+static struct program case_prog;
+static unsigned long long case_seed;
+
 static int case_body(void *arg, struct json_object *c)
 {
+	if (edge_map) {
+		memset(edge_map, 0, VAP_EDGE_MAP_SIZE);
+		vap_sim_edges(edge_map);
+	}
 	return stress_case(arg, c);
 }
 
+static void account_edges(void *arg, const char *id, struct json_object *res)
+{
+	(void)arg;
+	if (edge_map && corpus)
+		corpus_account(corpus, id, &case_prog, case_seed, edge_map, res);
+}
+
 static int replay_timeout = 600;
+/* the program file of the case being run, "" when its seed makes it */
+static char prog_file[4200];
 
 /* the argv that replays one case alone */
 static struct json_object *replay_argv(const struct stress_params *p, const char *self)
@@ -132,6 +159,10 @@ static struct json_object *replay_argv(const struct stress_params *p, const char
 	if (p->fault) {
 		ADD("--fault");
 		ADD(p->fault);
+	}
+	if (prog_file[0]) {
+		ADD("--program");
+		ADD(prog_file);
 	}
 #undef ADD
 #undef ADDF
@@ -233,13 +264,18 @@ int main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'F' },
 		{ "background-load", no_argument, NULL, 'B' },
 		{ "coverage", no_argument, NULL, 'C' },
+		{ "corpus", required_argument, NULL, 'P' },
+		{ "program", required_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "results", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	static struct stress_params p;
 	static struct campaign cp;
-	const char *kind = "sim", *results = NULL, *ksrc = NULL;
+	const char *kind = "sim", *results = NULL, *ksrc = NULL, *corpus_dir = NULL;
+	const char *program = NULL;
+	static struct program given;
+	bool seed_given = false;
 	unsigned long long first, seeds = 0, s;
 	char self[4096], *end, bad[64];
 	int c, li = 0, shard = 0, nshards = 1, rc = 0, worst = 0;
@@ -258,6 +294,7 @@ int main(int argc, char **argv)
 			p.seed = strtoull(optarg, &end, 0);
 			if (*end || end == optarg || optarg[0] == '-')
 				goto bad_value;
+			seed_given = true;
 			break;
 		case 'n':
 			seeds = strtoull(optarg, &end, 0);
@@ -316,6 +353,8 @@ int main(int argc, char **argv)
 		case 'F': p.fault = optarg; break;
 		case 'B': background = true; break;
 		case 'C': cp.coverage = true; break;
+		case 'P': corpus_dir = optarg; break;
+		case 'R': program = optarg; break;
 		case 'T':
 			cp.timeout = (int)strtol(optarg, &end, 0);
 			if (*end || cp.timeout < 1)
@@ -373,6 +412,34 @@ bad_value:
 			p.fault);
 		return 2;
 	}
+	if (corpus_dir && program) {
+		fprintf(stderr, "vfio-ap-stress: --corpus derives the programs; --program replays one: not both\n");
+		return 2;
+	}
+	if ((corpus_dir || program) && strcmp(kind, "sim") && corpus_dir) {
+		fprintf(stderr, "vfio-ap-stress: --corpus needs the driver's edges: a simulated host\n");
+		return 2;
+	}
+	if (corpus_dir && !coverage_available()) {
+		fprintf(stderr, "vfio-ap-stress: --corpus: this build's driver counts no edges (make run builds one that does; make sim-one COV=1)\n");
+		return 2;
+	}
+	if (program) {
+		char err[512];
+		unsigned long long fs;
+		bool has;
+
+		if (program_load(program, &given, &fs, &has, err, sizeof(err))) {
+			fprintf(stderr, "vfio-ap-stress: --program %s\n", err);
+			return 2;
+		}
+		if (has && !seed_given)
+			p.seed = fs;
+		p.threads = given.nworkers;
+		p.program = &given;
+		if (!realpath(program, prog_file))
+			snprintf(prog_file, sizeof(prog_file), "%s", program);
+	}
 	if (!seeds && cp.duration <= 0)
 		seeds = 1;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -394,6 +461,26 @@ bad_value:
 	if (background && background_start(cp.dir, cp.duration)) {
 		return 2;
 	}
+	if (coverage_available() && !strcmp(kind, "sim")) {
+		char err[4400];
+
+		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (edge_map == MAP_FAILED) {
+			fprintf(stderr, "vfio-ap-stress: the edge map: %s\n", strerror(errno));
+			return 2;
+		}
+		corpus = corpus_open(corpus_dir, corpus_dir ? cp.dir : NULL, &p, p.seed, err, sizeof(err));
+		if (!corpus) {
+			fprintf(stderr, "vfio-ap-stress: %s\n", err);
+			return 2;
+		}
+		cp.annotate = account_edges;
+		if (corpus_dir) {
+			snprintf(err, sizeof(err), "%s/programs", cp.dir);
+			mkdir(err, 0755);
+		}
+	}
 	first = p.seed;
 	for (s = first; seeds ? s < first + seeds : campaign_time_left(&cp); s++) {
 		char id[64];
@@ -404,6 +491,29 @@ bad_value:
 			break;	/* out of time, or interrupted */
 		p.seed = s;
 		snprintf(id, sizeof(id), "stress-s%llu", s);
+		program_free(&case_prog);
+		if (corpus_dir) {
+			const char *how;
+			struct json_object *j;
+
+			corpus_next(corpus, &case_prog, s, &p.seed, &how);
+			p.program = &case_prog;
+			p.threads = case_prog.nworkers;
+			prog_file[0] = 0;
+			if (strcmp(how, "fresh")) {
+				/* derived: the case's program in a file of its own */
+				snprintf(prog_file, sizeof(prog_file), "%s/programs/%s.json", cp.dir, id);
+				j = json_object_new_object();
+				json_object_object_add(j, "seed", json_object_new_uint64(p.seed));
+				json_object_object_add(j, "how", json_object_new_string(how));
+				json_object_object_add(j, "program", program_to_json(&case_prog));
+				json_object_to_file_ext(prog_file, j, JSON_C_TO_STRING_PLAIN);
+				json_object_put(j);
+			}
+		} else if (p.program) {
+			case_prog.nworkers = 0;	/* --program: accounted, not kept */
+		}
+		case_seed = p.seed;
 		rc = campaign_case(&cp, "stress", id, case_body, &p, replay_argv(&p, self));
 		if (rc == 2) {
 			/* the host could not be set up: nothing else would run */
@@ -415,6 +525,23 @@ bad_value:
 	if (campaign_stopped())
 		fprintf(stderr, "vfio-ap-stress: interrupted: the results of the cases done follow\n");
 	background_stop(cp.dir);
+	if (corpus) {
+		struct json_object *e = json_object_new_object();
+		int entries, edges;
+
+		corpus_stats(corpus, &entries, &edges);
+		json_object_object_add(e, "guided", json_object_new_boolean(corpus_dir != NULL));
+		json_object_object_add(e, "edges", json_object_new_int(edges));
+		json_object_object_add(e, "corpus_entries", json_object_new_int(entries));
+		results_extra(cp.dir, "edges", e);
+		if (!cp.quiet)
+			printf("driver edges: %d reached%s", edges, corpus_dir ? "" : "\n");
+		if (!cp.quiet && corpus_dir)
+			printf("; corpus: %d case(s) kept (%s/corpus, and %s)\n", entries, cp.dir, corpus_dir);
+		corpus_close(corpus);
+		program_free(&case_prog);
+	}
+	program_free(&given);
 	snprintf(bad, sizeof(bad), "%d/%d", shard, nshards);
 	campaign_write_facts(&cp, bad);
 	rc = results_finalize(cp.dir, "vfio-ap-stress", cp.command, cp.quiet);

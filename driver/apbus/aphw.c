@@ -46,7 +46,7 @@ static struct {
 
 long aphw_reset_ms = 30;
 
-#define MAX_RULES 16
+#define MAX_RULES 256
 static struct aphw_inject rules[MAX_RULES];
 static int nr_rules;
 /* fixed seed: the same script draws the same injections (xorshift64) */
@@ -64,14 +64,18 @@ static unsigned int rand_pct_locked(void)
 
 int aphw_inject_add(const struct aphw_inject *r)
 {
-	int ret = -ENOSPC;
+	int ret = -ENOSPC, i;
 
 	if (!r->insns || r->rc == 0 || r->rc > 0xff || r->probability > 100 ||
 	    r->qid < -1 || r->qid > 0xffff)
 		return -EINVAL;
 	pthread_mutex_lock(&hw.lock);
-	if (nr_rules < MAX_RULES) {
-		rules[nr_rules++] = *r;
+	/* a spent rule's slot first: a campaign adds rules as it goes */
+	for (i = 0; i < nr_rules && rules[i].times; i++)
+		;
+	if (i < nr_rules || nr_rules < MAX_RULES) {
+		rules[i] = *r;
+		nr_rules += i == nr_rules;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&hw.lock);

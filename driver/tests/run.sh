@@ -315,12 +315,12 @@ for bin in "${bins[@]}"; do
 	# operation count (6.1: a lock cycle and a WARN, then KI-6's
 	# use-after-free; the seed replays it)
 	if [[ $kv == 6.1.* ]]; then
-		"$d/vfio-ap-fault" --campaign ap-response --only zapq-checkstopped --seed 1 --seeds 1 \
+		"$d/vfio-ap-fault" --campaign ap-response --only zapq-checkstopped --seed 5 --seeds 1 \
 			--deterministic random --quiet --results "$out/c/dead" >"$out/log" 2>&1
 		if perl -MJSON::PP -e 'local $/; my $c = decode_json(<STDIN>); my @f = @{$c->{findings}};
 			exit !($c->{status} eq "crash" && $c->{operations} > 0 && $c->{crash}{known} eq "KI-6" &&
 			       (grep { $_->{title} =~ /^WARNING/ } @f) && (grep { $_->{title} =~ /heap-use-after-free/ } @f))' \
-			<"$out/c/dead/cases/ap-zapq-checkstopped-s1.json" 2>>"$out/log"; then
+			<"$out/c/dead/cases/ap-zapq-checkstopped-s5.json" 2>>"$out/log"; then
 			tap_result ok "$kv a case that dies keeps what it found before (WARNINGs, then KI-6), and its operations"
 		else
 			tap_result fail "$kv a dead case lost its findings" "$out/log"
@@ -378,11 +378,12 @@ for bin in "${bins[@]}"; do
 	# bad input: one line naming the problem, exit status 2, nothing written
 	bad_ok=1
 	for a in "--coverage" "--shard 4/4" "--config 4x999" "--mix bogus=1" "--bogus" "--deterministic maybe" \
-		"--ksrc /nonexistent" "--host linux" "--fault nope" "--duration 5x" "--seeds 0"; do
+		"--ksrc /nonexistent" "--host linux" "--fault nope" "--duration 5x" "--seeds 0" \
+		"--corpus $out/c/badcorpus" "--program /nonexistent" "--program $here/README.md"; do
 		# shellcheck disable=SC2086
 		"$d/vfio-ap-stress" $a --results "$out/c/bad" >"$out/log" 2>&1
 		st=$?
-		if [ $st -ne 2 ] || [ "$(wc -l <"$out/log")" -ne 1 ] || [ -e "$out/c/bad" ]; then
+		if [ $st -ne 2 ] || [ "$(wc -l <"$out/log")" -ne 1 ] || [ -e "$out/c/bad" ] || [ -e "$out/c/badcorpus" ]; then
 			bad_ok=
 			echo "# vfio-ap-stress $a: exit $st" >>"$out/c/badlog"
 			cat "$out/log" >>"$out/c/badlog"
@@ -420,6 +421,34 @@ for bin in "${bins[@]}"; do
 			tap_result ok "$kv --coverage: vfio_ap_ops.c $(cat "$out/log") reached, coverage.json; two shards merged count every line as the unsharded run"
 		else
 			tap_result fail "$kv --coverage" "$out/log"
+		fi
+		# guided: the cases that reached new edges kept in the corpus;
+		# each entry replays (--program) to the same edges; a second
+		# campaign on the same folder replays the entries first
+		rm -rf "$out/c/g"*
+		"$cd_/vfio-ap-stress" --seed 1 --seeds 6 --ops 400 --deterministic random --coverage --quiet \
+			--corpus "$out/c/gcorpus" --results "$out/c/g1" >"$out/log" 2>&1
+		gok=1 n=0
+		for e in "$out/c/gcorpus"/*.json; do
+			[ -e "$e" ] || { gok=; echo "# no corpus entry kept" >>"$out/log"; break; }
+			[ $n -lt 3 ] || break
+			n=$((n + 1))
+			rm -rf "$out/c/grp"
+			"$cd_/vfio-ap-stress" --program "$e" --deterministic random --quiet --results "$out/c/grp" >>"$out/log" 2>&1
+			perl -MJSON::PP -e 'sub rd { open(my $f, "<", $_[0]) or return {}; local $/; decode_json(<$f>) }
+				my ($e, $c) = (rd($ARGV[0]), rd((glob("$ARGV[1]/cases/*.json"))[0]));
+				print STDERR "# $ARGV[0]: entry $e->{edge_hash} ($e->{edges}), replay $c->{edge_hash} ($c->{edges})\n";
+				exit !($e->{edge_hash} && $e->{edge_hash} eq $c->{edge_hash})' "$e" "$out/c/grp" 2>>"$out/log" || gok=
+		done
+		kept=$(ls "$out/c/gcorpus" | wc -l)
+		"$cd_/vfio-ap-stress" --seed 100 --seeds 2 --ops 400 --deterministic random --coverage --quiet \
+			--corpus "$out/c/gcorpus" --results "$out/c/g2" >>"$out/log" 2>&1
+		perl -MJSON::PP -e 'local $/; exit !(decode_json(<STDIN>)->{origin} eq "loaded")' \
+			<"$out/c/g2/cases/stress-s100.json" || { gok=; echo "# the second campaign did not start from the corpus" >>"$out/log"; }
+		if [ -n "$gok" ]; then
+			tap_result ok "$kv --corpus: $kept case(s) kept, $n replayed to the same driver edges, the corpus reloaded"
+		else
+			tap_result fail "$kv --corpus" "$out/log"
 		fi
 	fi
 	"$d/vfio-ap-fault" --campaign fail-nth --deterministic random --quiet --results "$out/c/nth" >/dev/null 2>&1

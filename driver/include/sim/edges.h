@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Edge coverage of the driver's two files (COV=1 builds, which compile
+ * them with -fsanitize-coverage=trace-pc): every basic block the driver
+ * enters marks the edge from the block its task entered before, hashed
+ * into a map of SIM_EDGE_MAP_SIZE bytes the caller provides (a campaign
+ * shares it with its forked cases).  Positions are offsets from the
+ * executable's start, so the same binary maps the same edges in every
+ * process.
+ */
+#ifndef SIM_EDGES_H
+#define SIM_EDGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SIM_EDGE_MAP_SIZE 65536
+
+/* the map the edges go to from now on (NULL: none); false when this
+ * build's driver is not instrumented */
+bool sim_edges_attach(unsigned char *map);
+
+#endif

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace-pc hook of the driver's instrumented blocks (sim/edges.h).
+ * It runs at every basic block of the driver, so it does the least it
+ * can: one thread-local load, one hash, one byte store.  Counts saturate
+ * at 255; a campaign reads them as "seen or not".
+ */
+#include <stdint.h>
+#include <sim/edges.h>
+
+static unsigned char *edge_map;
+static __thread uintptr_t edge_prev;
+extern const char __executable_start[];
+
+#ifdef SIM_COVERAGE
+bool sim_edges_attach(unsigned char *map)
+{
+	edge_map = map;
+	edge_prev = 0;
+	return true;
+}
+#else
+bool sim_edges_attach(unsigned char *map)
+{
+	edge_map = map;
+	return false;
+}
+#endif
+
+void __sanitizer_cov_trace_pc(void);
+void __sanitizer_cov_trace_pc(void)
+{
+	uintptr_t pc = (uintptr_t)__builtin_return_address(0) - (uintptr_t)__executable_start;
+	unsigned char *m = edge_map;
+	size_t i;
+
+	if (!m)
+		return;
+	/* the block's position mixed with the previous one's (AFL's edge
+	 * hash: the shift keeps A->B apart from B->A) */
+	pc = (pc ^ (pc >> 13)) * 0x9e3779b1u;
+	i = (size_t)((pc ^ edge_prev) & (SIM_EDGE_MAP_SIZE - 1));
+	edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
+	if (m[i] != 255)
+		m[i]++;
+}
