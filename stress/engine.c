@@ -297,7 +297,13 @@ static void do_op(struct worker *w, enum op op, unsigned int arg)
 		char buf[8192];
 		ssize_t r;
 
-		switch (pick(w, 4)) {
+		/* every attribute with a show callback; ap_config and the
+		 * matrix device's features exist from 6.x on (ENOENT before) */
+		static const char *const mdev_attrs[] = {
+			"matrix", "guest_matrix", "control_domains", "ap_config",
+		};
+
+		switch (pick(w, 5)) {
 		case 0:
 			snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x/status", a, d);
 			break;
@@ -306,7 +312,10 @@ static void do_op(struct worker *w, enum op op, unsigned int arg)
 			if (!w->uuid[s][0])
 				return;
 			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", w->uuid[s],
-				 pick(w, 2) ? "matrix" : "guest_matrix");
+				 mdev_attrs[pick(w, 4)]);
+			break;
+		case 3:
+			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/features");
 			break;
 		default:
 			snprintf(path, sizeof(path), VAP_TYPE_DIR "/available_instances");
