@@ -112,7 +112,7 @@ struct json_object *program_to_json(const struct program *prog)
 		s[0] = 0;
 		for (k = 0; k < prog->len[i]; k++)
 			off += (size_t)snprintf(s + off, cap - off, "%s%s:%x", k ? " " : "",
-						op_names[prog->steps[i][k].op], prog->steps[i][k].arg);
+						op_name(prog->steps[i][k].op), prog->steps[i][k].arg);
 		json_object_array_add(a, json_object_new_string(s));
 		free(s);
 	}
@@ -149,11 +149,10 @@ int program_from_json(struct program *prog, struct json_object *j, char *err, si
 					 i, prog->len[i], p);
 				goto bad;
 			}
-			for (op = 0; op < NR_OPS && strcmp(op_names[op], name); op++)
-				;
+			op = op_lookup(name);
 			errno = 0;
 			arg = strtoul(p + len, &end, 16);
-			if (op == NR_OPS || end == p + len || errno || arg > 0xffffffffUL ||
+			if (op < 0 || end == p + len || errno || arg > 0xffffffffUL ||
 			    (*end && *end != ' ')) {
 				snprintf(err, errlen, "worker %d, step %d: bad step '%.*s'", i, prog->len[i],
 					 (int)strcspn(p, " "), p);

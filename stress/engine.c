@@ -20,12 +20,6 @@
 #include <unistd.h>
 #include "engine.h"
 
-const char *const op_names[NR_OPS] = {
-	"apmask", "aqmask", "bind", "create", "remove", "assign", "unassign",
-	"guest", "reopen", "config", "reload", "read", "fault", "apcode",
-};
-static const int default_weights[NR_OPS] = { 6, 6, 8, 4, 2, 16, 12, 4, 2, 2, 1, 6, 2, 2 };
-
 const struct ap_code stress_ap_codes[NR_AP_CODES] = {
 	{ "aqic", "busy", 0x05 }, { "aqic", "reset", 0x02 },
 	{ "aqic", "deconfigured", 0x03 }, { "aqic", "checkstopped", 0x04 },
@@ -99,7 +93,8 @@ void stress_defaults(struct stress_params *p)
 	p->threads = 2;
 	p->vcpus = 2;
 	p->guests = 4;
-	memcpy(p->weights, default_weights, sizeof(p->weights));
+	for (int i = 0; i < NR_OPS; i++)
+		p->weights[i] = op_weight(i);
 }
 
 int stress_parse_mix(struct stress_params *p, const char *s, char *bad, size_t badlen)
@@ -114,10 +109,9 @@ int stress_parse_mix(struct stress_params *p, const char *s, char *bad, size_t b
 		if (!eq)
 			goto bad;
 		*eq = 0;
-		for (i = 0; i < NR_OPS && strcmp(tok, op_names[i]); i++)
-			;
+		i = op_lookup(tok);
 		w = strtol(eq + 1, &end, 10);
-		if (i == NR_OPS || *end || end == eq + 1 || w < 0 || w > 1000) {
+		if (i < 0 || *end || end == eq + 1 || w < 0 || w > 1000) {
 			*eq = '=';
 			goto bad;
 		}
@@ -138,7 +132,7 @@ void stress_format_mix(const struct stress_params *p, char *buf, size_t len)
 
 	buf[0] = 0;
 	for (i = 0; i < NR_OPS && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s=%d", i ? "," : "", op_names[i],
+		off += (size_t)snprintf(buf + off, len - off, "%s%s=%d", i ? "," : "", op_name(i),
 					p->weights[i]);
 }
 
@@ -181,25 +175,260 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	va_end(ap);
 	if (w->nunexpected < 4)
 		snprintf(w->unexpected[w->nunexpected++], sizeof(w->unexpected[0]),
-			 "%s: %s: %s (%s)", op_names[op], what, strerror(-rc),
+			 "%s: %s: %s (%s)", op_name(op), what, strerror(-rc),
 			 errno_name(-rc, nb, sizeof(nb)));
+}
+
+/* A step being run: its worker, its operation and the choices its value
+ * made (an adapter, a domain, one of the worker's mdev slots). */
+struct step_ctx {
+	struct worker *w;
+	enum op op;
+	int a, d, s;
+	char name[32];		/* the guest of slot s */
+};
+
+static void judge_step(struct step_ctx *c, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void op_apmask(struct step_ctx *c)
+{
+	int rc = vap_writef(host, "/sys/bus/ap/apmask", "%c%d", pick(c->w, 2) ? '+' : '-', c->a);
+
+	judge_step(c, rc, "adapter %d", c->a);
+}
+
+static void op_aqmask(struct step_ctx *c)
+{
+	int rc = vap_writef(host, "/sys/bus/ap/aqmask", "%c%d", pick(c->w, 2) ? '+' : '-', c->d);
+
+	judge_step(c, rc, "domain %d", c->d);
+}
+
+static void op_bind(struct step_ctx *c)
+{
+	char path[128];
+	int rc;
+
+	snprintf(path, sizeof(path), VAP_DRV_DIR "/%s", pick(c->w, 2) ? "bind" : "unbind");
+	rc = vap_writef(host, path, "%02x.%04x", c->a, c->d);
+	judge_step(c, rc, "%s %02x.%04x", path, c->a, c->d);
+}
+
+static void op_create(struct step_ctx *c)
+{
+	struct worker *w = c->w;
+	char *uuid = w->uuid[c->s];
+	int rc;
+
+	if (uuid[0])
+		return;
+	/* UUIDs from the step's value: a replay creates the same mdevs */
+	snprintf(uuid, sizeof(w->uuid[0]), "%08x-%04x-4%03x-8%03x-%012llx",
+		 (unsigned int)stress_rand(&w->rng), w->id, c->s, (unsigned int)(w->created++ & 0xfff),
+		 stress_rand(&w->rng) & 0xffffffffffffULL);
+	rc = vap_write(host, VAP_TYPE_DIR "/create", uuid);
+	judge_step(c, rc, "slot %d", c->s);
+	if (rc)
+		uuid[0] = 0;
+}
+
+static void op_remove(struct step_ctx *c)
+{
+	char *uuid = c->w->uuid[c->s];
+	int rc;
+
+	if (!uuid[0] || c->w->guest_on[c->s])
+		return;
+	rc = vap_mdev_remove(host, uuid);
+	judge_step(c, rc, "%s", uuid);
+	/* gone, or gone already (a module unload removes every mdev) */
+	if (!rc || rc == -ENOENT || rc == -ENODEV)
+		uuid[0] = 0;
+}
+
+static void op_assign(struct step_ctx *c)
+{
+	static const char *const what[] = { "adapter", "domain", "control_domain" };
+	const char *uuid = c->w->uuid[c->s];
+	int k = pick(c->w, 3), id = k == 0 ? c->a : c->d, rc;
+
+	if (!uuid[0])
+		return;
+	rc = c->op == OP_ASSIGN ? vap_mdev_assign(host, uuid, what[k], id) :
+				  vap_mdev_unassign(host, uuid, what[k], id);
+	judge_step(c, rc, "%s %s %d", uuid, what[k], id);
+}
+
+static void op_guest(struct step_ctx *c)
+{
+	struct worker *w = c->w;
+	int rc;
+
+	if (!P->guests || !w->uuid[c->s][0])
+		return;
+	if (w->guest_on[c->s]) {
+		rc = vap_guest_stop(host, c->name);
+		judge_step(c, rc, "stop %s", c->name);
+		if (!rc) {
+			w->guest_on[c->s] = false;
+			__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+		}
+		return;
+	}
+	if (__atomic_add_fetch(&guests_running, 1, __ATOMIC_SEQ_CST) > P->guests) {
+		__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	rc = vap_guest_start(host, c->name, w->uuid[c->s], 1 + pick(w, P->vcpus));
+	judge_step(c, rc, "start %s on %s", c->name, w->uuid[c->s]);
+	if (!rc)
+		w->guest_on[c->s] = true;
+	else
+		__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
+}
+
+static void op_reopen(struct step_ctx *c)
+{
+	if (!c->w->guest_on[c->s])
+		return;
+	judge_step(c, vap_guest_reopen(host, c->name), "reopen the device of %s", c->name);
+}
+
+static void op_config(struct step_ctx *c)
+{
+	struct worker *w = c->w;
+	int rc = vap_ap_config(host, pick(w, 2), pick(w, 2) ? c->a : c->d, pick(w, 2));
+
+	judge_step(c, rc, "configuration change");
+}
+
+static void op_reload(struct step_ctx *c)
+{
+	int rc = vap_rmmod(host);
+
+	if (!rc || rc == -ENOENT)
+		rc = vap_modprobe(host);
+	judge_step(c, rc, "rmmod and modprobe vfio_ap");
+}
+
+/* what a monitoring agent reads: every attribute with a show callback
+ * (ap_config and the matrix device's features exist from 6.x on: ENOENT
+ * before) */
+static void op_read(struct step_ctx *c)
+{
+	static const char *const mdev_attrs[] = {
+		"matrix", "guest_matrix", "control_domains", "ap_config",
+	};
+	char path[128], buf[8192];
+	ssize_t r;
+
+	switch (pick(c->w, 5)) {
+	case 0:
+		snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x/status", c->a, c->d);
+		break;
+	case 1:
+	case 2:
+		if (!c->w->uuid[c->s][0])
+			return;
+		snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", c->w->uuid[c->s],
+			 mdev_attrs[pick(c->w, 4)]);
+		break;
+	case 3:
+		snprintf(path, sizeof(path), VAP_MATRIX_DIR "/features");
+		break;
+	default:
+		snprintf(path, sizeof(path), VAP_TYPE_DIR "/available_instances");
+		break;
+	}
+	r = vap_read(host, path, buf, sizeof(buf));
+	judge_step(c, r < 0 ? (int)r : 0, "%s", path);
+}
+
+/* the worker's next step fails its N-th fault site (fail-nth) */
+static void op_fault(struct step_ctx *c)
+{
+	c->w->fail_nth = 1 + pick(c->w, 16);
+	judge_step(c, 0, "fail-nth");
+}
+
+/* the machine answers the queue's next instruction(s) with a code it
+ * can give */
+static void op_apcode(struct step_ctx *c)
+{
+	const struct ap_code *code = &stress_ap_codes[pick(c->w, NR_AP_CODES)];
+	int rc;
+
+	ap_injected = 1;
+	rc = vap_ap_inject(host, code->insn, c->a, c->d, code->rc, 1 + pick(c->w, 3), 0);
+	judge_step(c, rc, "%s answers %s on %02x.%04x", code->insn, code->name, c->a, c->d);
+}
+
+#define OK(...) ((const int[]){ __VA_ARGS__, 0 })
+/*
+ * The operations: name (--mix, programs), default weight, what runs, and
+ * the errnos the kernel documents for it (0-terminated; what a fault in
+ * force adds comes on top).
+ */
+static const struct op_def {
+	const char *name;
+	int weight;
+	void (*run)(struct step_ctx *c);
+	const int *ok;
+} op_table[NR_OPS] = {
+	[OP_APMASK] = { "apmask", 6, op_apmask, OK(EBUSY, EADDRINUSE) },
+	[OP_AQMASK] = { "aqmask", 6, op_aqmask, OK(EBUSY, EADDRINUSE) },
+	[OP_BIND] = { "bind", 8, op_bind, OK(ENODEV, EBUSY, ENOENT, EINVAL) },
+	[OP_CREATE] = { "create", 4, op_create, OK(EEXIST, EUSERS, ENOENT, ENODEV) },
+	[OP_REMOVE] = { "remove", 2, op_remove, OK(ENOENT, ENODEV, EBUSY, EAGAIN) },
+	[OP_ASSIGN] = { "assign", 16, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT) },
+	[OP_UNASSIGN] = { "unassign", 12, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT) },
+	/* EOPNOTSUPP: no KVM guest on this host (the linux backend off s390x) */
+	[OP_GUEST] = { "guest", 4, op_guest, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP) },
+	[OP_REOPEN] = { "reopen", 2, op_reopen, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP) },
+	[OP_CONFIG] = { "config", 2, op_config, OK(EOPNOTSUPP) },
+	[OP_RELOAD] = { "reload", 1, op_reload, OK(EBUSY, ENOENT, EEXIST) },
+	[OP_READ] = { "read", 6, op_read, OK(ENOENT, ENODEV) },
+	[OP_FAULT] = { "fault", 2, op_fault, OK(0) },
+	/* ENOSPC: the model's rules are all in use (not the driver's) */
+	[OP_APCODE] = { "apcode", 2, op_apcode, OK(ENOSPC) },
+};
+#undef OK
+
+const char *op_name(int op)
+{
+	return op >= 0 && op < NR_OPS ? op_table[op].name : "?";
+}
+
+int op_weight(int op)
+{
+	return op >= 0 && op < NR_OPS ? op_table[op].weight : 0;
+}
+
+int op_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(op_table[i].name, name))
+			return i;
+	return -1;
+}
+
+static void judge_step(struct step_ctx *c, int rc, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	judge(c->w, c->op, rc, op_table[c->op].ok, "%s", what);
 }
 
 static void do_op(struct worker *w, enum op op, unsigned int arg)
 {
-	/* the errnos each operation may answer, 0-terminated */
-	static const int mask_ok[] = { EBUSY, EADDRINUSE, 0 };
-	static const int bind_ok[] = { ENODEV, EBUSY, ENOENT, EINVAL, 0 };
-	static const int create_ok[] = { EEXIST, EUSERS, ENOENT, ENODEV, 0 };
-	static const int remove_ok[] = { ENOENT, ENODEV, EBUSY, EAGAIN, 0 };
-	static const int assign_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
-	/* EOPNOTSUPP: no KVM guest on this host (the linux backend off s390x) */
-	static const int guest_ok[] = { ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP, 0 };
-	static const int config_ok[] = { EOPNOTSUPP, 0 };
-	static const int reload_ok[] = { EBUSY, ENOENT, EEXIST, 0 };
-	static const char *const what[] = { "adapter", "domain", "control_domain" };
-	int a, d, s, rc;
-	char path[128], name[32];
+	struct step_ctx c = { .w = w, .op = op };
 
 	/* an operation the case's mix leaves out (a replayed program under
 	 * another --mix; a module reload on a real host) is not run */
@@ -207,151 +436,11 @@ static void do_op(struct worker *w, enum op op, unsigned int arg)
 		return;
 	/* the step's value decides every choice the operation makes */
 	w->rng = (unsigned long long)arg << 8 | (unsigned int)w->id;
-	a = adapters[pick(w, nadapters)];
-	d = domains[pick(w, ndomains)];
-	s = pick(w, MDEVS_PER_WORKER);
-
-	snprintf(name, sizeof(name), "w%d-g%d", w->id, s);
-	switch (op) {
-	case OP_APMASK:
-		rc = vap_writef(host, "/sys/bus/ap/apmask", "%c%d", pick(w, 2) ? '+' : '-', a);
-		judge(w, op, rc, mask_ok, "adapter %d", a);
-		break;
-	case OP_AQMASK:
-		rc = vap_writef(host, "/sys/bus/ap/aqmask", "%c%d", pick(w, 2) ? '+' : '-', d);
-		judge(w, op, rc, mask_ok, "domain %d", d);
-		break;
-	case OP_BIND:
-		snprintf(path, sizeof(path), VAP_DRV_DIR "/%s", pick(w, 2) ? "bind" : "unbind");
-		rc = vap_writef(host, path, "%02x.%04x", a, d);
-		judge(w, op, rc, bind_ok, "%s %02x.%04x", path, a, d);
-		break;
-	case OP_CREATE:
-		if (w->uuid[s][0])
-			return;
-		/* UUIDs from the seed's stream: a replay creates the same mdevs */
-		snprintf(w->uuid[s], sizeof(w->uuid[s]), "%08x-%04x-4%03x-8%03x-%012llx",
-			 (unsigned int)stress_rand(&w->rng), w->id, s,
-			 (unsigned int)(w->created++ & 0xfff), stress_rand(&w->rng) & 0xffffffffffffULL);
-		rc = vap_write(host, VAP_TYPE_DIR "/create", w->uuid[s]);
-		judge(w, op, rc, create_ok, "slot %d", s);
-		if (rc)
-			w->uuid[s][0] = 0;
-		break;
-	case OP_REMOVE:
-		if (!w->uuid[s][0] || w->guest_on[s])
-			return;
-		rc = vap_mdev_remove(host, w->uuid[s]);
-		judge(w, op, rc, remove_ok, "%s", w->uuid[s]);
-		/* gone, or gone already (a module unload removes every mdev) */
-		if (!rc || rc == -ENOENT || rc == -ENODEV)
-			w->uuid[s][0] = 0;
-		break;
-	case OP_ASSIGN:
-	case OP_UNASSIGN: {
-		int k = pick(w, 3), id = k == 0 ? a : d;
-
-		if (!w->uuid[s][0])
-			return;
-		rc = op == OP_ASSIGN ? vap_mdev_assign(host, w->uuid[s], what[k], id) :
-				       vap_mdev_unassign(host, w->uuid[s], what[k], id);
-		judge(w, op, rc, assign_ok, "%s %s %d", w->uuid[s], what[k], id);
-		break;
-	}
-	case OP_GUEST:
-		if (!P->guests || !w->uuid[s][0])
-			return;
-		if (w->guest_on[s]) {
-			rc = vap_guest_stop(host, name);
-			judge(w, op, rc, guest_ok, "stop %s", name);
-			if (!rc) {
-				w->guest_on[s] = false;
-				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
-			}
-		} else {
-			if (__atomic_add_fetch(&guests_running, 1, __ATOMIC_SEQ_CST) > P->guests) {
-				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
-				return;
-			}
-			rc = vap_guest_start(host, name, w->uuid[s], 1 + pick(w, P->vcpus));
-			judge(w, op, rc, guest_ok, "start %s on %s", name, w->uuid[s]);
-			if (!rc)
-				w->guest_on[s] = true;
-			else
-				__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
-		}
-		break;
-	case OP_REOPEN:
-		if (!w->guest_on[s])
-			return;
-		rc = vap_guest_reopen(host, name);
-		judge(w, op, rc, guest_ok, "reopen the device of %s", name);
-		break;
-	case OP_CONFIG:
-		rc = vap_ap_config(host, pick(w, 2), pick(w, 2) ? a : d, pick(w, 2));
-		judge(w, op, rc, config_ok, "configuration change");
-		break;
-	case OP_READ: {
-		/* what a monitoring agent reads: the driver's show callbacks */
-		static const int read_ok[] = { ENOENT, ENODEV, 0 };
-		char buf[8192];
-		ssize_t r;
-
-		/* every attribute with a show callback; ap_config and the
-		 * matrix device's features exist from 6.x on (ENOENT before) */
-		static const char *const mdev_attrs[] = {
-			"matrix", "guest_matrix", "control_domains", "ap_config",
-		};
-
-		switch (pick(w, 5)) {
-		case 0:
-			snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x/status", a, d);
-			break;
-		case 1:
-		case 2:
-			if (!w->uuid[s][0])
-				return;
-			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", w->uuid[s],
-				 mdev_attrs[pick(w, 4)]);
-			break;
-		case 3:
-			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/features");
-			break;
-		default:
-			snprintf(path, sizeof(path), VAP_TYPE_DIR "/available_instances");
-			break;
-		}
-		r = vap_read(host, path, buf, sizeof(buf));
-		judge(w, op, r < 0 ? (int)r : 0, read_ok, "%s", path);
-		break;
-	}
-	case OP_FAULT:
-		/* the worker's next step fails its N-th fault site (fail-nth) */
-		w->fail_nth = 1 + pick(w, 16);
-		judge(w, op, 0, config_ok, "fail-nth");
-		break;
-	case OP_APCODE: {
-		/* the machine answers the queue's next instruction(s) with a
-		 * code it can give */
-		const struct ap_code *c = &stress_ap_codes[pick(w, NR_AP_CODES)];
-
-		/* ENOSPC: the model's rules are all in use (not the driver's) */
-		static const int apcode_ok[] = { ENOSPC, 0 };
-
-		ap_injected = 1;
-		rc = vap_ap_inject(host, c->insn, a, d, c->rc, 1 + pick(w, 3), 0);
-		judge(w, op, rc, apcode_ok, "%s answers %s on %02x.%04x", c->insn, c->name, a, d);
-		break;
-	}
-	case OP_RELOAD:
-		rc = vap_rmmod(host);
-		if (!rc || rc == -ENOENT)
-			rc = vap_modprobe(host);
-		judge(w, op, rc, reload_ok, "rmmod and modprobe vfio_ap");
-		break;
-	default:
-		break;
-	}
+	c.a = adapters[pick(w, nadapters)];
+	c.d = domains[pick(w, ndomains)];
+	c.s = pick(w, MDEVS_PER_WORKER);
+	snprintf(c.name, sizeof(c.name), "w%d-g%d", w->id, c.s);
+	op_table[op].run(&c);
 }
 
 /* Under a fault, only the workers fail (task-filter, make-it-fail): the
@@ -837,7 +926,7 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		json_object_object_add(o, "done", json_object_new_int64(done));
 		json_object_object_add(o, "errors", json_object_new_int64(failed));
 		json_object_object_add(o, "errnos", e);
-		json_object_object_add(per, op_names[k], o);
+		json_object_object_add(per, op_name(k), o);
 	}
 	json_object_object_add(c, "per_operation", per);
 	json_object_object_add(c, "timeline", tl);

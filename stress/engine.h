@@ -16,7 +16,11 @@ enum op {
 	OP_GUEST, OP_REOPEN, OP_CONFIG, OP_RELOAD, OP_READ, OP_FAULT, OP_APCODE, NR_OPS
 };
 
-extern const char *const op_names[NR_OPS];
+/* the operation table (engine.c): name, default weight, what it runs
+ * and the errnos it may answer; op_lookup: -1 for no such name */
+const char *op_name(int op);
+int op_weight(int op);
+int op_lookup(const char *name);
 
 /* The answers each AP instruction can give besides 00 (ZAPQ is never
  * busy, TAPQ neither busy nor resetting: an impossible answer would only
