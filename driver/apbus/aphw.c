@@ -5,15 +5,32 @@
  * the state of every queue as TAPQ, ZAPQ and AQIC see it.
  *
  * A ZAPQ starts a reset that stays in progress for aphw_reset_ms of
- * virtual time (TAPQ answers 02 meanwhile) and then completes with the
- * queue empty and interrupts disabled.  AQIC enabling interrupts on a
- * queue that has them (or disabling on one that has not) answers 07,
- * "otherwise changed"; the architecture leaves this to the machine.
+ * virtual time (every instruction answers 02 meanwhile) and then
+ * completes with the queue empty and interrupts disabled.  When the
+ * reset's effects (interrupts off, the NIB dropped) show in the queue's
+ * status word is the machine's: at the reset's start (the default: the
+ * ZAPQ's own answer already shows them) or only at its completion
+ * (aphw_reset_effects_late: ZAPQ answers 00 with interrupts still
+ * enabled, TAPQ 02 with them until the reset is over), which is the
+ * asynchronous reset the driver's own verification loops are written
+ * for.  AQIC enabling interrupts on a queue that has them (or disabling
+ * on one that has not) answers 07, "otherwise changed"; the architecture
+ * leaves this to the machine.
  *
  * Response-code injection: rules make TAPQ, ZAPQ or AQIC answer a chosen
  * code (busy, reset in progress, deconfigured, ...) on one APQN or all,
- * a number of times and/or with a probability, without the instruction
- * taking effect, as a machine answering that code does nothing else.
+ * a number of times and/or with a probability.  The instruction itself
+ * then takes no effect, as a machine answering that code does nothing
+ * else; what the code says about the queue holds, though
+ * (implied_by_answer_locked): 02 means a reset is in progress, so one
+ * is, as if another party (the guest's own PQAP(RAPQ/ZAPQ), which the
+ * machine interprets without the host, or the AP bus) had started it
+ * just before, and it completes as any reset does.  Every other code
+ * leaves the queue as it was: 05 (busy), 06 (invalid address) and 07
+ * (otherwise changed) say nothing of its state, and 01, 03 and 04 (not
+ * available, deconfigured, checkstopped) model the window before a
+ * configuration change is undone or noticed; configuration changes
+ * themselves are `hw remove-adapter` and the like.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,12 +44,25 @@
 
 #define AP_TYPE_CEX7 13
 
+/* one answer of the machine: the instruction, its response code and the
+ * status bits that say whether a reset took effect */
+struct answer {
+	unsigned char insn;
+	unsigned char rc;
+	bool empty, irq;
+};
+
+#define ANSWERS 6
+
 struct hwq {
 	bool reset_pending;
 	long reset_done;
 	bool irq;
 	unsigned int isc;
 	phys_addr_t nib;
+	/* the last ANSWERS answers on the queue, a ring (reports quote them) */
+	struct answer last[ANSWERS];
+	unsigned int nanswers;
 };
 
 static struct {
@@ -44,7 +74,10 @@ static struct {
 	struct hwq *q;
 } hw = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-long aphw_reset_ms = 30;
+static long aphw_reset_ms = 30;
+static bool aphw_reset_effects_late;
+
+static int describe_answers(int apqn, char *buf, size_t len);
 
 #define MAX_RULES 256
 static struct aphw_inject rules[MAX_RULES];
@@ -115,6 +148,15 @@ static unsigned int injected_locked(unsigned int insn, ap_qid_t qid)
 	return 0;
 }
 
+void aphw_reset_model(long ms, bool late)
+{
+	pthread_mutex_lock(&hw.lock);
+	if (ms >= 0)
+		aphw_reset_ms = ms;
+	aphw_reset_effects_late = late;
+	pthread_mutex_unlock(&hw.lock);
+}
+
 void aphw_aqic_mark(int apqn)
 {
 	pthread_mutex_lock(&hw.lock);
@@ -139,6 +181,7 @@ void aphw_init(int adapters, int domains)
 	pthread_mutex_lock(&hw.lock);
 	free(hw.q);
 	hw.q = calloc(256 * 256, sizeof(*hw.q));
+	sim_origin_set_queue_describer(describe_answers);
 	bitmap_zero(hw.apm, 256);
 	bitmap_zero(hw.aqm, 256);
 	bitmap_zero(hw.adm, 256);
@@ -207,12 +250,46 @@ static bool avail_locked(ap_qid_t qid)
 	       test_bit_inv(AP_QID_QUEUE(qid), hw.aqm);
 }
 
+/* What a reset does to the queue (the model has no messages to discard). */
+static void reset_effects_locked(struct hwq *q)
+{
+	q->irq = false;
+	q->nib = 0;
+}
+
+static void reset_begin_locked(struct hwq *q)
+{
+	q->reset_pending = true;
+	q->reset_done = sim_now_ms() + aphw_reset_ms;
+	if (!aphw_reset_effects_late)
+		reset_effects_locked(q);
+}
+
 /* Completes a reset whose time has come; true while one is in progress. */
 static bool resetting_locked(struct hwq *q)
 {
-	if (q->reset_pending && sim_now_ms() >= q->reset_done)
+	if (q->reset_pending && sim_now_ms() >= q->reset_done) {
 		q->reset_pending = false;
+		reset_effects_locked(q);
+	}
 	return q->reset_pending;
+}
+
+/*
+ * What an injected answer implies about the queue (the header comment):
+ * true when it means a reset began.
+ */
+static bool implied_by_answer_locked(struct hwq *q, unsigned int rc)
+{
+	switch (rc) {
+	case AP_RESPONSE_RESET_IN_PROGRESS:
+		if (resetting_locked(q))
+			return false;
+		reset_begin_locked(q);
+		return true;
+	default:
+		return false;
+	}
 }
 
 static struct ap_queue_status status_of(struct hwq *q, unsigned int rc)
@@ -225,12 +302,60 @@ static struct ap_queue_status status_of(struct hwq *q, unsigned int rc)
 	return st;
 }
 
+static void record_locked(struct hwq *q, unsigned int insn, struct ap_queue_status st)
+{
+	struct answer *a = &q->last[q->nanswers++ % ANSWERS];
+
+	a->insn = (unsigned char)insn;
+	a->rc = st.response_code;
+	a->empty = st.queue_empty;
+	a->irq = st.irq_enabled;
+}
+
+/*
+ * The machine's answers on APQN since its last ZAPQ (all it remembers
+ * when none was among them), one a line, for a WARN about the queue: the
+ * driver's verdict on a reset can be read against what it was told.
+ */
+static int describe_answers(int apqn, char *buf, size_t len)
+{
+	struct hwq *q;
+	unsigned int i, from, n;
+	size_t off;
+
+	pthread_mutex_lock(&hw.lock);
+	q = hw.q ? &hw.q[apqn & 0xffff] : NULL;
+	if (!q || !q->nanswers) {
+		pthread_mutex_unlock(&hw.lock);
+		return 0;
+	}
+	n = q->nanswers < ANSWERS ? q->nanswers : ANSWERS;
+	from = q->nanswers - n;
+	for (i = q->nanswers; i-- > q->nanswers - n;)
+		if (q->last[i % ANSWERS].insn == APHW_ZAPQ) {
+			from = i;
+			break;
+		}
+	off = (size_t)snprintf(buf, len, "The machine's answers on APQN %02x.%04x%s:\n",
+			       AP_QID_CARD(apqn), AP_QID_QUEUE(apqn),
+			       q->last[from % ANSWERS].insn == APHW_ZAPQ ? " since its last ZAPQ" : "");
+	for (i = from; i < q->nanswers && off < len; i++) {
+		const struct answer *a = &q->last[i % ANSWERS];
+
+		off += (size_t)snprintf(buf + off, len - off, "%s answered rc %02x: queue %sempty, interrupts %s\n",
+					insn_name[a->insn], a->rc, a->empty ? "" : "not ",
+					a->irq ? "enabled" : "disabled");
+	}
+	pthread_mutex_unlock(&hw.lock);
+	return 1;
+}
+
 bool aphw_queue_irq_enabled(int apqn)
 {
 	bool irq;
 
 	pthread_mutex_lock(&hw.lock);
-	irq = hw.q && hw.q[apqn & 0xffff].irq;
+	irq = hw.q && (resetting_locked(&hw.q[apqn & 0xffff]), hw.q[apqn & 0xffff].irq);
 	pthread_mutex_unlock(&hw.lock);
 	return irq;
 }
@@ -238,16 +363,19 @@ bool aphw_queue_irq_enabled(int apqn)
 /*
  * The answers every AP queue instruction shares, before it can act: an
  * injected response code, queue not available, reset in progress.
- * Returns true with *st set when the instruction ends there.
+ * Returns true with *st set when the instruction ends there; *reset
+ * says whether the answer began a reset.
  */
 static bool early_answer_locked(unsigned int insn, ap_qid_t qid, struct hwq *q,
-				struct ap_queue_status *st)
+				struct ap_queue_status *st, bool *reset)
 {
 	unsigned int rc = injected_locked(insn, qid);
 
-	if (rc)
+	*reset = false;
+	if (rc) {
+		*reset = implied_by_answer_locked(q, rc);
 		*st = status_of(q, rc);
-	else if (!avail_locked(qid))
+	} else if (!avail_locked(qid))
 		*st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
 	else if (resetting_locked(q))
 		*st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
@@ -261,13 +389,17 @@ struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 	struct ap_queue_status st;
 	struct hwq *q;
 	unsigned int type;
+	bool reset;
 
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
 	type = hw.type[AP_QID_CARD(qid)];
-	if (!early_answer_locked(APHW_TAPQ, qid, q, &st))
+	if (!early_answer_locked(APHW_TAPQ, qid, q, &st, &reset))
 		st = status_of(q, AP_RESPONSE_NORMAL);
+	record_locked(q, APHW_TAPQ, st);
 	pthread_mutex_unlock(&hw.lock);
+	if (reset)
+		sim_origin_reset(qid & 0xffff, "a reset in progress, answer 02");
 	sim_origin_touch(qid & 0xffff);
 	if (info && tbit && st.response_code != AP_RESPONSE_Q_NOT_AVAIL) {
 #ifdef SIM_TREE_TAPQ_HWINFO
@@ -292,23 +424,20 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-
-	bool reset = false;
+	bool implied, reset = false;
 
 	(void)fbit;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (!early_answer_locked(APHW_ZAPQ, qid, q, &st)) {
-		q->reset_pending = true;
-		q->reset_done = sim_now_ms() + aphw_reset_ms;
-		q->irq = false;
-		q->nib = 0;
+	if (!early_answer_locked(APHW_ZAPQ, qid, q, &st, &implied)) {
+		reset_begin_locked(q);
 		st = status_of(q, AP_RESPONSE_NORMAL);
 		reset = true;
 	}
+	record_locked(q, APHW_ZAPQ, st);
 	pthread_mutex_unlock(&hw.lock);
-	if (reset)
-		sim_origin_reset(qid & 0xffff);
+	if (reset || implied)
+		sim_origin_reset(qid & 0xffff, reset ? "ZAPQ" : "a reset in progress, answer 02");
 	else
 		sim_origin_touch(qid & 0xffff);
 	return st;
@@ -320,12 +449,13 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 {
 	struct ap_queue_status st;
 	struct hwq *q;
+	bool reset;
 
 	(void)gisc;
 	(void)gisa;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (early_answer_locked(APHW_AQIC, qid, q, &st)) {
+	if (early_answer_locked(APHW_AQIC, qid, q, &st, &reset)) {
 		/* answered */
 	} else if (!!ir == q->irq) {
 		st = status_of(q, AP_RESPONSE_OTHERWISE_CHANGED);
@@ -337,8 +467,11 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 	}
 	if (last_aqic[qid & 0xffff] == 0x100)
 		last_aqic[qid & 0xffff] = st.response_code;
+	record_locked(q, APHW_AQIC, st);
 	pthread_mutex_unlock(&hw.lock);
 	sim_origin_aqic(qid & 0xffff, ir, st.response_code);
+	if (reset)
+		sim_origin_reset(qid & 0xffff, "a reset in progress, answer 02");
 	return st;
 }
 

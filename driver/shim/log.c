@@ -416,14 +416,17 @@ void shim_warn(const char *file, int line, const char *func, const char *fmt, ..
 		va_end(ap);
 	}
 	/* what the driver holds for the queue the task last worked on: a
-	 * WARN about its interrupt resources carries their history */
+	 * WARN about its interrupt resources carries their history; and
+	 * what the machine last answered on that queue */
 	held = calloc(1, ORIGINS_LEN);
 	if (held && apqn >= 0) {
-		int n = snprintf(held, ORIGINS_LEN, "Resources held for APQN %02x.%04x:\n",
-				 apqn >> 8 & 0xff, apqn & 0xff);
+		size_t n = (size_t)snprintf(held, ORIGINS_LEN, "Resources held for APQN %02x.%04x:\n",
+					    apqn >> 8 & 0xff, apqn & 0xff);
 
-		if (!sim_origin_describe_apqn(apqn, held + n, ORIGINS_LEN - (size_t)n))
+		if (!sim_origin_describe_apqn(apqn, held + n, ORIGINS_LEN - n))
 			held[0] = 0;
+		n = strlen(held);
+		sim_origin_describe_answers(apqn, held + n, ORIGINS_LEN - n);
 	}
 	/* findings are named by site, as syzbot names them */
 	snprintf(title, sizeof(title), "WARNING in %s", func);

@@ -192,14 +192,14 @@ void sim_origin_left_apcb(int apqn, const char *guest)
 	pthread_mutex_unlock(&origin_lock);
 }
 
-void sim_origin_reset(int apqn)
+void sim_origin_reset(int apqn, const char *how)
 {
 	struct sim_origin *o;
 	char text[96];
 
 	task_apqn = apqn;
-	snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (ZAPQ)", apqn >> 8 & 0xff,
-		 apqn & 0xff);
+	snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (%s)", apqn >> 8 & 0xff,
+		 apqn & 0xff, how);
 	pthread_mutex_lock(&origin_lock);
 	list_for_each_entry(o, &origins, node)
 		if (o->apqn == apqn && !o->reset_after) {
@@ -269,4 +269,18 @@ int sim_origin_describe_apqn(int apqn, char *buf, size_t len)
 		}
 	pthread_mutex_unlock(&origin_lock);
 	return n;
+}
+
+static int (*queue_describer)(int apqn, char *buf, size_t len);
+
+void sim_origin_set_queue_describer(int (*fn)(int apqn, char *buf, size_t len))
+{
+	queue_describer = fn;
+}
+
+int sim_origin_describe_answers(int apqn, char *buf, size_t len)
+{
+	if (!queue_describer || !len)
+		return 0;
+	return queue_describer(apqn, buf, len);
 }

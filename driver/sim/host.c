@@ -574,6 +574,11 @@ int simhost_hw_inject(const struct aphw_inject *rule)
 	return aphw_inject_add(rule);
 }
 
+void simhost_hw_reset_model(long ms, bool late)
+{
+	aphw_reset_model(ms, late);
+}
+
 int simhost_hw(const char *op, int id)
 {
 	if (id < 0 || id > 255)

@@ -255,6 +255,30 @@ static void cmd_inject(int argc, char **argv)
 	emit("ok\n");
 }
 
+/* hw reset-model [ms=N] [effects=start|end] */
+static void cmd_reset_model(int argc, char **argv)
+{
+	const char *usage = "usage: hw reset-model [ms=N] [effects=start|end]";
+	bool late = false;
+	long ms = -1;
+	char *end;
+	int a;
+
+	for (a = 2; a < argc; a++) {
+		if (!strncmp(argv[a], "ms=", 3)) {
+			ms = strtol(argv[a] + 3, &end, 0);
+			if (*end || end == argv[a] + 3 || ms < 0)
+				script_error("hw reset-model: ms must be a count of milliseconds");
+		} else if (!strcmp(argv[a], "effects=start") || !strcmp(argv[a], "effects=end")) {
+			late = !strcmp(argv[a], "effects=end");
+		} else {
+			script_error("hw reset-model: unknown option '%s'; %s", argv[a], usage);
+		}
+	}
+	simhost_hw_reset_model(ms, late);
+	emit("ok\n");
+}
+
 static void cmd_guest(int argc, char **argv)
 {
 	long rc;
@@ -472,6 +496,8 @@ static void run_line(char *line)
 		cmd_guest(argc, argv);
 	} else if (!strcmp(argv[0], "hw") && argc >= 3 && !strcmp(argv[1], "inject")) {
 		cmd_inject(argc, argv);
+	} else if (!strcmp(argv[0], "hw") && argc >= 2 && !strcmp(argv[1], "reset-model")) {
+		cmd_reset_model(argc, argv);
 	} else if (!strcmp(argv[0], "hw") && argc == 3) {
 		rc = simhost_hw(argv[1], parse_int(argv[2], "hw id"));
 		if (rc == -EINVAL)

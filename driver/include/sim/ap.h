@@ -14,7 +14,10 @@ bool aphw_domain_configured(int apqi);
 void aphw_set_adapter(int apid, bool configured);
 void aphw_set_domain(int apqi, bool configured);
 bool aphw_queue_irq_enabled(int apqn);
-extern long aphw_reset_ms;
+/* How long a reset stays in progress (virtual ms, from the next reset
+ * on; < 0 keeps it), and whether its effects show in the status word
+ * only at its completion (apbus/aphw.c); defaults 30 ms, at its start. */
+void aphw_reset_model(long ms, bool late);
 
 #include <sim/inject.h>
 int aphw_inject_add(const struct aphw_inject *r);

@@ -52,6 +52,9 @@ int simhost_hw(const char *op, int id);
 int simhost_guest_pqap(const char *name, int apqn, bool enable, unsigned long nib);
 /* Adds a response-code injection rule; NULL clears them all. */
 int simhost_hw_inject(const struct aphw_inject *rule);
+/* Queue resets: their duration (ms; < 0 keeps it) and when their effects
+ * show in the status word (late: at their completion). */
+void simhost_hw_reset_model(long ms, bool late);
 void simhost_settle(void);
 /* The lock validator's class graph in graphviz dot; validator on/off. */
 void simhost_lockgraph(FILE *out);

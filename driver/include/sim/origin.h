@@ -54,9 +54,10 @@ void sim_origin_format(const struct sim_origin *o, char *buf, size_t len);
  * took since its last AQIC to the queue, with the answer. */
 void sim_origin_aqic(int apqn, bool enable, unsigned int rc);
 /* APQN left the APCB of guest (the KVM model) while its interrupts were
- * enabled; a reset (ZAPQ) of APQN was accepted (the AP model). */
+ * enabled; a reset of APQN began (the AP model), HOW: by a ZAPQ, or the
+ * one an answer 02 says is in progress. */
 void sim_origin_left_apcb(int apqn, const char *guest);
-void sim_origin_reset(int apqn);
+void sim_origin_reset(int apqn, const char *how);
 /* The queue of this task's last AP instruction (-1: none), and that
  * instruction (every AP instruction of the AP model says it). */
 int sim_origin_task_apqn(void);
@@ -64,5 +65,10 @@ void sim_origin_touch(int apqn);
 /* The resources held for APQN, formatted (for a WARN about its queue):
  * how many. */
 int sim_origin_describe_apqn(int apqn, char *buf, size_t len);
+/* The AP model's account of what the machine last answered on APQN (a
+ * WARN about the queue carries it): set by the model at its start;
+ * nonzero when something was written. */
+void sim_origin_set_queue_describer(int (*fn)(int apqn, char *buf, size_t len));
+int sim_origin_describe_answers(int apqn, char *buf, size_t len);
 
 #endif
