@@ -14,6 +14,8 @@ bool aphw_domain_configured(int apqi);
 void aphw_set_adapter(int apid, bool configured);
 void aphw_set_domain(int apqi, bool configured);
 bool aphw_queue_irq_enabled(int apqn);
+/* the first queue whose enabled notification byte is in [lo, hi), or -1 */
+int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi);
 extern long aphw_reset_ms;
 
 #include <sim/inject.h>
