@@ -517,6 +517,72 @@ int vap_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *s
 	return rc ? rc : registered ? 0 : -EOPNOTSUPP;
 }
 
+/* The sim's enum and descriptor choices are lib's, one for one. */
+_Static_assert(VAP_FD_VMM == SIMHOST_FD_VMM && VAP_FD_NOT_EVENTFD == SIMHOST_FD_NOT_EVENTFD &&
+	       VAP_FD_CLOSED == SIMHOST_FD_CLOSED && (int)VAP_OTHER_IOCTL == (int)SIMHOST_OTHER_IOCTL,
+	       "lib's and the sim's ioctl choices differ");
+
+int vap_guest_ioctl(struct vap_host *h, const char *name, enum vap_ioctl op,
+		    struct vap_ioctl_args *a)
+{
+	struct simhost_ioctl_args s = {
+		.argsz = a->argsz, .flags = a->flags, .index = a->index,
+		.start = a->start, .count = a->count, .fd = a->fd,
+	};
+	long rc;
+
+	if (h->kind != VAP_SIM)
+		return -EOPNOTSUPP;
+	rc = simhost_guest_ioctl(name, (enum simhost_ioctl)op, &s);
+	a->out_flags = s.out_flags;
+	a->num_regions = s.num_regions;
+	a->num_irqs = s.num_irqs;
+	a->irq_count = s.irq_count;
+	return (int)rc;
+}
+
+void vap_ioctl_set_irqs_args(struct vap_ioctl_args *a, unsigned int index, int fd)
+{
+	memset(a, 0, sizeof(*a));
+	/* VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER */
+	a->flags = 0x4 | 0x20;
+	a->index = index;
+	a->count = 1;
+	a->fd = fd;
+}
+
+long vap_guest_dma_map(struct vap_host *h, const char *name, unsigned long long iova,
+		       unsigned long long size)
+{
+	return h->kind == VAP_SIM ? simhost_guest_dma(name, true, iova, size) : -EOPNOTSUPP;
+}
+
+long vap_guest_dma_unmap(struct vap_host *h, const char *name, unsigned long long iova,
+			 unsigned long long size)
+{
+	return h->kind == VAP_SIM ? simhost_guest_dma(name, false, iova, size) : -EOPNOTSUPP;
+}
+
+int vap_guest_pinned(struct vap_host *h, const char *name)
+{
+	return h->kind == VAP_SIM ? simhost_guest_pinned(name) : -EOPNOTSUPP;
+}
+
+int vap_guest_attach_second(struct vap_host *h, const char *name, const char *uuid)
+{
+	return h->kind == VAP_SIM ? simhost_guest_attach(name, uuid) : -EOPNOTSUPP;
+}
+
+int vap_guest_pqap(struct vap_host *h, const char *name, int vcpu, int adapter, int domain,
+		   bool enable, unsigned long nib)
+{
+	if (adapter < 0 || adapter > 255 || domain < 0 || domain > 255)
+		return -EINVAL;
+	if (h->kind != VAP_SIM)
+		return -EOPNOTSUPP;
+	return simhost_guest_pqap(name, vcpu, adapter << 8 | domain, enable, nib);
+}
+
 int vap_ap_config(struct vap_host *h, bool adapter, int id, bool on)
 {
 	char path[128];

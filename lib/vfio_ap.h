@@ -99,6 +99,100 @@ int vap_guest_reach(struct vap_host *h, const char *name, struct vap_matrix *m);
  * -EOPNOTSUPP where the driver has none (before 7.x) or the host cannot. */
 int vap_guest_cfg_signals(struct vap_host *h, const char *name, unsigned long *signals);
 
+/*
+ * What a VMM does to its guest's vfio-ap device beyond start and stop.
+ * sim only for now: the linux backend answers -EOPNOTSUPP (its KVM guest,
+ * s390x only, does not issue these yet).  Each returns the driver's
+ * answer: 0 or -errno (-ENOENT: no such guest, -ENODEV: its device is
+ * not open).  Answers by kernel (the driver's vfio_ap_mdev_ioctl):
+ *  - GET_INFO: flags VFIO_DEVICE_FLAGS_AP | RESET (0x21), no regions, IRQs
+ *    0 (6.1), 1 (6.12: the request), 2 (7.x: and the AP configuration
+ *    change); argsz below 16: EINVAL;
+ *  - GET_IRQ_INFO (6.2+; 6.1: EOPNOTSUPP): count 1, flags EVENTFD for each
+ *    index; argsz below 16 or an index past the last: EINVAL;
+ *  - SET_IRQS (6.2+; 6.1: EOPNOTSUPP): the core's header checks (argsz
+ *    below 20, an index past the last, start/count past the one vector,
+ *    unknown flag bits, no room for the data: EINVAL), then only an
+ *    eventfd trigger (other data types or actions: EINVAL); the fd -1
+ *    unregisters, another negative is EINVAL, a closed one EBADF, one
+ *    that is no eventfd EINVAL;
+ *  - RESET: the queues' reset (0); any other command: EOPNOTSUPP.
+ */
+enum vap_ioctl { VAP_GET_INFO, VAP_GET_IRQ_INFO, VAP_SET_IRQS, VAP_RESET, VAP_OTHER_IOCTL };
+/* SET_IRQS data: the VMM's own eventfd for the index, a descriptor that
+ * is no eventfd, one that is not open; or the number itself (-1) */
+#define VAP_FD_VMM (-1000)
+#define VAP_FD_NOT_EVENTFD (-1001)
+#define VAP_FD_CLOSED (-1002)
+struct vap_ioctl_args {
+	unsigned int argsz;	/* 0: the structure's own size */
+	unsigned int flags, index, start, count;	/* SET_IRQS; index also GET_IRQ_INFO */
+	int fd;
+	unsigned int out_flags, num_regions, num_irqs, irq_count;	/* answers */
+};
+int vap_guest_ioctl(struct vap_host *h, const char *name, enum vap_ioctl op,
+		    struct vap_ioctl_args *a);
+/* An eventfd trigger of one vector on `index` with descriptor fd. */
+void vap_ioctl_set_irqs_args(struct vap_ioctl_args *a, unsigned int index, int fd);
+/*
+ * The VMM maps or unmaps guest memory in its container (type1 v2:
+ * page-aligned, an unmap may not split a mapping: EINVAL).  An unmap makes
+ * the IOMMU call the driver's dma_unmap for each mapping with pages the
+ * driver pinned (a queue's notification byte): it must disable those
+ * queues' interrupts and unpin.  Unmap returns the bytes unmapped.
+ */
+long vap_guest_dma_map(struct vap_host *h, const char *name, unsigned long long iova,
+		       unsigned long long size);
+long vap_guest_dma_unmap(struct vap_host *h, const char *name, unsigned long long iova,
+			 unsigned long long size);
+/* Pages the driver holds pinned for the guest (notification bytes). */
+int vap_guest_pinned(struct vap_host *h, const char *name);
+/* The VMM opens a second mdev on the guest's VM: the driver must refuse
+ * (EPERM) and leave nothing behind (the sim reports what it left). */
+int vap_guest_attach_second(struct vap_host *h, const char *name, const char *uuid);
+/* vCPU `vcpu` issues PQAP(AQIC) on adapter.domain, enabling with the
+ * notification byte at guest address nib (0: the vCPU's own) or
+ * disabling: the machine's response code, 0x100 when the driver answered
+ * the guest itself (no AQIC), or -errno (ENOENT: no such vCPU). */
+int vap_guest_pqap(struct vap_host *h, const char *name, int vcpu, int adapter, int domain,
+		   bool enable, unsigned long nib);
+
+/* ------------------------------------------ values and their answers */
+
+/*
+ * Bad and edge values for every attribute the hammer writes, each with the
+ * errno the kernel's source gives in the state lib/values.c states (the
+ * mdev's matrix empty, adapter {a} and domain {d} released and free):
+ * the one table to judge answers by.
+ */
+enum vap_input {
+	VAP_IN_ID,		/* an mdev's assign_* and unassign_* (adapter, domain, control domain) */
+	VAP_IN_AP_CONFIG,	/* an mdev's ap_config (6.12+) */
+	VAP_IN_BUS_MASK,	/* /sys/bus/ap/apmask, aqmask */
+	VAP_IN_BIND,		/* the vfio_ap driver's bind and unbind */
+	VAP_NR_INPUTS
+};
+struct vap_value {
+	const char *text;	/* with placeholders, see vap_value_text */
+	int expect;		/* 0: accepted; else the errno */
+	const char *why;	/* the rule it checks */
+};
+/* The values of one input, ended by a NULL text. */
+const struct vap_value *vap_values(enum vap_input in);
+/* What the placeholders stand for: {id} (also {id:x}, {id:o}) the
+ * attribute's released id, {a}/{d} the released adapter and domain (as
+ * {mask:a}, {mask:d}: full masks with that bit), {max} and {max+1} the
+ * attribute's maximum id, {cur} the mask as read, {long} 4096 digits. */
+struct vap_values_ctx {
+	int id, a, d, max;
+	const char *cur;
+};
+/* The value to write (malloc'ed), or NULL when it does not apply to this
+ * host (a bit past 255). */
+char *vap_value_text(const struct vap_value *v, const struct vap_values_ctx *c);
+/* 0 when rc (0 or -errno) is the expected answer; else 1 and why. */
+int vap_value_judge(const struct vap_value *v, int rc, char *why, size_t len);
+
 /* ---------------------------------------------------- the kernel's formats */
 
 #define VAP_BITS 256

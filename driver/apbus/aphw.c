@@ -360,6 +360,20 @@ bool aphw_queue_irq_enabled(int apqn)
 	return irq;
 }
 
+/* The first queue with interrupts enabled whose notification byte lies
+ * in [lo, hi) of host memory, or -1. */
+int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi)
+{
+	int apqn, found = -1;
+
+	pthread_mutex_lock(&hw.lock);
+	for (apqn = 0; hw.q && apqn < 256 * 256 && found < 0; apqn++)
+		if (hw.q[apqn].irq && hw.q[apqn].nib >= lo && hw.q[apqn].nib < hi)
+			found = apqn;
+	pthread_mutex_unlock(&hw.lock);
+	return found;
+}
+
 /*
  * The answers every AP queue instruction shares, before it can act: an
  * injected response code, queue not available, reset in progress.

@@ -148,7 +148,7 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 	sv->irq_apqn = (enable && aphw_queue_irq_enabled(apqn)) ? apqn : -1;
 }
 
-/* A PQAP(AQIC) a test asked for, issued by vCPU 0 between two SIE runs. */
+/* A PQAP(AQIC) a test asked this vCPU for, issued between two SIE runs. */
 static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 {
 	if (!READ_ONCE(sv->req_pending))
@@ -160,11 +160,14 @@ static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 	sched_unlock();
 }
 
-int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable, unsigned long nib)
+int sim_kvm_pqap(struct kvm *kvm, int vcpu, int apqn, bool enable, unsigned long nib)
 {
 	struct sim_vm *vm = to_vm(kvm);
-	struct sim_vcpu *sv = vm->vcpus[0];
+	struct sim_vcpu *sv;
 
+	if (vcpu < 0 || vcpu >= vm->nvcpus)
+		return -ENOENT;
+	sv = vm->vcpus[vcpu];
 	sched_lock();
 	if (vm->stop || sv->req_pending) {
 		sched_unlock();
@@ -206,8 +209,7 @@ static void *vcpu_fn(void *arg)
 		sched_wake_all(&vm->sie_exit);
 		sched_unlock();
 
-		if (sv == vm->vcpus[0])
-			vcpu_requested_pqap(vm, sv);
+		vcpu_requested_pqap(vm, sv);
 		if (++sv->iterations % 16 == 0 && vm->guest_aqic)
 			vcpu_pqap(vm, sv);
 		sim_sleep_ms(5);
@@ -314,7 +316,8 @@ void sim_kvm_destroy(struct kvm *kvm)
 	sched_lock();
 	vm->stop = true;
 	sched_wake_all(&vm->unblock);
-	sched_wake_all(&vm->vcpus[0]->req_done);
+	for (i = 0; i < vm->nvcpus; i++)
+		sched_wake_all(&vm->vcpus[i]->req_done);
 	sched_unlock();
 	for (i = 0; i < vm->nvcpus; i++) {
 		sim_thread_join(vm->vcpus[i]->task);

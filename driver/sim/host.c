@@ -9,6 +9,7 @@
  * the kernel has one (6.12), and when the eventfd fires it unregisters it
  * and closes the device, leaving the guest running without crypto.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -397,6 +398,9 @@ int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool
 	mutex_lock(&g->kv_lock);
 	sim_vfio_group_set_kvm(g->vdev, g->kvm);
 	mutex_unlock(&g->kv_lock);
+	/* the VMM maps the guest's memory into its container first */
+	sim_vfio_dma_unmap_all(g->vdev);
+	sim_vfio_dma_map(g->vdev, 0, SIM_GUEST_MEM_BYTES);
 	ret = sim_vfio_open(g->vdev);
 	if (ret)
 		goto fail_kvm;
@@ -444,6 +448,7 @@ static void guest_teardown(struct guest *g)
 	sim_vfio_group_set_kvm(g->vdev, NULL);
 	mutex_unlock(&g->kvm->lock);
 	sim_kvm_destroy(g->kvm);
+	sim_vfio_dma_unmap_all(g->vdev);
 	sim_vfio_put(g->vdev);
 	close(g->reqfd);
 	if (g->cfgfd >= 0)
@@ -517,27 +522,222 @@ int simhost_guest_events(const char *name, unsigned long *cfg_signals,
 	return g ? 0 : -ENOENT;
 }
 
-/* VFIO_DEVICE_GET_IRQ_INFO on the guest's open device, as a VMM asks */
-long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
-			    unsigned int *flags)
+/* A guest by name, or NULL. */
+static struct guest *get_guest(const char *name)
 {
-	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
 	struct guest *g;
-	long ret = -ENODEV;
 
 	mutex_lock(&guests_lock);
 	g = find_guest(name);
 	mutex_unlock(&guests_lock);
+	return g;
+}
+
+/* The descriptor SET_IRQS hands the driver for a SIMHOST_FD_* choice. */
+static int irq_fd(struct guest *g, unsigned int index, int choice, int *tmp)
+{
+	*tmp = -1;
+	switch (choice) {
+	case SIMHOST_FD_VMM:
+#ifdef SIM_TREE_CFG_CHG_IRQ
+		if (index == VFIO_AP_CFG_CHG_IRQ_INDEX && g->cfgfd >= 0)
+			return g->cfgfd;
+#endif
+		if (index == 0)
+			return g->reqfd;
+		/* an index the VMM has no eventfd for: a fresh one, closed after */
+		return *tmp = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	case SIMHOST_FD_NOT_EVENTFD:
+		return *tmp = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	case SIMHOST_FD_CLOSED:
+		/* a number no descriptor of this process has */
+		return 1 << 20;
+	default:
+		return choice;
+	}
+}
+
+/* What a successful SET_IRQS changed of the VMM's registrations. */
+static void irq_registered(struct guest *g, const struct simhost_ioctl_args *a, int fd)
+{
+#ifdef SIM_TREE_CFG_CHG_IRQ
+	if (a->index != VFIO_AP_CFG_CHG_IRQ_INDEX)
+		return;
+	pthread_mutex_lock(&g->cfg_mu);
+	if (fd >= 0 && fd == g->cfgfd) {
+		g->cfg_signals = 0;
+		g->cfg_base = sim_kvm_apcb_changes(g->kvm);
+		sim_kvm_masks_raw(g->kvm, g->told[0], g->told[1], g->told[2]);
+		g->cfg_registered = true;
+	} else {
+		/* unregistered, or another eventfd the VMM does not read */
+		g->cfg_registered = false;
+	}
+	pthread_mutex_unlock(&g->cfg_mu);
+#else
+	(void)g;
+	(void)a;
+	(void)fd;
+#endif
+}
+
+long simhost_guest_ioctl(const char *name, enum simhost_ioctl op, struct simhost_ioctl_args *a)
+{
+	/* room for any argsz the caller gives: the driver reads what it asks */
+	union {
+		struct vfio_device_info info;
+		struct vfio_irq_info irq;
+		struct {
+			struct vfio_irq_set hdr;
+			s32 fd;
+		} __attribute__((packed)) set;
+		unsigned char raw[64];
+	} u;
+	struct guest *g = get_guest(name);
+	unsigned int cmd;
+	int tmp = -1, fd = -1;
+	long ret = -ENODEV;
+
 	if (!g)
 		return -ENOENT;
+	memset(&u, 0, sizeof(u));
+	switch (op) {
+	case SIMHOST_GET_INFO:
+		cmd = VFIO_DEVICE_GET_INFO;
+		u.info.argsz = a->argsz ? a->argsz : sizeof(u.info);
+		break;
+	case SIMHOST_GET_IRQ_INFO:
+		cmd = VFIO_DEVICE_GET_IRQ_INFO;
+		u.irq.argsz = a->argsz ? a->argsz : sizeof(u.irq);
+		u.irq.index = a->index;
+		break;
+	case SIMHOST_SET_IRQS:
+		cmd = VFIO_DEVICE_SET_IRQS;
+		fd = irq_fd(g, a->index, a->fd, &tmp);
+		u.set.hdr.argsz = a->argsz ? a->argsz : sizeof(u.set);
+		u.set.hdr.flags = a->flags;
+		u.set.hdr.index = a->index;
+		u.set.hdr.start = a->start;
+		u.set.hdr.count = a->count;
+		u.set.fd = fd;
+		break;
+	case SIMHOST_RESET:
+		cmd = VFIO_DEVICE_RESET;
+		break;
+	default:
+		/* a command no vfio device implements (VFIO_DEVICE_GET_REGION_INFO
+		 * is not the driver's either: it has no regions) */
+		cmd = VFIO_DEVICE_GET_REGION_INFO;
+		break;
+	}
 	mutex_lock(&g->lock);
 	if (g->open)
-		ret = sim_vfio_ioctl(g->vdev, VFIO_DEVICE_GET_IRQ_INFO, &info);
+		ret = sim_vfio_ioctl(g->vdev, cmd, &u);
+	if (!ret && op == SIMHOST_SET_IRQS)
+		irq_registered(g, a, fd);
 	mutex_unlock(&g->lock);
-	if (!ret) {
-		*count = info.count;
-		*flags = info.flags;
+	if (tmp >= 0)
+		close(tmp);
+	if (ret)
+		return ret;
+	if (op == SIMHOST_GET_INFO) {
+		a->out_flags = u.info.flags;
+		a->num_regions = u.info.num_regions;
+		a->num_irqs = u.info.num_irqs;
+	} else if (op == SIMHOST_GET_IRQ_INFO) {
+		a->out_flags = u.irq.flags;
+		a->irq_count = u.irq.count;
 	}
+	return 0;
+}
+
+long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
+			    unsigned int *flags)
+{
+	struct simhost_ioctl_args a = { .index = index };
+	long ret = simhost_guest_ioctl(name, SIMHOST_GET_IRQ_INFO, &a);
+
+	if (!ret) {
+		*count = a.irq_count;
+		*flags = a.out_flags;
+	}
+	return ret;
+}
+
+long simhost_guest_dma(const char *name, bool map, unsigned long long iova,
+		       unsigned long long size)
+{
+	struct guest *g = get_guest(name);
+
+	if (!g)
+		return -ENOENT;
+	return map ? sim_vfio_dma_map(g->vdev, iova, size) : sim_vfio_dma_unmap(g->vdev, iova, size);
+}
+
+int simhost_guest_pinned(const char *name)
+{
+	struct guest *g = get_guest(name);
+
+	return g ? sim_vfio_pinned(g->vdev) : -ENOENT;
+}
+
+/*
+ * The VMM of a running guest opens a second mdev for the same VM: the
+ * driver must refuse (its set_kvm finds the VM's PQAP hook taken) and
+ * leave nothing behind.  The open's errno (the device is closed and let
+ * go again if it was accepted, which is itself a finding); anything the
+ * refused open changed is reported.
+ */
+int simhost_guest_attach(const char *name, const char *uuid)
+{
+	struct guest *g = get_guest(name);
+	struct vfio_device *vdev;
+	unsigned long before[3][4], after[3][4];
+	void *hook;
+	int users, pins, ret;
+
+	if (!g)
+		return -ENOENT;
+	vdev = sim_vfio_find(uuid);
+	if (!vdev)
+		return -ENODEV;
+	if (vdev == g->vdev) {
+		sim_vfio_put(vdev);
+		return -EBUSY;
+	}
+	sim_kvm_masks(g->kvm, before[0], before[1], before[2]);
+	hook = g->kvm->arch.crypto.pqap_hook;
+	users = __atomic_load_n(&g->kvm->users_count.refs.counter, __ATOMIC_SEQ_CST);
+	mutex_lock(&g->kv_lock);
+	sim_vfio_group_set_kvm(vdev, g->kvm);
+	mutex_unlock(&g->kv_lock);
+	sim_vfio_dma_unmap_all(vdev);
+	sim_vfio_dma_map(vdev, 0, SIM_GUEST_MEM_BYTES);
+	ret = sim_vfio_open(vdev);
+	if (!ret) {
+		sim_report("vfio_ap: a second mdev opened on a VM that has one",
+			   "guest %s: %s opened beside %s; the driver must refuse it (EPERM)\n",
+			   g->name, uuid, g->uuid);
+		sim_vfio_close(vdev);
+	}
+	mutex_lock(&g->kvm->lock);
+	sim_vfio_group_set_kvm(vdev, NULL);
+	mutex_unlock(&g->kvm->lock);
+	sim_kvm_masks(g->kvm, after[0], after[1], after[2]);
+	pins = sim_vfio_pinned(vdev);
+	if (ret && (g->kvm->arch.crypto.pqap_hook != hook || vdev->kvm || pins ||
+		    __atomic_load_n(&g->kvm->users_count.refs.counter, __ATOMIC_SEQ_CST) != users ||
+		    memcmp(before, after, sizeof(before))))
+		sim_report("vfio_ap: a refused open left state behind",
+			   "guest %s: opening %s failed (%d) but %s%s%s%s%s\n", g->name, uuid, ret,
+			   g->kvm->arch.crypto.pqap_hook != hook ? "the VM's PQAP hook changed; " : "",
+			   vdev->kvm ? "the device keeps a KVM pointer; " : "",
+			   pins ? "pages stay pinned; " : "",
+			   __atomic_load_n(&g->kvm->users_count.refs.counter, __ATOMIC_SEQ_CST) != users ?
+			   "the VM's reference count changed; " : "",
+			   memcmp(before, after, sizeof(before)) ? "the guest's APCB changed" : "");
+	sim_vfio_dma_unmap_all(vdev);
+	sim_vfio_put(vdev);
 	return ret;
 }
 
@@ -553,14 +753,14 @@ int simhost_guest_show(const char *name, char *buf, size_t len)
 	return n;
 }
 
-int simhost_guest_pqap(const char *name, int apqn, bool enable, unsigned long nib)
+int simhost_guest_pqap(const char *name, int vcpu, int apqn, bool enable, unsigned long nib)
 {
 	struct guest *g;
 	int rc;
 
 	mutex_lock(&guests_lock);
 	g = find_guest(name);
-	rc = g ? sim_kvm_pqap(g->kvm, apqn, enable, nib) : -ENOENT;
+	rc = g ? sim_kvm_pqap(g->kvm, vcpu, apqn, enable, nib) : -ENOENT;
 	mutex_unlock(&guests_lock);
 	return rc;
 }

@@ -53,7 +53,8 @@ static const struct {
 	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" },
 	{ ERANGE, "ERANGE" }, { ENOTTY, "ENOTTY" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	{ EUSERS, "EUSERS" }, { EADDRINUSE, "EADDRINUSE" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
-	{ ETIMEDOUT, "ETIMEDOUT" }, { 512, "ERESTARTSYS" },
+	{ ETIMEDOUT, "ETIMEDOUT" }, { E2BIG, "E2BIG" }, { ESHUTDOWN, "ESHUTDOWN" },
+	{ 512, "ERESTARTSYS" },
 };
 
 static const char *errname(int e)
@@ -251,7 +252,7 @@ static void cmd_inject(int argc, char **argv)
 	if (r.probability && !times_set)
 		r.times = -1;
 	if (simhost_hw_inject(&r))
-		script_error("hw inject: too many rules (16 at most)");
+		script_error("hw inject: too many rules in force (256 at most)");
 	emit("ok\n");
 }
 
@@ -277,6 +278,90 @@ static void cmd_reset_model(int argc, char **argv)
 	}
 	simhost_hw_reset_model(ms, late);
 	emit("ok\n");
+}
+
+static unsigned long parse_ulong(const char *s, const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || end == s || s[0] == '-')
+		script_error("%s '%s' is not an unsigned number", what, s);
+	return v;
+}
+
+/*
+ * guest ioctl NAME get-info|irq-info INDEX|set-irqs INDEX FD|reset|other
+ *   [argsz=N] [flags=N] [start=N] [count=N]
+ * FD: vmm (the VMM's own eventfd for the index), not-eventfd, closed, or a
+ * number (-1: unregister).  SET_IRQS defaults to an eventfd trigger of one
+ * vector.  Prints the answer or the errno.
+ */
+static void cmd_guest_ioctl(int argc, char **argv)
+{
+	static const char *usage = "usage: guest ioctl NAME get-info | irq-info INDEX | set-irqs INDEX vmm|not-eventfd|closed|FD | reset | other [argsz=N] [flags=N] [start=N] [count=N]";
+	struct simhost_ioctl_args a = {
+		.flags = 0x4 | 0x20,	/* VFIO_IRQ_SET_DATA_EVENTFD | ACTION_TRIGGER */
+		.count = 1,
+	};
+	const char *op = argv[3];
+	enum simhost_ioctl which;
+	int i = 4;
+	long rc;
+
+	if (!strcmp(op, "get-info")) {
+		which = SIMHOST_GET_INFO;
+	} else if (!strcmp(op, "irq-info") && argc > 4) {
+		which = SIMHOST_GET_IRQ_INFO;
+		a.index = (unsigned int)parse_ulong(argv[i++], "guest ioctl: index");
+	} else if (!strcmp(op, "set-irqs") && argc > 5) {
+		which = SIMHOST_SET_IRQS;
+		a.index = (unsigned int)parse_ulong(argv[i++], "guest ioctl: index");
+		if (!strcmp(argv[i], "vmm"))
+			a.fd = SIMHOST_FD_VMM;
+		else if (!strcmp(argv[i], "not-eventfd"))
+			a.fd = SIMHOST_FD_NOT_EVENTFD;
+		else if (!strcmp(argv[i], "closed"))
+			a.fd = SIMHOST_FD_CLOSED;
+		else
+			a.fd = (int)strtol(argv[i], NULL, 0);
+		i++;
+	} else if (!strcmp(op, "reset")) {
+		which = SIMHOST_RESET;
+	} else if (!strcmp(op, "other")) {
+		which = SIMHOST_OTHER_IOCTL;
+	} else {
+		script_error("%s", usage);
+	}
+	for (; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		unsigned int v;
+
+		if (!eq)
+			script_error("%s", usage);
+		v = (unsigned int)parse_ulong(eq + 1, "guest ioctl: option");
+		if (!strncmp(argv[i], "argsz=", 6))
+			a.argsz = v;
+		else if (!strncmp(argv[i], "flags=", 6))
+			a.flags = v;
+		else if (!strncmp(argv[i], "start=", 6))
+			a.start = v;
+		else if (!strncmp(argv[i], "count=", 6))
+			a.count = v;
+		else
+			script_error("%s", usage);
+	}
+	rc = simhost_guest_ioctl(argv[2], which, &a);
+	if (rc < 0)
+		emit_err(rc);
+	else if (which == SIMHOST_GET_INFO)
+		emit("flags 0x%x regions %u irqs %u\n", a.out_flags, a.num_regions, a.num_irqs);
+	else if (which == SIMHOST_GET_IRQ_INFO)
+		emit("count %u flags 0x%x\n", a.irq_count, a.out_flags);
+	else
+		emit("ok\n");
 }
 
 static void cmd_guest(int argc, char **argv)
@@ -329,22 +414,22 @@ static void cmd_guest(int argc, char **argv)
 			emit("count %u flags 0x%x\n", count, flags);
 			return;
 		}
-	} else if ((argc == 5 || argc == 6) && !strcmp(argv[1], "pqap")) {
+	} else if (argc >= 5 && !strcmp(argv[1], "pqap")) {
 		bool on = !strcmp(argv[4], "on");
 		unsigned long nib = 0;
+		int vcpu = 0, a;
 
-		if ((!on && strcmp(argv[4], "off")) ||
-		    (argc == 6 && (!on || strncmp(argv[5], "nib=", 4))))
-			script_error("usage: guest pqap NAME APQN on [nib=ADDR] | off");
-		if (argc == 6) {
-			char *end;
-
-			errno = 0;
-			nib = strtoul(argv[5] + 4, &end, 0);
-			if (errno || *end || end == argv[5] + 4)
-				script_error("guest pqap: nib=%s: expected a guest address", argv[5] + 4);
+		if (!on && strcmp(argv[4], "off"))
+			script_error("usage: guest pqap NAME APQN on [nib=ADDR] [vcpu=N] | off [vcpu=N]");
+		for (a = 5; a < argc; a++) {
+			if (on && !strncmp(argv[a], "nib=", 4))
+				nib = parse_ulong(argv[a] + 4, "guest pqap: nib");
+			else if (!strncmp(argv[a], "vcpu=", 5))
+				vcpu = parse_int(argv[a] + 5, "guest pqap: vcpu");
+			else
+				script_error("usage: guest pqap NAME APQN on [nib=ADDR] [vcpu=N] | off [vcpu=N]");
 		}
-		rc = simhost_guest_pqap(argv[2], parse_apqn(argv[3]), on, nib);
+		rc = simhost_guest_pqap(argv[2], vcpu, parse_apqn(argv[3]), on, nib);
 		if (rc == 0x100) {
 			emit("no AQIC issued\n");
 			return;
@@ -353,6 +438,28 @@ static void cmd_guest(int argc, char **argv)
 			emit("rc %02lx\n", rc);
 			return;
 		}
+	} else if (argc >= 4 && !strcmp(argv[1], "ioctl")) {
+		cmd_guest_ioctl(argc, argv);
+		return;
+	} else if (argc == 6 && !strcmp(argv[1], "dma") &&
+		   (!strcmp(argv[3], "map") || !strcmp(argv[3], "unmap"))) {
+		rc = simhost_guest_dma(argv[2], !strcmp(argv[3], "map"),
+				       parse_ulong(argv[4], "guest dma: iova"),
+				       parse_ulong(argv[5], "guest dma: size"));
+		if (rc >= 0 && !strcmp(argv[3], "unmap")) {
+			emit("unmapped 0x%lx\n", rc);
+			return;
+		}
+	} else if (argc == 3 && !strcmp(argv[1], "pins")) {
+		rc = simhost_guest_pinned(argv[2]);
+		if (rc >= 0) {
+			emit("pinned %ld\n", rc);
+			return;
+		}
+	} else if (argc == 4 && !strcmp(argv[1], "attach")) {
+		rc = simhost_guest_attach(argv[2], argv[3]);
+	} else if (argc == 3 && !strcmp(argv[1], "reopen")) {
+		rc = simhost_guest_reopen(argv[2]);
 	} else if (argc == 3 && !strcmp(argv[1], "show")) {
 		static char buf[1 << 20];
 
@@ -362,7 +469,7 @@ static void cmd_guest(int argc, char **argv)
 			return;
 		}
 	} else {
-		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] [cfgirq=off] | stop NAME | show NAME | events NAME | irq-info NAME INDEX | pqap NAME APQN on [nib=ADDR]|off");
+		script_error("usage: guest start NAME UUID [vcpus=N] [aqic=off] [cfgirq=off] | stop NAME | show NAME | events NAME | irq-info NAME INDEX | pqap NAME APQN on [nib=ADDR]|off [vcpu=N] | ioctl NAME ... | dma NAME map|unmap IOVA SIZE | pins NAME | attach NAME UUID | reopen NAME");
 	}
 	if (rc < 0)
 		emit_err(rc);

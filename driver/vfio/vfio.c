@@ -31,6 +31,7 @@
 #include <sim/kvm.h>
 #include <sim/report.h>
 #include <sim/lockdep.h>
+#include <sim/ap.h>
 
 /* ------------------------------------------------------------------ mdev */
 
@@ -369,6 +370,15 @@ struct vfio_group {
 #define PIN_ORIGINS 8
 		struct sim_origin *origin[PIN_ORIGINS];
 	} pins[64];
+	/*
+	 * The container's DMA mappings (VFIO_IOMMU_MAP_DMA of the VMM), each
+	 * a page-aligned iova range; the pins above must lie in one.
+	 */
+	struct dma_map {
+		u64 iova, size;
+	} maps[64];
+	/* the dma_unmap notifications are sent under it, iommu_lock dropped */
+	struct mutex device_list_lock;
 };
 
 static pthread_mutex_t vfio_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -443,6 +453,7 @@ int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 	sim_mutex_init_as(&g->group_lock, "&group->group_lock");
 	sim_spin_lock_init_as(&g->kvm_ref_lock, "&group->kvm_ref_lock");
 	sim_mutex_init_as(&g->iommu_lock, "&iommu->lock");
+	sim_mutex_init_as(&g->device_list_lock, "&iommu->device_list_lock");
 	pthread_mutex_lock(&vfio_lock);
 	g->id = next_group_id++;
 	device->group = g;
@@ -728,6 +739,178 @@ long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	return ret;
 }
 
+/* The host address of a guest page: distinct per container. */
+static u64 pin_phys(struct vfio_group *g, u64 iova)
+{
+	return 0x80000000ULL + ((u64)g->id << 36) + iova;
+}
+
+/* The mapping holding iova, or NULL (iommu_lock held). */
+static struct dma_map *find_map(struct vfio_group *g, u64 iova)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(g->maps); i++)
+		if (g->maps[i].size && iova >= g->maps[i].iova &&
+		    iova - g->maps[i].iova < g->maps[i].size)
+			return &g->maps[i];
+	return NULL;
+}
+
+/* Pinned pages within [iova, iova + size) (iommu_lock held). */
+static int pins_in(struct vfio_group *g, u64 iova, u64 size)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(g->pins); i++)
+		if (g->pins[i].count && g->pins[i].iova >= iova && g->pins[i].iova - iova < size)
+			n += g->pins[i].count;
+	return n;
+}
+
+int sim_vfio_pinned(struct vfio_device *vdev)
+{
+	struct vfio_group *g = vdev->group;
+	int n;
+
+	mutex_lock(&g->iommu_lock);
+	n = pins_in(g, 0, ~0ULL);
+	mutex_unlock(&g->iommu_lock);
+	return n;
+}
+
+/*
+ * VFIO_IOMMU_MAP_DMA of type1: a page-aligned range that overlaps no
+ * mapping (EEXIST), no wrap (EINVAL), at most 64 mappings here (ENOSPC).
+ */
+int sim_vfio_dma_map(struct vfio_device *vdev, u64 iova, u64 size)
+{
+	struct vfio_group *g = vdev->group;
+	struct dma_map *slot = NULL;
+	unsigned int i;
+
+	if (!size || (iova | size) & ~PAGE_MASK || iova + size - 1 < iova)
+		return -EINVAL;
+	mutex_lock(&g->iommu_lock);
+	for (i = 0; i < ARRAY_SIZE(g->maps); i++) {
+		struct dma_map *m = &g->maps[i];
+
+		if (!m->size) {
+			if (!slot)
+				slot = m;
+		} else if (iova < m->iova + m->size && m->iova < iova + size) {
+			mutex_unlock(&g->iommu_lock);
+			return -EEXIST;
+		}
+	}
+	if (slot) {
+		slot->iova = iova;
+		slot->size = size;
+	}
+	mutex_unlock(&g->iommu_lock);
+	return slot ? 0 : -ENOSPC;
+}
+
+/*
+ * The driver's dma_unmap callback, as vfio_notify_dma_unmap calls it: the
+ * device list locked, the container's lock dropped (the driver unpins,
+ * which takes it).  The kernel takes the list lock before it drops the
+ * container's; the model takes it after, so that the validator does not
+ * see the vfio core's own inversion of the two (two unmaps racing in one
+ * container), which is no part of the driver.
+ */
+static void notify_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
+{
+	struct vfio_group *g = vdev->group;
+	int depth;
+
+	mutex_unlock(&g->iommu_lock);
+	mutex_lock(&g->device_list_lock);
+	depth = sim_lockdep_depth();
+	if (vdev->ops->dma_unmap)
+		vdev->ops->dma_unmap(vdev, iova, size);
+	sim_lockdep_check_return(depth, "the dma_unmap callback", false);
+	mutex_unlock(&g->device_list_lock);
+	mutex_lock(&g->iommu_lock);
+}
+
+/*
+ * VFIO_IOMMU_UNMAP_DMA of type1 (v2): the range must not split a
+ * mapping (EINVAL); every mapping in it with pinned pages is first
+ * announced to the device (its dma_unmap: the driver must unpin them), up
+ * to 11 times, after which the kernel BUG()s; then it goes.  The bytes
+ * unmapped, or -errno.  A queue whose interrupts stay enabled with the
+ * notification byte in an unmapped page is reported: the machine would
+ * write to a page the host no longer holds for the guest.
+ */
+long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
+{
+	struct vfio_group *g = vdev->group;
+	struct dma_map *m;
+	long unmapped = 0;
+	unsigned int i;
+	int tries, apqn;
+
+	if (!size || (iova | size) & ~PAGE_MASK || iova + size - 1 < iova)
+		return -EINVAL;
+	mutex_lock(&g->iommu_lock);
+	m = find_map(g, iova);
+	if (m && m->iova != iova)
+		goto split;
+	m = find_map(g, iova + size - 1);
+	if (m && m->iova + m->size != iova + size)
+		goto split;
+	for (i = 0; i < ARRAY_SIZE(g->maps); i++) {
+		struct dma_map e = g->maps[i];
+
+		if (!e.size || e.iova < iova || e.iova - iova >= size)
+			continue;
+		for (tries = 0; pins_in(g, e.iova, e.size) && tries <= 10; tries++)
+			notify_dma_unmap(vdev, e.iova, e.size);
+		if (pins_in(g, e.iova, e.size)) {
+			char *origins = calloc(1, ORIGINS_LEN);
+			unsigned int k;
+			int left = pins_in(g, e.iova, e.size);
+
+			/* where each pin left came from: the driver's own stack */
+			for (k = 0; origins && k < ARRAY_SIZE(g->pins); k++)
+				if (g->pins[k].count && g->pins[k].iova - e.iova < e.size)
+					sim_origin_format(g->pins[k].origin[0], origins, ORIGINS_LEN);
+			mutex_unlock(&g->iommu_lock);
+			sim_report("kernel BUG at drivers/vfio/vfio_iommu_type1.c: pages still pinned after dma_unmap",
+				   "%s: iova 0x%llx..0x%llx: %d page pin(s) left after 11 dma_unmap notifications (vfio_dma_do_unmap's BUG_ON)\n%s",
+				   dev_name(vdev->dev), (unsigned long long)e.iova,
+				   (unsigned long long)(e.iova + e.size - 1), left, origins ? origins : "");
+			free(origins);
+			return -EBUSY;
+		}
+		g->maps[i].size = 0;
+		unmapped += (long)e.size;
+		apqn = aphw_irq_nib_in(pin_phys(g, e.iova), pin_phys(g, e.iova) + e.size);
+		if (apqn >= 0)
+			sim_report("vfio: interrupts left enabled on an unmapped notification byte",
+				   "%s: APQN %02x.%04x keeps interrupts enabled with its notification byte in iova 0x%llx..0x%llx, unmapped\n",
+				   dev_name(vdev->dev), apqn >> 8, apqn & 0xff,
+				   (unsigned long long)e.iova, (unsigned long long)(e.iova + e.size - 1));
+	}
+	mutex_unlock(&g->iommu_lock);
+	return unmapped;
+split:
+	mutex_unlock(&g->iommu_lock);
+	return -EINVAL;
+}
+
+/* The container goes with the VMM: every mapping (pins were checked at close). */
+void sim_vfio_dma_unmap_all(struct vfio_device *vdev)
+{
+	struct vfio_group *g = vdev->group;
+
+	mutex_lock(&g->iommu_lock);
+	memset(g->maps, 0, sizeof(g->maps));
+	mutex_unlock(&g->iommu_lock);
+}
+
 static struct sim_origin *pin_origin(dma_addr_t iova, dma_addr_t full)
 {
 	struct sim_origin *o;
@@ -755,6 +938,11 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	full = iova;
 	iova &= PAGE_MASK;
 	mutex_lock(&g->iommu_lock);
+	/* type1: an iova outside every mapping of the container */
+	if (!find_map(g, iova)) {
+		mutex_unlock(&g->iommu_lock);
+		return -EINVAL;
+	}
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
 		if (g->pins[i].count && g->pins[i].iova == iova) {
 			if (g->pins[i].count < PIN_ORIGINS)
@@ -774,7 +962,7 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	free_slot->iova = iova;
 	free_slot->origin[0] = pin_origin(iova, full);
 	free_slot->count = 1;
-	free_slot->page.phys = 0x80000000ULL + iova;
+	free_slot->page.phys = pin_phys(g, iova);
 	pages[0] = &free_slot->page;
 	mutex_unlock(&g->iommu_lock);
 	return 1;

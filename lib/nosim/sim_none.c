@@ -43,3 +43,8 @@ const char *simhost_report_anchor(const char *report, char *buf, size_t len) { r
 int simhost_crash_title(const char *out, char *why, size_t len) { return 0; }
 void simhost_log_reports(const char *log, void (*fn)(const char *, const char *, void *), void *arg) { }
 void sim_log_save_on_death(void) { }
+long simhost_guest_ioctl(const char *name, enum simhost_ioctl op, struct simhost_ioctl_args *a) { return -EOPNOTSUPP; }
+long simhost_guest_dma(const char *name, bool map, unsigned long long iova, unsigned long long size) { return -EOPNOTSUPP; }
+int simhost_guest_pinned(const char *name) { return -EOPNOTSUPP; }
+int simhost_guest_attach(const char *name, const char *uuid) { return -EOPNOTSUPP; }
+int simhost_guest_pqap(const char *name, int vcpu, int apqn, bool enable, unsigned long nib) { return -EOPNOTSUPP; }

@@ -41,15 +41,52 @@ int simhost_guest_events(const char *name, unsigned long *cfg_signals,
 /* VFIO_DEVICE_GET_IRQ_INFO for one IRQ index; 0 or a negative errno */
 long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
 			    unsigned int *flags);
+/*
+ * A VFIO device ioctl the guest's VMM issues on its open device, with the
+ * arguments as given (argsz 0: the structure's own size): 0 or the
+ * driver's negative errno (-ENODEV: the device is not open, -ENOENT: no
+ * such guest).  SET_IRQS hands the driver the descriptor `fd` names: the
+ * VMM's own eventfd for that index, one that is no eventfd, one that is not
+ * open, or the number itself (-1: unregister).  A successful SET_IRQS of
+ * the configuration-change index updates what the VMM model expects.
+ */
+enum simhost_ioctl {
+	SIMHOST_GET_INFO, SIMHOST_GET_IRQ_INFO, SIMHOST_SET_IRQS, SIMHOST_RESET,
+	SIMHOST_OTHER_IOCTL,
+};
+#define SIMHOST_FD_VMM (-1000)
+#define SIMHOST_FD_NOT_EVENTFD (-1001)
+#define SIMHOST_FD_CLOSED (-1002)
+struct simhost_ioctl_args {
+	unsigned int argsz, flags, index, start, count;
+	int fd;
+	/* answers: GET_INFO's flags, regions and IRQs; GET_IRQ_INFO's flags, count */
+	unsigned int out_flags, num_regions, num_irqs, irq_count;
+};
+long simhost_guest_ioctl(const char *name, enum simhost_ioctl op, struct simhost_ioctl_args *a);
+/*
+ * The VMM maps or unmaps a range of guest memory in its container
+ * (VFIO_IOMMU_MAP_DMA / UNMAP_DMA of type1 v2, page-aligned): an unmap
+ * first calls the driver's dma_unmap for every mapping in the range that
+ * has pinned pages.  Map: 0; unmap: the bytes unmapped; or -errno.
+ */
+long simhost_guest_dma(const char *name, bool map, unsigned long long iova,
+		       unsigned long long size);
+/* Pages the driver holds pinned in the guest's container. */
+int simhost_guest_pinned(const char *name);
+/* The guest's VMM opens a second mdev on the same VM: the open's errno
+ * (the driver refuses with EPERM); what a refused open left behind, or
+ * an accepted one, is reported as a finding. */
+int simhost_guest_attach(const char *name, const char *uuid);
 int simhost_guest_stop(const char *name);
 int simhost_guest_reopen(const char *name);
 int simhost_nr_findings(void);
 const char *simhost_finding(int i, const char **body, const char **known);
 int simhost_guest_show(const char *name, char *buf, size_t len);
 int simhost_hw(const char *op, int id);
-/* vCPU 0 of the guest issues PQAP(AQIC) on apqn: the response code. */
-/* nib: the notification byte's guest address for an enable (0: the vCPU's own) */
-int simhost_guest_pqap(const char *name, int apqn, bool enable, unsigned long nib);
+/* A vCPU of the guest issues PQAP(AQIC) on apqn: the response code.
+ * nib: the notification byte's guest address for an enable (0: the vCPU's own) */
+int simhost_guest_pqap(const char *name, int vcpu, int apqn, bool enable, unsigned long nib);
 /* Adds a response-code injection rule; NULL clears them all. */
 int simhost_hw_inject(const struct aphw_inject *rule);
 /* Queue resets: their duration (ms; < 0 keeps it) and when their effects

@@ -27,9 +27,10 @@ const char *sim_kvm_name(struct kvm *kvm);
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm);
 /* how many set/clear_masks changed the guest's masks (its APCB) */
 unsigned long sim_kvm_apcb_changes(struct kvm *kvm);
-/* vCPU 0 issues PQAP(AQIC) for apqn; returns the machine's response code
- * (0x100: the driver issued no AQIC) or a negative errno. */
-int sim_kvm_pqap(struct kvm *kvm, int apqn, bool enable, unsigned long nib);
+/* The vCPU issues PQAP(AQIC) for apqn; returns the machine's response
+ * code (0x100: the driver issued no AQIC) or a negative errno (ENOENT: no
+ * such vCPU). */
+int sim_kvm_pqap(struct kvm *kvm, int vcpu, int apqn, bool enable, unsigned long nib);
 /* the guest's memory: its memslot covers guest addresses below this */
 #define SIM_GUEST_MEM_BYTES (16384UL << 12)
 
@@ -41,6 +42,11 @@ int sim_vfio_open(struct vfio_device *vdev);
 void sim_vfio_close(struct vfio_device *vdev);
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg);
 void sim_vfio_put(struct vfio_device *vdev);
+/* the VMM's container: DMA map/unmap (type1 v2), its pinned pages */
+int sim_vfio_dma_map(struct vfio_device *vdev, u64 iova, u64 size);
+long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size);
+void sim_vfio_dma_unmap_all(struct vfio_device *vdev);
+int sim_vfio_pinned(struct vfio_device *vdev);
 int sim_mdev_count(void);
 
 #endif

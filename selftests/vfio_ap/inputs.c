@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every input judged by the kernel's own answers: each value of
+ * lib/values.c written to the attribute it is for (an mdev's assign_*,
+ * unassign_* and ap_config, the bus's apmask and aqmask, the vfio_ap
+ * driver's bind and unbind) must get the errno the driver's source gives
+ * in that state, and a refused write must change nothing (the mdev's
+ * matrix, ap_config and the bus's masks read back as before); an
+ * accepted one is undone before the next.  On a real host the bus masks
+ * would hand every adapter to vfio_ap: those tests run on the sim only.
+ */
+#include "common.h"
+
+VAP_FIXTURE(inputs)
+
+/* The file read into buf (0), as the state to compare after a write. */
+static int snapshot(struct vap_host *h, const char *path, char *buf, size_t len)
+{
+	ssize_t n = vap_read(h, path, buf, len - 1);
+
+	if (n < 0)
+		return (int)n;
+	buf[n] = 0;
+	return 0;
+}
+
+/* The maximum id of adapters (or domains) the bus reports. */
+static int max_id(struct vap_host *h, bool adapter)
+{
+	char buf[32];
+
+	if (snapshot(h, adapter ? "/sys/bus/ap/ap_max_adapter_id" : "/sys/bus/ap/ap_max_domain_id",
+		     buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
+/*
+ * Writes every value of `in` to path; `state` is the file whose text must
+ * not change on a refused write, `undo` puts an accepted one back
+ * (NULL: write the state's text back).  Returns the number of wrong answers.
+ */
+static int drive(struct __test_metadata *_metadata, struct vap_host *h, enum vap_input in,
+		 const char *path, const char *state, const struct vap_values_ctx *c,
+		 void (*undo)(struct vap_host *h, const char *uuid, const char *what, int id),
+		 const char *uuid, const char *what)
+{
+	static char before[8192], after[8192];
+	const struct vap_value *v;
+	int bad = 0;
+
+	for (v = vap_values(in); v->text; v++) {
+		char *text = vap_value_text(v, c), why[512];
+		int rc;
+
+		if (!text)
+			continue;	/* not on this host (a bit past 255) */
+		if (snapshot(h, state, before, sizeof(before)))
+			return -1;
+		rc = vap_write(h, path, text);
+		vap_settle(h);
+		if (vap_value_judge(v, rc, why, sizeof(why))) {
+			TH_LOG("%s: %s", path, why);
+			bad++;
+		}
+		if (rc) {
+			if (!snapshot(h, state, after, sizeof(after)) && strcmp(before, after)) {
+				TH_LOG("%s: '%.40s' refused, yet %s changed", path, v->text, state);
+				bad++;
+			}
+		} else if (undo) {
+			undo(h, uuid, what, c->id);
+		} else {
+			before[strcspn(before, "\n")] = 0;
+			EXPECT_EQ(0, vap_write(h, path, before));
+		}
+		free(text);
+	}
+	return bad;
+}
+
+static void unassign(struct vap_host *h, const char *uuid, const char *what, int id)
+{
+	vap_mdev_unassign(h, uuid, what, id);
+}
+
+static void nothing_to_undo(struct vap_host *h, const char *uuid, const char *what, int id)
+{
+	/* an accepted unassignment of a free id, a bind: nothing changed */
+	(void)h;
+	(void)uuid;
+	(void)what;
+	(void)id;
+}
+
+/* assign_* and unassign_* of adapters, domains and control domains */
+VAP_TEST(inputs, ids)
+{
+	static const char *const what[] = { "adapter", "domain", "control_domain" };
+	char path[256], state[256];
+	int i, k, bad = 0;
+
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+	snprintf(state, sizeof(state), VAP_MATRIX_DIR "/%s/matrix", self->uuid);
+	for (i = 0; i < 3; i++) {
+		struct vap_values_ctx c = {
+			.id = i == 0 ? self->p.a[0] : self->p.d[0],
+			.max = max_id(self->h, i == 0),
+		};
+
+		ASSERT_LE(0, c.max);
+		if (i == 2)
+			snprintf(state, sizeof(state), VAP_MATRIX_DIR "/%s/control_domains",
+				 self->uuid);
+		for (k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%sassign_%s", self->uuid,
+				 k ? "un" : "", what[i]);
+			bad += drive(_metadata, self->h, VAP_IN_ID, path, state, &c,
+				     k ? nothing_to_undo : unassign, self->uuid, what[i]);
+		}
+	}
+	EXPECT_EQ(0, bad);
+}
+
+/* ap_config, where the driver has it (6.12+) */
+VAP_TEST(inputs, ap_config)
+{
+	struct vap_values_ctx c = { .a = self->p.a[0], .d = self->p.d[0] };
+	char path[256];
+
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+	snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/ap_config", self->uuid);
+	if (!vap_exists(self->h, path))
+		SKIP(return, "the driver has no ap_config (before 6.12)");
+	c.max = max_id(self->h, true);
+	ASSERT_LE(0, c.max);
+	EXPECT_EQ(0, drive(_metadata, self->h, VAP_IN_AP_CONFIG, path, path, &c, NULL, NULL, NULL));
+}
+
+/* the bus's apmask and aqmask (sim only: see above) */
+VAP_TEST(inputs, bus_masks)
+{
+	static const char *const files[] = { "/sys/bus/ap/apmask", "/sys/bus/ap/aqmask" };
+	static char cur[128];
+	int i, bad = 0;
+
+	if (vap_kind(self->h) != VAP_SIM)
+		SKIP(return, "the bus masks' values would give every adapter to vfio_ap");
+	for (i = 0; i < 2; i++) {
+		struct vap_values_ctx c = { .id = i ? self->p.d[0] : self->p.a[0], .cur = cur };
+
+		ASSERT_EQ(0, snapshot(self->h, files[i], cur, sizeof(cur)));
+		cur[strcspn(cur, "\n")] = 0;
+		bad += drive(_metadata, self->h, VAP_IN_BUS_MASK, files[i], files[i], &c, NULL,
+			     NULL, NULL);
+	}
+	EXPECT_EQ(0, bad);
+}
+
+/* the vfio_ap driver's bind and unbind */
+VAP_TEST(inputs, bind)
+{
+	struct vap_values_ctx c = { 0 };
+	int bad;
+
+	bad = drive(_metadata, self->h, VAP_IN_BIND, VAP_DRV_DIR "/bind", "/sys/bus/ap/apmask",
+		    &c, nothing_to_undo, NULL, NULL);
+	bad += drive(_metadata, self->h, VAP_IN_BIND, VAP_DRV_DIR "/unbind", "/sys/bus/ap/apmask",
+		     &c, nothing_to_undo, NULL, NULL);
+	EXPECT_EQ(0, bad);
+}
+
+TEST_HARNESS_MAIN
