@@ -37,6 +37,7 @@ struct worker {
 	int len, pos;
 	char uuid[MDEVS_PER_WORKER][VAP_UUID_LEN + 1];
 	bool guest_on[MDEVS_PER_WORKER];
+	int vcpus[MDEVS_PER_WORKER];	/* of the slot's guest */
 	long done[NR_OPS], failed[NR_OPS];
 	struct json_object *errnos[NR_OPS];
 	unsigned long created;
@@ -175,7 +176,7 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	va_end(ap);
 	if (w->nunexpected < 4)
 		snprintf(w->unexpected[w->nunexpected++], sizeof(w->unexpected[0]),
-			 "%s: %s: %s (%s)", op_name(op), what, strerror(-rc),
+			 "%s: %s: %s (%s)", op_name(op), what, rc ? strerror(-rc) : "success",
 			 errno_name(-rc, nb, sizeof(nb)));
 }
 
@@ -280,7 +281,8 @@ static void op_guest(struct step_ctx *c)
 		__atomic_sub_fetch(&guests_running, 1, __ATOMIC_SEQ_CST);
 		return;
 	}
-	rc = vap_guest_start(host, c->name, w->uuid[c->s], 1 + pick(w, P->vcpus));
+	w->vcpus[c->s] = 1 + pick(w, P->vcpus);
+	rc = vap_guest_start(host, c->name, w->uuid[c->s], w->vcpus[c->s]);
 	judge_step(c, rc, "start %s on %s", c->name, w->uuid[c->s]);
 	if (!rc)
 		w->guest_on[c->s] = true;
@@ -364,6 +366,237 @@ static void op_apcode(struct step_ctx *c)
 	judge_step(c, rc, "%s answers %s on %02x.%04x", code->insn, code->name, c->a, c->d);
 }
 
+
+/* An answer that is not the kernel's whatever its errno (a refused write
+ * that changed something, a success the driver must refuse). */
+static void unexpected_step(struct step_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void unexpected_step(struct step_ctx *c, const char *fmt, ...)
+{
+	struct worker *w = c->w;
+	char what[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (w->nunexpected < 4)
+		snprintf(w->unexpected[w->nunexpected++], sizeof(w->unexpected[0]), "%s: %s",
+			 op_name(c->op), what);
+}
+
+/* the matrix file's lines (a set of "aa.dddd" texts) in b that a lacks */
+static bool lines_added(const char *before, const char *after, char *first, size_t len)
+{
+	const char *p;
+
+	for (p = after; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		size_t n = strcspn(p, "\n");
+		const char *q;
+		bool found = false;
+
+		if (!n)
+			continue;
+		for (q = before; *q && !found; q += strcspn(q, "\n"), q += *q == '\n')
+			found = strcspn(q, "\n") == n && !strncmp(p, q, n);
+		if (!found) {
+			snprintf(first, len, "%.*s", (int)n, p);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int max_adapter = -1, max_domain = -1;
+
+static int read_max(const char *path)
+{
+	char buf[32];
+
+	return vap_read(host, path, buf, sizeof(buf)) > 0 ? atoi(buf) : 255;
+}
+
+/*
+ * A value of lib/values.c written to an attribute the hammer drives: an
+ * mdev's assign_/unassign_ (adapter, domain, control domain) and
+ * ap_config, the bus's masks, the driver's bind/unbind.  A value the
+ * kernel's source refuses (malformed, out of range) must get exactly its
+ * errno, and a refused write to the worker's own mdev must add nothing to
+ * its matrix (only its worker assigns to it; a configuration change may
+ * take from it meanwhile); a value it accepts may meet a state other than
+ * the table's here, so the attribute's own errnos stand.
+ */
+static void op_value(struct step_ctx *c)
+{
+	static const char *const ids[] = {
+		"assign_adapter", "unassign_adapter", "assign_domain", "unassign_domain",
+		"assign_control_domain", "unassign_control_domain",
+	};
+	static const int id_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
+	static const int mask_ok[] = { EBUSY, EADDRINUSE, 0 };
+	static const int bind_ok[] = { ENODEV, EBUSY, ENOENT, EINVAL, 0 };
+	struct worker *w = c->w;
+	const char *uuid = w->uuid[c->s];
+	struct vap_values_ctx vc = { .a = c->a, .d = c->d };
+	const struct vap_value *vals, *v;
+	char path[256], state[256] = "", cur[128] = "", before[8192] = "", after[8192], *text;
+	const int *ok;
+	int kind = pick(w, 4), n, rc, k = 0;
+
+	if (max_adapter < 0) {
+		max_adapter = read_max("/sys/bus/ap/ap_max_adapter_id");
+		max_domain = read_max("/sys/bus/ap/ap_max_domain_id");
+	}
+	switch (kind) {
+	case 0:		/* an mdev's assign_ and unassign_ */
+	case 1:		/* ap_config */
+		if (!uuid[0])
+			return;
+		if (kind == 0) {
+			k = pick(w, 6);
+			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", uuid, ids[k]);
+			vc.id = k < 2 ? c->a : c->d;
+			vc.max = k < 2 ? max_adapter : max_domain;
+		} else {
+			snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/ap_config", uuid);
+			if (!vap_exists(host, path))
+				return;		/* 6.1 */
+			vc.max = max_adapter;
+		}
+		snprintf(state, sizeof(state), VAP_MATRIX_DIR "/%s/%s", uuid,
+			 k >= 4 ? "control_domains" : "matrix");
+		ok = id_ok;
+		break;
+	case 2:		/* the bus's masks */
+		snprintf(path, sizeof(path), "/sys/bus/ap/%s", pick(w, 2) ? "apmask" : "aqmask");
+		vc.id = path[13] == 'p' ? c->a : c->d;
+		if (vap_read(host, path, cur, sizeof(cur)) > 0)
+			cur[strcspn(cur, "\n")] = 0;
+		vc.cur = cur;
+		ok = mask_ok;
+		break;
+	default:	/* bind, unbind */
+		snprintf(path, sizeof(path), VAP_DRV_DIR "/%s", pick(w, 2) ? "bind" : "unbind");
+		ok = bind_ok;
+		break;
+	}
+	vals = vap_values(kind == 0 ? VAP_IN_ID : kind == 1 ? VAP_IN_AP_CONFIG :
+			  kind == 2 ? VAP_IN_BUS_MASK : VAP_IN_BIND);
+	for (n = 0; vals[n].text; n++)
+		;
+	v = &vals[pick(w, n)];
+	text = vap_value_text(v, &vc);
+	if (!text)
+		return;
+	if (state[0] && vap_read(host, state, before, sizeof(before)) < 0)
+		state[0] = 0;
+	rc = vap_write(host, path, text);
+	if (rc == -ENOENT) {
+		/* the attribute is gone (another worker's module reload) */
+		judge(w, c->op, rc, (const int[]){ ENOENT, 0 }, "%s", path);
+	} else if (!v->expect) {
+		judge(w, c->op, rc, ok, "%s '%.40s'", path, text);
+	} else if (!rc) {
+		judge_step(c, 0, "%s", path);
+		unexpected_step(c, "%s '%.40s' (%s) accepted; the kernel's source gives %s", path,
+				text, v->why, strerrorname_np(v->expect));
+	} else {
+		judge(w, c->op, rc, (const int[]){ v->expect, 0 }, "%s '%.40s' (%s)", path, text, v->why);
+		if (state[0] && vap_read(host, state, after, sizeof(after)) >= 0 &&
+		    lines_added(before, after, cur, sizeof(cur)))
+			unexpected_step(c, "%s '%.40s' refused, yet %s gained '%s'", path, text, state, cur);
+	}
+	free(text);
+}
+
+/* The VMM's device ioctls, with good and bad arguments (lib/vfio_ap.h
+ * says what the driver answers): an argsz below the header is EINVAL,
+ * a command the driver lacks EOPNOTSUPP, wherever the device is. */
+static void op_ioctl(struct step_ctx *c)
+{
+	static const int fds[] = { VAP_FD_VMM, -1, VAP_FD_NOT_EVENTFD, VAP_FD_CLOSED, -2 };
+	struct worker *w = c->w;
+	struct vap_ioctl_args a = { 0 };
+	enum vap_ioctl which = (enum vap_ioctl)pick(w, 5);
+	int rc;
+
+	if (!w->guest_on[c->s])
+		return;
+	if (which == VAP_SET_IRQS)
+		vap_ioctl_set_irqs_args(&a, (unsigned int)pick(w, 3), fds[pick(w, 5)]);
+	else
+		a.index = (unsigned int)pick(w, 3);
+	if (pick(w, 4) == 0)
+		a.argsz = (unsigned int)pick(w, 16);	/* short */
+	rc = vap_guest_ioctl(host, c->name, which, &a);
+	if (which == VAP_OTHER_IOCTL && rc != -EOPNOTSUPP && rc != -ENOENT && rc != -ENODEV)
+		unexpected_step(c, "%s: an unknown command answered %d", c->name, rc);
+	else if (a.argsz && a.argsz < 16 && (which == VAP_GET_INFO || which == VAP_GET_IRQ_INFO) &&
+		 !rc)
+		unexpected_step(c, "%s: argsz %u accepted", c->name, a.argsz);
+	judge_step(c, rc, "%s: ioctl %d index %u argsz %u", c->name, which, a.index, a.argsz);
+}
+
+/* The VMM unmaps the guest's memory (the driver's dma_unmap must let go
+ * of notification bytes there and disable those queues' interrupts) and
+ * maps it again, whole or as three mappings around a page. */
+static void op_dma(struct step_ctx *c)
+{
+	const unsigned long long mem = 64ULL << 20, page = 4096;
+	struct worker *w = c->w;
+	unsigned long long p = (unsigned long long)pick(w, 64) * page;
+	long rc;
+
+	if (!w->guest_on[c->s])
+		return;
+	rc = vap_guest_dma_unmap(host, c->name, 0, mem);
+	judge_step(c, rc < 0 ? (int)rc : 0, "%s: unmap all", c->name);
+	if (rc < 0)
+		return;
+	if (pick(w, 2)) {
+		rc = vap_guest_dma_map(host, c->name, 0, mem);
+	} else {
+		rc = p ? vap_guest_dma_map(host, c->name, 0, p) : 0;
+		if (!rc)
+			rc = vap_guest_dma_map(host, c->name, p, page);
+		if (!rc)
+			rc = vap_guest_dma_map(host, c->name, p + page, mem - p - page);
+	}
+	judge_step(c, rc < 0 ? (int)rc : 0, "%s: map again", c->name);
+}
+
+/* The VMM opens a second mdev (another of the worker's) on the guest's
+ * VM: the driver must refuse it. */
+static void op_second(struct step_ctx *c)
+{
+	struct worker *w = c->w;
+	int o = (c->s + 1 + pick(w, MDEVS_PER_WORKER - 1)) % MDEVS_PER_WORKER, rc;
+
+	if (!w->guest_on[c->s] || !w->uuid[o][0])
+		return;
+	rc = vap_guest_attach_second(host, c->name, w->uuid[o]);
+	if (!rc)
+		unexpected_step(c, "%s: a second mdev %s opened on its VM", c->name, w->uuid[o]);
+	judge_step(c, rc, "%s: second mdev %s", c->name, w->uuid[o]);
+}
+
+/* A vCPU's PQAP(AQIC) on a queue, enabling with its own notification
+ * byte, one elsewhere in (or past) the guest's memory, or disabling. */
+static void op_pqap(struct step_ctx *c)
+{
+	struct worker *w = c->w;
+	unsigned long nib = 0;
+	int rc, on = pick(w, 3);
+
+	if (!w->guest_on[c->s])
+		return;
+	if (on == 2)
+		nib = (unsigned long)pick(w, 1 << 16) << 10;	/* up to 64 MiB, and past it */
+	rc = vap_guest_pqap(host, c->name, pick(w, w->vcpus[c->s] + 1), c->a, c->d, on != 0, nib);
+	judge_step(c, rc < 0 ? rc : 0, "%s: PQAP(AQIC) %s on %02x.%04x", c->name, on ? "enable" : "disable",
+		   c->a, c->d);
+}
+
 #define OK(...) ((const int[]){ __VA_ARGS__, 0 })
 /*
  * The operations: name (--mix, programs), default weight, what runs, and
@@ -392,6 +625,17 @@ static const struct op_def {
 	[OP_FAULT] = { "fault", 2, op_fault, OK(0) },
 	/* ENOSPC: the model's rules are all in use (not the driver's) */
 	[OP_APCODE] = { "apcode", 2, op_apcode, OK(ENOSPC) },
+	/* judged by the value's own errno, or its attribute's */
+	[OP_VALUE] = { "value", 4, op_value, OK(0) },
+	/* ENOENT, ENODEV: the guest is gone, its device closed (a module
+	 * reload); EBUSY, EIO: a queue reset the machine did not confirm */
+	[OP_IOCTL] = { "ioctl", 2, op_ioctl, OK(EINVAL, EBADF, EOPNOTSUPP, ENOENT, ENODEV, EBUSY) },
+	/* EBUSY: pins left after type1's retries, which the model reports
+	 * as the kernel's BUG_ON would crash (a finding of its own) */
+	[OP_DMA] = { "dma", 1, op_dma, OK(ENOENT, ENODEV, EOPNOTSUPP, EBUSY) },
+	[OP_SECOND] = { "second", 1, op_second, OK(EPERM, EBUSY, ENOENT, ENODEV, EOPNOTSUPP) },
+	/* ENOENT: a vCPU number past the guest's */
+	[OP_PQAP] = { "pqap", 2, op_pqap, OK(ENOENT, ENODEV, EOPNOTSUPP) },
 };
 #undef OK
 

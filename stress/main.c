@@ -37,6 +37,7 @@ static void usage(FILE *f)
 		"  --mix op=w,...        operation weights; ops: apmask aqmask bind create\n"
 		"                        remove assign unassign guest reopen config reload read\n"
 		"                        fault (the next step fails a fault site) apcode\n"
+		"                        value (bad and edge values) ioctl dma second pqap\n"
 		"  --deterministic P     the replayable scheduler: random or pct\n"
 		"  --fault F             failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P\n"
 		"  --background-load     stress-ng alongside, its metrics in the summary\n"

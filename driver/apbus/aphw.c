@@ -214,20 +214,52 @@ bool aphw_domain_configured(int apqi)
 	return apqi >= 0 && apqi < 256 && test_bit_inv(apqi, hw.aqm);
 }
 
+/*
+ * A queue leaves the configuration with its adapter or domain: what it
+ * held goes with it, as a card configured off and on again comes back
+ * reset (interrupts off, no notification byte).  hw.lock held; the APQNs
+ * whose interrupts were on, for the resources' history.
+ */
+static void reset_effects_locked(struct hwq *q);
+
+static int deconfigure_locked(int apid, int apqi, int *was_on, int n)
+{
+	struct hwq *q = &hw.q[AP_MKQID(apid, apqi)];
+
+	if (q->irq && n < 256)
+		was_on[n++] = AP_MKQID(apid, apqi);
+	q->reset_pending = false;
+	reset_effects_locked(q);
+	return n;
+}
+
+static void deconfigured(const int *was_on, int n)
+{
+	while (n--)
+		sim_origin_reset(was_on[n], "its adapter or domain left the configuration");
+}
+
 void aphw_set_adapter(int apid, bool configured)
 {
+	int was_on[256], n = 0, d;
+
 	pthread_mutex_lock(&hw.lock);
 	if (configured) {
 		set_bit_inv(apid, hw.apm);
 		hw.type[apid] = AP_TYPE_CEX7;
 	} else {
 		clear_bit_inv(apid, hw.apm);
+		for (d = 0; hw.q && d < 256; d++)
+			n = deconfigure_locked(apid, d, was_on, n);
 	}
 	pthread_mutex_unlock(&hw.lock);
+	deconfigured(was_on, n);
 }
 
 void aphw_set_domain(int apqi, bool configured)
 {
+	int was_on[256], n = 0, a;
+
 	pthread_mutex_lock(&hw.lock);
 	if (configured) {
 		set_bit_inv(apqi, hw.aqm);
@@ -235,8 +267,11 @@ void aphw_set_domain(int apqi, bool configured)
 	} else {
 		clear_bit_inv(apqi, hw.aqm);
 		clear_bit_inv(apqi, hw.adm);
+		for (a = 0; hw.q && a < 256; a++)
+			n = deconfigure_locked(a, apqi, was_on, n);
 	}
 	pthread_mutex_unlock(&hw.lock);
+	deconfigured(was_on, n);
 }
 
 bool aphw_instructions_available(void)

@@ -389,6 +389,13 @@ int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool
 		ret = -ENODEV;
 		goto fail;
 	}
+	/* the group's file: one VMM at a time */
+	if (__atomic_exchange_n(&g->vdev->vmm_claimed, 1, __ATOMIC_SEQ_CST)) {
+		sim_vfio_put(g->vdev);
+		g->vdev = NULL;
+		ret = -EBUSY;
+		goto fail;
+	}
 	g->kvm = sim_kvm_create(name, vcpus, aqic);
 	if (!g->kvm) {
 		ret = -EINVAL;
@@ -428,8 +435,10 @@ fail_kvm:
 	mutex_unlock(&g->kvm->lock);
 	sim_kvm_destroy(g->kvm);
 fail:
-	if (g->vdev)
+	if (g->vdev) {
+		__atomic_store_n(&g->vdev->vmm_claimed, 0, __ATOMIC_SEQ_CST);
 		sim_vfio_put(g->vdev);
+	}
 	free(g);
 	mutex_unlock(&guests_lock);
 	return ret;
@@ -449,6 +458,7 @@ static void guest_teardown(struct guest *g)
 	mutex_unlock(&g->kvm->lock);
 	sim_kvm_destroy(g->kvm);
 	sim_vfio_dma_unmap_all(g->vdev);
+	__atomic_store_n(&g->vdev->vmm_claimed, 0, __ATOMIC_SEQ_CST);
 	sim_vfio_put(g->vdev);
 	close(g->reqfd);
 	if (g->cfgfd >= 0)
@@ -701,7 +711,8 @@ int simhost_guest_attach(const char *name, const char *uuid)
 	vdev = sim_vfio_find(uuid);
 	if (!vdev)
 		return -ENODEV;
-	if (vdev == g->vdev) {
+	/* the device's own VMM, or another's, has its group open */
+	if (vdev == g->vdev || __atomic_exchange_n(&vdev->vmm_claimed, 1, __ATOMIC_SEQ_CST)) {
 		sim_vfio_put(vdev);
 		return -EBUSY;
 	}
@@ -737,6 +748,7 @@ int simhost_guest_attach(const char *name, const char *uuid)
 			   "the VM's reference count changed; " : "",
 			   memcmp(before, after, sizeof(before)) ? "the guest's APCB changed" : "");
 	sim_vfio_dma_unmap_all(vdev);
+	__atomic_store_n(&vdev->vmm_claimed, 0, __ATOMIC_SEQ_CST);
 	sim_vfio_put(vdev);
 	return ret;
 }

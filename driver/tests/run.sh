@@ -313,15 +313,18 @@ for bin in "${bins[@]}"; do
 	rm -rf "$out/c"
 	# a case that finds something and then dies keeps both, and its
 	# operation count (6.1: a lock cycle and a WARN, then KI-6's
-	# use-after-free; the seed replays it)
+	# use-after-free; which seeds do depends on the engine's programs,
+	# so the first of 12 that does)
 	if [[ $kv == 6.1.* ]]; then
-		"$d/vfio-ap-fault" --campaign ap-response --only zapq-checkstopped --seed 5 --seeds 1 \
+		"$d/vfio-ap-fault" --campaign ap-response --only zapq-checkstopped --seed 1 --seeds 12 \
 			--deterministic random --quiet --results "$out/c/dead" >"$out/log" 2>&1
-		if perl -MJSON::PP -e 'local $/; my $c = decode_json(<STDIN>); my @f = @{$c->{findings}};
-			exit !($c->{status} eq "crash" && $c->{operations} > 0 && $c->{crash}{known} eq "KI-6" &&
-			       (grep { $_->{title} =~ /^WARNING/ } @f) && (grep { $_->{title} =~ /heap-use-after-free/ } @f))' \
-			<"$out/c/dead/cases/ap-zapq-checkstopped-s5.json" 2>>"$out/log"; then
-			tap_result ok "$kv a case that dies keeps what it found before (WARNINGs, then KI-6), and its operations"
+		if perl -MJSON::PP -e 'for my $p (glob("$ARGV[0]/cases/ap-zapq-checkstopped-s*.json")) {
+			open(my $h, "<", $p) or next; local $/; my $c = decode_json(<$h>); my @f = @{$c->{findings}};
+			if ($c->{status} eq "crash" && $c->{operations} > 0 && $c->{crash}{known} eq "KI-6" &&
+			    (grep { $_->{title} =~ /^WARNING/ } @f) && (grep { $_->{title} =~ /heap-use-after-free/ } @f)) {
+				print STDERR "$p\n"; exit 0 } }
+			exit 1' "$out/c/dead" 2>>"$out/log"; then
+			tap_result ok "$kv a case that dies keeps what it found before (WARNINGs, then KI-6), and its operations ($(basename "$(tail -n1 "$out/log")" .json))"
 		else
 			tap_result fail "$kv a dead case lost its findings" "$out/log"
 		fi

@@ -888,11 +888,22 @@ long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 		g->maps[i].size = 0;
 		unmapped += (long)e.size;
 		apqn = aphw_irq_nib_in(pin_phys(g, e.iova), pin_phys(g, e.iova) + e.size);
-		if (apqn >= 0)
+		if (apqn >= 0) {
+			/* what the queue's resources and the machine went through */
+			char *hist = calloc(1, 2 * ORIGINS_LEN);
+
+			if (hist) {
+				int n = sim_origin_describe_apqn(apqn, hist, ORIGINS_LEN) ? (int)strlen(hist) : 0;
+
+				sim_origin_describe_answers(apqn, hist + n, 2 * ORIGINS_LEN - (size_t)n);
+			}
 			sim_report("vfio: interrupts left enabled on an unmapped notification byte",
-				   "%s: APQN %02x.%04x keeps interrupts enabled with its notification byte in iova 0x%llx..0x%llx, unmapped\n",
+				   "%s: APQN %02x.%04x keeps interrupts enabled with its notification byte in iova 0x%llx..0x%llx, unmapped\n%s",
 				   dev_name(vdev->dev), apqn >> 8, apqn & 0xff,
-				   (unsigned long long)e.iova, (unsigned long long)(e.iova + e.size - 1));
+				   (unsigned long long)e.iova, (unsigned long long)(e.iova + e.size - 1),
+				   hist ? hist : "");
+			free(hist);
+		}
 	}
 	mutex_unlock(&g->iommu_lock);
 	return unmapped;

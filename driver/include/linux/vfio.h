@@ -38,6 +38,9 @@ struct vfio_device {
 	struct list_head group_next;
 	bool registered;
 	int vmm_refs;
+	/* a VMM has the device's group open: one at a time, as the group's
+	 * file is (a second VMM's open answers EBUSY) */
+	int vmm_claimed;
 };
 
 struct vfio_device_ops {
