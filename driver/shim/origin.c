@@ -198,11 +198,13 @@ void sim_origin_reset(int apqn)
 	char text[96];
 
 	task_apqn = apqn;
-	snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (ZAPQ)", apqn >> 8 & 0xff,
-		 apqn & 0xff);
+	text[0] = 0;	/* written on the first match: resets are frequent */
 	pthread_mutex_lock(&origin_lock);
 	list_for_each_entry(o, &origins, node)
 		if (o->apqn == apqn && !o->reset_after) {
+			if (!text[0])
+				snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (ZAPQ)",
+					 apqn >> 8 & 0xff, apqn & 0xff);
 			o->reset_after = true;
 			note_locked(o, text);
 		}
