@@ -193,15 +193,20 @@ int vap_mdev_unassign(struct vap_host *h, const char *uuid, const char *what, in
 
 int vap_mdev_matrix(struct vap_host *h, const char *uuid, const char *attr, struct vap_matrix *m)
 {
-	char path[256];
-	static __thread char buf[1 << 20];
+	/* a 256x256 matrix is 576 KiB of text: not on a task's stack, and
+	 * not thread-local (the sim's deterministic tasks share one thread) */
+	size_t len = 1 << 20;
+	char path[256], *buf = malloc(len);
 	ssize_t n;
+	int rc;
 
+	if (!buf)
+		return -ENOMEM;
 	snprintf(path, sizeof(path), VAP_MATRIX_DIR "/%s/%s", uuid, attr);
-	n = vap_read(h, path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	return vap_matrix_parse(buf, m);
+	n = vap_read(h, path, buf, len);
+	rc = n < 0 ? (int)n : vap_matrix_parse(buf, m);
+	free(buf);
+	return rc;
 }
 
 static bool is_uuid(const char *s)

@@ -435,6 +435,23 @@ static struct json_object *dead_case(struct campaign *cp, const char *id, struct
 	return c;
 }
 
+/*
+ * The symbolizer reads (and inflates) the binary's debug information once,
+ * here, so that every forked case inherits it: each case's host boot
+ * would otherwise do it again, a good part of a short case's time.
+ */
+static void warm_symbolizer(void)
+{
+	static bool warm;
+	void *pc = (void *)warm_symbolizer;
+	char buf[256];
+
+	if (!warm) {
+		warm = true;
+		vap_symbolize(&pc, 1, buf, sizeof(buf));
+	}
+}
+
 int campaign_case(struct campaign *cp, const char *campaign, const char *id, case_fn fn,
 		  void *arg, struct json_object *argv_json)
 {
@@ -464,6 +481,7 @@ int campaign_case(struct campaign *cp, const char *campaign, const char *id, cas
 		deadline = CAMPAIGN_GRACE;
 	if (campaign_case_ops)
 		*campaign_case_ops = 0;
+	warm_symbolizer();
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {

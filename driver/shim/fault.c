@@ -57,10 +57,6 @@ static bool failslab_cache_filter;
 static struct fault_attr fei_attr = FAULT_ATTR_INIT("fail_function");
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
 static char last_injected[256];
-/* the last fault injected into this task, and where: a crash report
- * names it (a NULL dereference of the allocation that failed) */
-static __thread char task_fault[200];
-static __thread struct sim_stack task_fault_stack;
 
 void sim_fault_seed(unsigned long long seed)
 {
@@ -130,8 +126,10 @@ static bool should_fail_locked(struct fault_attr *a, long size, bool nowarn, con
 		return false;
 fail:
 	snprintf(last_injected, sizeof(last_injected), "%s", where);
-	snprintf(task_fault, sizeof(task_fault), "%s", where);
-	sim_stack_save(&task_fault_stack, 2);
+	/* the last fault injected into this task, and where: a crash report
+	 * names it (a NULL dereference of the allocation that failed) */
+	snprintf(sim_current()->fault_note, sizeof(sim_current()->fault_note), "%s", where);
+	sim_stack_save(&sim_current()->fault_stack, 2);
 	if (!nowarn)
 		fail_dump(a, where);
 	if (a->times != -1 && a->times != 0)
@@ -161,10 +159,12 @@ bool sim_should_failslab(size_t size, unsigned int gfp, const char *site)
 
 const char *sim_fault_task_last(struct sim_stack *st)
 {
-	if (!task_fault[0])
+	struct task *t = sim_current();
+
+	if (!t->fault_note[0])
 		return NULL;
-	*st = task_fault_stack;
-	return task_fault;
+	*st = t->fault_stack;
+	return t->fault_note;
 }
 
 void sim_fault_last_injected(char *buf, size_t len)

@@ -35,7 +35,6 @@ struct sim_origin {
 
 static pthread_mutex_t origin_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(origins);
-static __thread int task_apqn = -1;
 
 static void note_locked(struct sim_origin *o, const char *text)
 {
@@ -111,7 +110,7 @@ static int pick_release(struct sim_origin *const *o, int n, bool keyed, unsigned
 	int i, saved = -1, any = -1;
 
 	for (i = 0; i < n; i++) {
-		if (!o[i] || (keyed ? o[i]->key != key : o[i]->apqn != task_apqn))
+		if (!o[i] || (keyed ? o[i]->key != key : o[i]->apqn != sim_current()->origin_apqn))
 			continue;
 		/* a configuration that did not take, undone at once */
 		if (o[i]->aqic_rc == 0x07)
@@ -145,12 +144,12 @@ int sim_origin_apqn(const struct sim_origin *o)
 
 int sim_origin_task_apqn(void)
 {
-	return task_apqn;
+	return sim_current()->origin_apqn;
 }
 
 void sim_origin_touch(int apqn)
 {
-	task_apqn = apqn;
+	sim_current()->origin_apqn = apqn;
 }
 
 void sim_origin_aqic(int apqn, bool enable, unsigned int rc)
@@ -159,7 +158,7 @@ void sim_origin_aqic(int apqn, bool enable, unsigned int rc)
 	struct sim_origin *o;
 	char text[96];
 
-	task_apqn = apqn;
+	sim_current()->origin_apqn = apqn;
 	if (!enable)
 		return;
 	snprintf(text, sizeof(text), "then the AQIC enable of APQN %02x.%04x answered rc %02x",
@@ -197,12 +196,14 @@ void sim_origin_reset(int apqn, const char *how)
 	struct sim_origin *o;
 	char text[96];
 
-	task_apqn = apqn;
-	snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (%s)", apqn >> 8 & 0xff,
-		 apqn & 0xff, how);
+	sim_current()->origin_apqn = apqn;
+	text[0] = 0;	/* written on the first match: resets are frequent */
 	pthread_mutex_lock(&origin_lock);
 	list_for_each_entry(o, &origins, node)
 		if (o->apqn == apqn && !o->reset_after) {
+			if (!text[0])
+				snprintf(text, sizeof(text), "then APQN %02x.%04x was reset (%s)",
+					 apqn >> 8 & 0xff, apqn & 0xff, how);
 			o->reset_after = true;
 			note_locked(o, text);
 		}

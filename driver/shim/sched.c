@@ -9,7 +9,13 @@
  *   waiter sleeps on its own condition variable until a waker picks it off
  *   a wait queue; time is the real clock, SIM_TIMESCALE times faster.
  *
- * - deterministic: exactly one task runs at a time.  The scheduler lock
+ * - deterministic: exactly one task runs at a time, all of them on the
+ *   thread of the first task, each on a stack of its own: a task switch is
+ *   a user-space context switch (swapcontext), no system call but the
+ *   signal mask's (SIM_SCHED_HANDOVER=threads: each task a pthread again,
+ *   the running one handing a token to the next over condition
+ *   variables, as the mode was first built; the same seed gives the same
+ *   schedule either way).  The scheduler lock
  *   becomes a token the running task holds throughout; at every scheduling
  *   point (each entry to the scheduler lock, which every lock, unlock,
  *   wake and completion goes through, and every wait, sleep and yield) a
@@ -34,6 +40,12 @@
 #include <execinfo.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define SIM_ASAN 1
+#endif
 #include <sim/sched.h>
 #include <sim/lockdep.h>
 #include <sim/report.h>
@@ -66,11 +78,22 @@ struct task_priv {
 	bool wd_seen;
 	unsigned long wd_points;
 	long long wd_since, wd_cpu;	/* ns */
+	/*
+	 * deterministic mode, user-space switches: where the task stopped,
+	 * its stack (NULL: its thread's own, for the task that adopted the
+	 * thread), the frame walk's bounds on it, and ASan's fake stack
+	 * while it is switched out
+	 */
+	ucontext_t ctx;
+	void *stack;
+	void *stack_lo, *stack_hi;
+	void *fake_stack;
 };
 
 /* deterministic mode; all of it under `big`, which the running task holds */
 static struct {
 	bool on;
+	bool fibers;	/* the tasks are contexts on one thread */
 	enum sim_sched_policy policy;
 	unsigned long long seed, rng;
 	struct task *running;
@@ -109,11 +132,14 @@ static unsigned long long det_random(void)
 int sim_sched_deterministic(enum sim_sched_policy policy, unsigned long long seed,
 			    int pct_depth, unsigned long long pct_steps)
 {
+	const char *s;
 	int i;
 
 	if (!list_empty(&all_tasks) || pct_depth < 1 || pct_depth > 16 || !pct_steps)
 		return -1;
 	det.on = true;
+	s = getenv("SIM_SCHED_HANDOVER");
+	det.fibers = !(s && !strcmp(s, "threads"));
 	det.policy = policy;
 	det.seed = det.rng = seed;
 	det.pct_depth = pct_depth;
@@ -151,6 +177,7 @@ static struct task *task_new(const char *comm)
 	pthread_condattr_destroy(&ca);
 	p->state = RUNNABLE;
 	p->wake_at = -1;
+	t->origin_apqn = -1;
 	sim_waitq_init(&p->exit_wq);
 	t->sched_priv = p;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
@@ -165,6 +192,57 @@ static struct task *task_new(const char *comm)
 	return t;
 }
 
+/*
+ * The stacks of the deterministic tasks: mapped once and reused (a
+ * campaign starts and joins vCPU and VMM tasks all the time), committed
+ * only as touched, a guard page below.  Only the thread the tasks run on
+ * takes and gives them back.
+ */
+#ifdef SIM_ASAN
+#define FIBER_STACK	(8UL << 20)	/* instrumented frames are larger */
+#else
+#define FIBER_STACK	(2UL << 20)
+#endif
+#define FIBER_CACHE	32
+
+static void *stack_cache[FIBER_CACHE];
+static int stack_cached;
+
+static long page_size(void)
+{
+	static long pg;
+
+	if (!pg)
+		pg = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+	return pg;
+}
+
+static void *fiber_stack_get(void)
+{
+	void *s;
+
+	if (stack_cached)
+		return stack_cache[--stack_cached];
+	s = mmap(NULL, FIBER_STACK, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (s == MAP_FAILED)
+		return NULL;
+	mprotect(s, (size_t)page_size(), PROT_NONE);
+	return s;
+}
+
+static void fiber_stack_put(void *s)
+{
+#ifdef SIM_ASAN
+	/* the frames that lived there leave their redzones poisoned */
+	__asan_unpoison_memory_region((char *)s + page_size(), FIBER_STACK - (size_t)page_size());
+#endif
+	if (stack_cached < FIBER_CACHE)
+		stack_cache[stack_cached++] = s;
+	else
+		munmap(s, FIBER_STACK);
+}
+
 static void task_free(struct task *t)
 {
 	struct task_priv *p = t->sched_priv;
@@ -173,6 +251,8 @@ static void task_free(struct task *t)
 	list_del(&t->node);
 	pthread_mutex_unlock(&tasks_lock);
 	pthread_cond_destroy(&p->cond);
+	if (p->stack)
+		fiber_stack_put(p->stack);
 	free(p);
 	free(t);
 }
@@ -292,6 +372,49 @@ static FILE *trace_file(void)
 	return f;
 }
 
+/* A task resumes on this thread: it is current, and its stack the frame
+ * walk's. */
+static void fiber_arrived(struct task *t)
+{
+#ifdef SIM_ASAN
+	__sanitizer_finish_switch_fiber(priv(t)->fake_stack, NULL, NULL);
+#endif
+	cur = t;
+	sim_stack_set_bounds(priv(t)->stack_lo, priv(t)->stack_hi);
+}
+
+/* The running task `from` stops, `to` goes on where it stopped; returns
+ * when a switch comes back to `from`. */
+static void fiber_switch(struct task *from, struct task *to)
+{
+	int e = errno;
+
+#ifdef SIM_ASAN
+	__sanitizer_start_switch_fiber(&priv(from)->fake_stack, priv(to)->stack_lo,
+				       (size_t)((char *)priv(to)->stack_hi - (char *)priv(to)->stack_lo));
+#endif
+#ifdef SIM_ASAN
+	{
+		/*
+		 * What swapcontext does, without ASan's interceptor of it: it
+		 * prints a warning with the process id (a replay would differ)
+		 * and is of no use with the fiber annotations above.
+		 */
+		volatile bool resumed = false;
+
+		getcontext(&priv(from)->ctx);
+		if (!resumed) {
+			resumed = true;
+			setcontext(&priv(to)->ctx);
+		}
+	}
+#else
+	swapcontext(&priv(from)->ctx, &priv(to)->ctx);
+#endif
+	fiber_arrived(from);
+	errno = e;
+}
+
 /* Hand the token to `next` and wait (holding nothing) until it comes back. */
 static void det_switch(struct task *self, struct task *next)
 {
@@ -310,6 +433,10 @@ static void det_switch(struct task *self, struct task *next)
 		det.switches++;
 		det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
 		det.running = next;
+		if (det.fibers) {
+			fiber_switch(self, next);
+			return;
+		}
 		pthread_cond_signal(&priv(next)->cond);
 	}
 	while (det.running != self)
@@ -322,7 +449,13 @@ static void det_point(void)
 	struct task *self = sim_current(), *next;
 	unsigned int i;
 
-
+	if (det.fibers && self != det.running) {
+		/* a thread of its own entered the host: its tasks share one */
+		fprintf(stderr, "vfio-ap-sim: deterministic scheduler: %s/%d is not a task of the scheduler's thread\n",
+			self->comm, self->pid);
+		fflush(NULL);
+		abort();
+	}
 	det.steps++;
 	det.now_us++;
 	/* PCT: at each change point the running task drops below all others */
@@ -351,6 +484,7 @@ struct task *sim_task_adopt(const char *comm)
 	if (!cur) {
 		cur = task_new(comm);
 		task_bind_thread(cur);
+		sim_stack_bounds(&priv(cur)->stack_lo, &priv(cur)->stack_hi);
 		if (det.on && !det.running) {
 			/* the first task starts out holding the token */
 			pthread_mutex_lock(&big);
@@ -373,7 +507,25 @@ struct task *sim_current(void)
 	return cur ? cur : sim_task_adopt("main");
 }
 
-static void *trampoline(void *arg)
+/* The running deterministic task ends: the next one to run, already
+ * made the running one. */
+static struct task *det_exit(struct task *t)
+{
+	struct task *next;
+
+	t->exited = true;
+	sched_wake_all(&priv(t)->exit_wq);
+	priv(t)->state = EXITED;
+	det.steps++;
+	while (!(next = det_pick()))
+		det_idle();
+	det.switches++;
+	det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
+	det.running = next;
+	return next;
+}
+
+static void *task_entry_thread(void *arg)
 {
 	struct task *t = arg;
 
@@ -386,23 +538,49 @@ static void *trampoline(void *arg)
 	}
 	t->ret = t->fn(t->arg);
 	if (det.on) {
-		struct task *next;
+		struct task *next = det_exit(t);
 
-		t->exited = true;
-		sched_wake_all(&priv(t)->exit_wq);
-		priv(t)->state = EXITED;
-		det.steps++;
-		while (!(next = det_pick()))
-			det_idle();
-		det.switches++;
-		det.digest = (det.digest ^ (unsigned long long)next->pid) * 0x100000001b3ULL;
-		det.running = next;
 		pthread_cond_signal(&priv(next)->cond);
 		pthread_mutex_unlock(&big);
 	} else {
 		t->exited = true;
 	}
 	return NULL;
+}
+
+/* A deterministic task's first switch lands here, on its own stack. */
+static void task_entry_fiber(void)
+{
+	struct task *t = det.running, *next;
+
+	fiber_arrived(t);
+	t->ret = t->fn(t->arg);
+	next = det_exit(t);
+#ifdef SIM_ASAN
+	/* this stack is left for good (its joiner unmaps it) */
+	__sanitizer_start_switch_fiber(NULL, priv(next)->stack_lo,
+				       (size_t)((char *)priv(next)->stack_hi - (char *)priv(next)->stack_lo));
+#endif
+	setcontext(&priv(next)->ctx);
+	abort();
+}
+
+static bool fiber_make(struct task *t)
+{
+	struct task_priv *p = priv(t);
+
+	p->stack = fiber_stack_get();
+	if (!p->stack || getcontext(&p->ctx))
+		return false;
+	p->stack_lo = (char *)p->stack + page_size();
+	p->stack_hi = (char *)p->stack + FIBER_STACK;
+	p->ctx.uc_stack.ss_sp = p->stack_lo;
+	p->ctx.uc_stack.ss_size = FIBER_STACK - (size_t)page_size();
+	p->ctx.uc_link = NULL;
+	makecontext(&p->ctx, task_entry_fiber, 0);
+	/* the watchdog watches the thread it runs on */
+	task_bind_thread(t);
+	return true;
 }
 
 struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg)
@@ -415,7 +593,8 @@ struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg)
 	t = task_new(comm);
 	t->fn = fn;
 	t->arg = arg;
-	if (pthread_create(&priv(t)->thread, NULL, trampoline, t)) {
+	if (det.on && det.fibers ? !fiber_make(t) :
+	    pthread_create(&priv(t)->thread, NULL, task_entry_thread, t) != 0) {
 		task_free(t);
 		return NULL;
 	}
@@ -431,10 +610,12 @@ void *sim_thread_join(struct task *t)
 	if (det.on) {
 		while (!t->exited)
 			sched_wait(&priv(t)->exit_wq, "join", -1);
-		/* it gave up the token; let it leave the thread */
-		pthread_mutex_unlock(&big);
-		pthread_join(priv(t)->thread, NULL);
-		pthread_mutex_lock(&big);
+		if (!det.fibers) {
+			/* it gave up the token; let it leave the thread */
+			pthread_mutex_unlock(&big);
+			pthread_join(priv(t)->thread, NULL);
+			pthread_mutex_lock(&big);
+		}
 	} else {
 		pthread_join(priv(t)->thread, NULL);
 	}

@@ -44,6 +44,20 @@ static void stack_bounds(void)
 	pthread_attr_destroy(&a);
 }
 
+void sim_stack_bounds(void **lo, void **hi)
+{
+	if (!stack_hi)
+		stack_bounds();
+	*lo = stack_lo;
+	*hi = stack_hi;
+}
+
+void sim_stack_set_bounds(void *lo, void *hi)
+{
+	stack_lo = lo;
+	stack_hi = hi;
+}
+
 __attribute__((noinline))
 void sim_stack_save(struct sim_stack *s, int skip)
 {
@@ -66,6 +80,18 @@ void sim_stack_save(struct sim_stack *s, int skip)
 	}
 }
 #else
+/* the C library's unwinder needs no bounds */
+void sim_stack_bounds(void **lo, void **hi)
+{
+	*lo = *hi = NULL;
+}
+
+void sim_stack_set_bounds(void *lo, void *hi)
+{
+	(void)lo;
+	(void)hi;
+}
+
 void sim_stack_save(struct sim_stack *s, int skip)
 {
 	void *pc[SIM_STACK_DEPTH + 8];
@@ -146,6 +172,10 @@ static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const
 	if (strncmp(path, "driver", 6))
 		return;
 	if (!*used && is_machinery(path))
+		return;
+	/* where every task starts, as the C library's start_thread: a thread's
+	 * or a deterministic task's own stack (sched.c), one name each */
+	if (!strncmp(fn, "task_entry_", 11) && !strcmp(path, "driver/shim/sched.c"))
 		return;
 	n = snprintf(buf + *used, len - *used, " %s (%s:%d)\n", fn, path, lineno);
 	if (n > 0)

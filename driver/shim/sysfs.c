@@ -23,8 +23,6 @@ static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sysfs_node *root;
 /* Every linked node by (parent, name), under tree_lock. */
 static struct sim_htab by_name;
-static __thread struct sysfs_node *op_node;
-static __thread bool op_broken;
 
 static struct sysfs_node *node_new(const char *name, enum sysfs_type type)
 {
@@ -231,11 +229,13 @@ void sysfs_remove_child(struct sysfs_node *dir, const char *name)
 
 bool sysfs_break_active_self(struct sysfs_node *n)
 {
-	if (op_node != n || op_broken)
+	struct task *t = sim_current();
+
+	if (t->sysfs_op != n || t->sysfs_op_broken)
 		return false;
 	sched_lock();
 	n->active--;
-	op_broken = true;
+	t->sysfs_op_broken = true;
 	if (!n->active)
 		sched_wake_all(&n->drain);
 	sched_unlock();
@@ -344,7 +344,7 @@ static bool get_active(struct sysfs_node *n)
 
 static void put_active(struct sysfs_node *n)
 {
-	if (op_broken)
+	if (sim_current()->sysfs_op_broken)
 		return;
 	sched_lock();
 	if (--n->active == 0)
@@ -375,19 +375,20 @@ static struct sysfs_node *open_attr(const char *path, bool write, int *err)
 /* One show or store under an active reference, as kernfs runs them. */
 static ssize_t call_attr(struct sysfs_node *n, const char *path, char *page, size_t count)
 {
+	struct task *t = sim_current();
 	ssize_t ret;
 	int depth;
 
 	if (!get_active(n))
 		return -ENODEV;
 	depth = sim_lockdep_depth();
-	op_node = n;
-	op_broken = false;
+	t->sysfs_op = n;
+	t->sysfs_op_broken = false;
 	ret = count ? n->store(n, page, count) : n->show(n, page);
 	sim_lockdep_check_return(depth, path, true);
 	put_active(n);
-	op_node = NULL;
-	op_broken = false;
+	t->sysfs_op = NULL;
+	t->sysfs_op_broken = false;
 	return ret;
 }
 

@@ -54,6 +54,13 @@ pct=$(median schedules_per_second "$bench" sched pct 2 $((ops / 4)))
 printf 'deterministic, random walk: %10.0f scheduling points/s, %9.0f switches/s; stores/s %.2f of 2 threads\n' \
 	"$rnd" "$rsw" "$(awk -v a="$rops" -v b="$two" 'BEGIN { print a / b }')"
 printf 'deterministic, PCT (d=3):   %10.0f scheduling points/s\n' "$pct"
+# the same with the tasks on threads of their own, handing a token over
+# condition variables (SIM_SCHED_HANDOVER=threads, the mode's first form)
+hsw=$(median switches_per_second env SIM_SCHED_HANDOVER=threads "$bench" sched random 2 $((ops / 40)))
+hops=$(median ops_per_second env SIM_SCHED_HANDOVER=threads "$bench" sched random 2 $((ops / 40)))
+printf 'deterministic, thread hand-over: %9.0f switches/s, stores/s %.2f of 2 threads; context switches / hand-over: switches %.1fx, stores %.1fx\n' \
+	"$hsw" "$(awk -v a="$hops" -v b="$two" 'BEGIN { print a / b }')" \
+	"$(awk -v a="$rsw" -v b="$hsw" 'BEGIN { print a / b }')" "$(awk -v a="$rops" -v b="$hops" 'BEGIN { print a / b }')"
 
 # Median time from start to exit of each mutant's workload (the finding is
 # reported on the way; missing unlocks end by the hung-task deadline).
@@ -93,11 +100,14 @@ camp_ops() {
 echo "# stress engine: $runs seeds of 4000 operations each, 2 worker threads"
 read -r s2 s2x < <(camp_ops --seeds $runs --ops 4000 --threads 2)
 read -r sd sdx < <(camp_ops --seeds $runs --ops 4000 --threads 2 --deterministic random)
+read -r sh shx < <(SIM_SCHED_HANDOVER=threads camp_ops --seeds $runs --ops 4000 --threads 2 --deterministic random)
 read -r sb sbx < <(camp_ops --seeds 2 --ops 2000 --threads 2 --config 256x256)
 printf 'stress ops/s, 2 threads, 4x16:              %8.0f  (%.1f us an operation; %.0f/s without the oracle rounds)\n' \
 	"$s2" "$(awk -v a="$s2" 'BEGIN { print 1e6 / a }')" "$s2x"
 printf 'stress ops/s, deterministic (random), 4x16:  %8.0f  (ratio to threads %.2f)\n' "$sd" \
 	"$(awk -v a="$sd" -v b="$s2" 'BEGIN { print a / b }')"
+printf 'stress ops/s, deterministic, thread hand-over: %5.0f  (ratio to threads %.2f; context switches / hand-over %.1fx)\n' "$sh" \
+	"$(awk -v a="$sh" -v b="$s2" 'BEGIN { print a / b }')" "$(awk -v a="$sd" -v b="$sh" 'BEGIN { print a / b }')"
 printf 'stress ops/s, 2 threads, 256x256:           %8.0f  (an operation costs %.1fx the 4x16 one; without the oracle rounds %.1fx)\n' \
 	"$sb" "$(awk -v a="$sb" -v b="$s2" 'BEGIN { print b / a }')" "$(awk -v a="$sbx" -v b="$s2x" 'BEGIN { print b / a }')"
 # what the sanitizers cost the main job (it runs the ASan+UBSan build)

@@ -164,6 +164,16 @@ for bin in "${bins[@]}"; do
 			{ diff "$out/replay.1" "$out/replay.2"; echo "seed 42: $d1, seed 43: $d3"; } >"$out/log" 2>&1
 			tap_result fail "$name" "$out/log"
 		fi
+		# the tasks as threads handing a token over (the mode's first
+		# form): the same schedule and run as the context switches'
+		printf 'log\n' | cat "$top/driver/mutants/two-thread-assign.vas" - |
+			SIM_SCHED_HANDOVER=threads "$bin" --sched $pol --seed 42 >"$out/replay.4" 2>&1
+		if cmp -s "$out/replay.1" "$out/replay.4"; then
+			tap_result ok "$label --sched $pol: context switches and thread hand-over, the same run"
+		else
+			diff "$out/replay.1" "$out/replay.4" >"$out/log" 2>&1
+			tap_result fail "$label --sched $pol: context switches and thread hand-over differ" "$out/log"
+		fi
 	done
 	printf 'write /sys/bus/ap/apmask -1\n? error EBUSY\n' | "$bin" >"$out/log" 2>&1
 	rc=$?

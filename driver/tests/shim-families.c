@@ -150,6 +150,23 @@ static void bitmaps(void)
 	assign_bit(101, a, true);
 	change_bit(101, a);
 	EXPECT(!test_bit(101, a));
+	/* the word-at-a-time searches, against a bit-by-bit walk: every
+	 * offset, sizes that end inside a word */
+	bitmap_zero(c, 256);
+	for (bit = 0; bit < 256; bit += 1 + bit % 37)
+		set_bit_inv(bit, c);
+	set_bit(255, c);
+	for (n = 0; n < 260; n++) {
+		unsigned long size = n % 3 ? 256 : 200, inv = size, lsb = size, k;
+
+		for (k = n; k < size && inv == size; k++)
+			if (test_bit_inv(k, c))
+				inv = k;
+		for (k = n; k < size && lsb == size; k++)
+			if (test_bit(k, c))
+				lsb = k;
+		EXPECT(find_next_bit_inv(c, size, n) == inv && find_next_bit(c, size, n) == lsb);
+	}
 	z = bitmap_zalloc(256, GFP_KERNEL);
 	EXPECT(z && bitmap_empty(z, 256));
 	bitmap_free(z);

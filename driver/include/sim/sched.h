@@ -19,11 +19,13 @@
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <sim/stack.h>
 
 #define TASK_COMM_LEN 16
 #define SIM_MAX_HELD 48
 
 struct lockdep_map;
+struct sysfs_node;
 
 struct held_lock {
 	struct lockdep_map *map;
@@ -50,6 +52,19 @@ struct task {
 	/* scheduling points passed (written by the task only): a count that
 	 * stands still while the task runs is the soft-lockup watchdog's sign */
 	unsigned long sched_points;
+	/*
+	 * Per-task state of the shims (never thread-local: under the
+	 * deterministic scheduler every task runs on one thread).  The last
+	 * fault injected into the task and where (fault.c: an oops names it),
+	 * the APQN it last touched (origin.c), the sysfs attribute whose show
+	 * or store it runs and whether that broke its active reference
+	 * (sysfs.c).
+	 */
+	char fault_note[200];
+	struct sim_stack fault_stack;
+	int origin_apqn;
+	struct sysfs_node *sysfs_op;
+	bool sysfs_op_broken;
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;

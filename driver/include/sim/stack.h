@@ -22,6 +22,11 @@ struct sim_stack {
 void sim_stack_init(void);
 /* The caller's stack, without the innermost `skip` frames of the caller. */
 void sim_stack_save(struct sim_stack *s, int skip);
+/* The bounds the frame walk stays within on this thread: its own stack
+ * unless set (the deterministic scheduler sets those of each task it
+ * switches to: its tasks share one thread, each on a stack of its own). */
+void sim_stack_bounds(void **lo, void **hi);
+void sim_stack_set_bounds(void *lo, void *hi);
 /* SIGSEGV/SIGBUS print an oops with the faulting stack (crash.c) */
 void sim_crash_handler_init(void);
 /* " function (file:line)" lines, innermost first, each ending in a newline;
