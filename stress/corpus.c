@@ -246,6 +246,9 @@ struct corpus {
 	int nseen;
 	/* the case being run: which entry it came from */
 	const char *how;
+	/* a new entry's first derived cases (syzkaller's smash): its index
+	 * and how many more */
+	int focus, focus_left;
 };
 
 static int pick(struct corpus *c, int n)
@@ -436,9 +439,16 @@ void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		*how = c->how = "fresh";
 		return;
 	}
-	/* the parent: the best of three draws, by the edges it found and
-	 * how seldom it was chosen (syzkaller's corpus priority, simplified) */
+	/* the parent: a new entry first, a few times (what it reached is
+	 * where the next new edges are likeliest); else the best of three
+	 * draws, by the edges it found and how seldom it was chosen
+	 * (syzkaller's corpus priority, simplified) */
 	best = pick(c, c->n);
+	if (c->focus_left > 0) {
+		c->focus_left--;
+		best = c->focus;
+		goto chosen;
+	}
 	for (i = 0; i < 2; i++) {
 		int k = pick(c, c->n);
 
@@ -446,6 +456,7 @@ void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		    (c->e[best].new_edges + 1) * (c->e[k].chosen + 1))
 			best = k;
 	}
+chosen:
 	parent = &c->e[best];
 	other = &c->e[pick(c, c->n)];
 	parent->chosen++;
@@ -547,6 +558,11 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 		e->new_edges = buckets;
 		e->edge_hash = hash;
 		program_copy(&e->prog, prog);
+		/* a loaded entry is the past's: no focus while replaying them */
+		if (strcmp(c->how ? c->how : "", "loaded")) {
+			c->focus = c->n - 1;
+			c->focus_left = 4;
+		}
 		save_entry(c->results, e, c->how ? c->how : "fresh", c->p);
 		if (c->dir[0])
 			save_entry(c->dir, e, c->how ? c->how : "fresh", c->p);

@@ -9,14 +9,16 @@
 #include <sim/edges.h>
 
 static unsigned char *edge_map;
-static __thread uintptr_t edge_prev;
+/* the block the running task entered last (the scheduler keeps it per
+ * task when tasks share a thread) */
+__thread uintptr_t sim_edge_prev;
 extern const char __executable_start[];
 
 #ifdef SIM_COVERAGE
 bool sim_edges_attach(unsigned char *map)
 {
 	edge_map = map;
-	edge_prev = 0;
+	sim_edge_prev = 0;
 	return true;
 }
 #else
@@ -39,8 +41,8 @@ void __sanitizer_cov_trace_pc(void)
 	/* the block's position mixed with the previous one's (AFL's edge
 	 * hash: the shift keeps A->B apart from B->A) */
 	pc = (pc ^ (pc >> 13)) * 0x9e3779b1u;
-	i = (size_t)((pc ^ edge_prev) & (SIM_EDGE_MAP_SIZE - 1));
-	edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
+	i = (size_t)((pc ^ sim_edge_prev) & (SIM_EDGE_MAP_SIZE - 1));
+	sim_edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
 	if (m[i] != 255)
 		m[i]++;
 }

@@ -50,6 +50,7 @@
 #include <sim/lockdep.h>
 #include <sim/report.h>
 #include <sim/stack.h>
+#include <sim/edges.h>
 
 long sim_timescale = 100;
 
@@ -88,6 +89,7 @@ struct task_priv {
 	void *stack;
 	void *stack_lo, *stack_hi;
 	void *fake_stack;
+	uintptr_t edge_prev;	/* its last driver block (sim/edges.h) */
 };
 
 /* deterministic mode; all of it under `big`, which the running task holds */
@@ -381,6 +383,7 @@ static void fiber_arrived(struct task *t)
 #endif
 	cur = t;
 	sim_stack_set_bounds(priv(t)->stack_lo, priv(t)->stack_hi);
+	sim_edge_prev = priv(t)->edge_prev;
 }
 
 /* The running task `from` stops, `to` goes on where it stopped; returns
@@ -389,6 +392,7 @@ static void fiber_switch(struct task *from, struct task *to)
 {
 	int e = errno;
 
+	priv(from)->edge_prev = sim_edge_prev;
 #ifdef SIM_ASAN
 	__sanitizer_start_switch_fiber(&priv(from)->fake_stack, priv(to)->stack_lo,
 				       (size_t)((char *)priv(to)->stack_hi - (char *)priv(to)->stack_lo));

@@ -13,11 +13,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SIM_EDGE_MAP_SIZE 65536
 
 /* the map the edges go to from now on (NULL: none); false when this
  * build's driver is not instrumented */
 bool sim_edges_attach(unsigned char *map);
+/* the running task's previous block: saved and restored at each user-space
+ * task switch (shim/sched.c), so an edge never spans two tasks */
+extern __thread uintptr_t sim_edge_prev;
 
 #endif
