@@ -122,7 +122,7 @@ static bool is_machinery(const char *path)
 {
 	static const char *const files[] = {
 		"driver/shim/stack.c", "driver/shim/slab.c", "driver/shim/fault.c",
-		"driver/shim/log.c", "driver/shim/lockdep.c",
+		"driver/shim/log.c", "driver/shim/lockdep.c", "driver/shim/ref.c",
 	};
 	size_t i;
 
@@ -265,6 +265,49 @@ void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 			put_frames_of(mod, pc, buf, len, &used);
 	}
 	pthread_mutex_unlock(&dwfl_lock);
+}
+
+/*
+ * Whether the code at a return address is the driver's: the compilation
+ * unit holding it is one of the driver's files (whatever was inlined
+ * there).  Looked up once per call site.
+ */
+bool sim_pc_in_driver(const void *ret)
+{
+	static struct {
+		const void *pc;
+		bool driver;
+	} cache[256];
+	unsigned int h = (unsigned int)((unsigned long)ret >> 2) % 256, i;
+	bool driver = false;
+
+	if (!ret)
+		return false;
+	pthread_mutex_lock(&dwfl_lock);
+	for (i = 0; i < 256; i++) {
+		unsigned int k = (h + i) % 256;
+
+		if (cache[k].pc == ret) {
+			driver = cache[k].driver;
+			break;
+		}
+		if (!cache[k].pc) {
+			Dwarf_Addr pc = (Dwarf_Addr)ret - 1, bias = 0;
+			Dwfl *d = get_dwfl();
+			Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
+			Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
+			const char *name = cu ? dwarf_diename(cu) : NULL;
+			char path[256];
+
+			driver = name && !strncmp(sim_tree_path(name, path, sizeof(path)),
+						  "drivers/s390/crypto/vfio_ap", 27);
+			cache[k].pc = ret;
+			cache[k].driver = driver;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dwfl_lock);
+	return driver;
 }
 
 int sim_frame_parse(const char *line, size_t len, char *fn, size_t fnlen, bool *generic)

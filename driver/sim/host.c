@@ -26,6 +26,7 @@
 #include <sim/kvm.h>
 #include <sim/report.h>
 #include <sim/lockdep.h>
+#include <sim/ref.h>
 #include <sim/slab.h>
 #include <sim/fault.h>
 #include <sim/stack.h>
@@ -66,7 +67,7 @@ static DEFINE_MUTEX(guests_lock);
 /* guests[] as the eventfd observer reads it (from driver tasks, which must
  * not take guests_lock): a plain rwlock, never held across a sleep */
 static pthread_rwlock_t guests_rw = PTHREAD_RWLOCK_INITIALIZER;
-static unsigned long modprobe_mark;
+static unsigned long modprobe_mark, modprobe_ref_mark;
 static void vmm_observe_signal(int fd);
 static bool loaded;
 
@@ -115,6 +116,7 @@ int simhost_modprobe(void)
 		return -EEXIST;
 	}
 	modprobe_mark = shim_slab_mark();
+	modprobe_ref_mark = sim_ref_mark();
 	__atomic_store_n(&THIS_MODULE->refcnt, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&THIS_MODULE->state, 1, __ATOMIC_SEQ_CST);
 	ret = shim_module_init();
@@ -147,6 +149,8 @@ int simhost_rmmod(void)
 	__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 	loaded = false;
 	shim_slab_report_leaks(modprobe_mark, "still allocated after rmmod vfio_ap");
+	/* every reference the module took since it was loaded */
+	sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "rmmod vfio_ap", "module vfio_ap");
 	mutex_unlock(&module_mutex);
 	return 0;
 }

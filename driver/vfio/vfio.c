@@ -24,6 +24,7 @@
 #include <linux/vfio.h>
 #include <linux/kvm_host.h>
 #include <sim/origin.h>
+#include <sim/ref.h>
 #include <linux/module.h>
 #include <sim/fault.h>
 #include <sim/slab.h>
@@ -44,11 +45,20 @@ static int mdev_match(struct device *dev, SHIM_CONST_DRV struct device_driver *d
 	return 0;
 }
 
+/* What the driver took for an mdev (its vfio device, the registration,
+ * the eventfds of the device's file) it must have given back when the
+ * mdev goes, or when its probe failed. */
+#define MDEV_REFS (SIM_REF_BIT(SIM_REF_VFIO_DEVICE) | SIM_REF_BIT(SIM_REF_VFIO_REG) | \
+		   SIM_REF_BIT(SIM_REF_EVENTFD))
+
 static int mdev_probe(struct device *dev)
 {
 	struct mdev_driver *drv = container_of(dev->driver, struct mdev_driver, driver);
+	int ret = drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
 
-	return drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
+	if (ret)
+		sim_ref_check(MDEV_REFS, NULL, dev, 0, "a failed mdev probe", dev_name(dev));
+	return ret;
 }
 
 static void mdev_remove(struct device *dev)
@@ -57,6 +67,7 @@ static void mdev_remove(struct device *dev)
 
 	if (drv->remove)
 		drv->remove(to_mdev_device(dev));
+	sim_ref_check(MDEV_REFS, NULL, dev, 0, "the mdev's removal", dev_name(dev));
 }
 
 static struct bus_type mdev_bus_type = {
@@ -418,6 +429,8 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 	device_initialize(&vdev->device);
 	vdev->device.release = vfio_device_release;
 	dev_set_name(&vdev->device, "vfio-dev");
+	/* the caller's reference, for the device it serves (the mdev) */
+	sim_ref_get(SIM_REF_VFIO_DEVICE, vdev, dev, __builtin_return_address(0));
 	return vdev;
 }
 
@@ -428,6 +441,7 @@ void vfio_free_device(struct vfio_device *device)
 
 void vfio_put_device(struct vfio_device *device)
 {
+	sim_ref_put(SIM_REF_VFIO_DEVICE, device, __builtin_return_address(0));
 	put_device(&device->device);
 }
 
@@ -451,6 +465,7 @@ int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 	list_add_tail(&device->group_next, &vfio_devices);
 	pthread_mutex_unlock(&vfio_lock);
 	dev_set_name(&device->device, "vfio%d", g->id);
+	sim_ref_get(SIM_REF_VFIO_REG, device, device->dev, __builtin_return_address(0));
 	return 0;
 }
 
@@ -474,6 +489,7 @@ void vfio_unregister_group_dev(struct vfio_device *device)
 {
 	unsigned int i = 0;
 
+	sim_ref_put(SIM_REF_VFIO_REG, device, __builtin_return_address(0));
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	unlink_device(device);
 #endif
@@ -555,11 +571,15 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 }
 
 /* The driver's open/close callbacks must return with no more locks held. */
+/* What the driver takes while it serves the device's file belongs to the
+ * device (its mdev): sim/ref.h's scope. */
 static int call_open_device(struct vfio_device *vdev)
 {
 	int depth = sim_lockdep_depth(), ret;
+	const void *scope = sim_ref_scope(vdev->dev);
 
 	ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "the open_device callback", false);
 	return ret;
 }
@@ -567,10 +587,15 @@ static int call_open_device(struct vfio_device *vdev)
 static void call_close_device(struct vfio_device *vdev)
 {
 	int depth = sim_lockdep_depth();
+	const void *scope = sim_ref_scope(vdev->dev);
 
 	if (vdev->ops->close_device)
 		vdev->ops->close_device(vdev);
+	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "the close_device callback", false);
+	/* the VMM dropped its eventfds before its last close */
+	sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), NULL, vdev->dev, 0, "the vfio device's last close",
+		      dev_name(vdev->dev));
 }
 
 /* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
@@ -719,11 +744,14 @@ void sim_vfio_close(struct vfio_device *vdev)
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 {
 	int depth = sim_lockdep_depth();
+	const void *scope;
 	long ret;
 
 	if (!vdev->ops->ioctl)
 		return -ENOTTY;
+	scope = sim_ref_scope(vdev->dev);
 	ret = vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
+	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "a vfio device ioctl", true);
 	return ret;
 }

@@ -28,6 +28,10 @@ void sim_crash_handler_init(void);
  * frames without line information (the C library) are left out. */
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len);
 
+/* The code at a return address belongs to the driver's own files (its
+ * compilation unit is vfio_ap_*.c). */
+bool sim_pc_in_driver(const void *ret);
+
 /*
  * One frame line of a report, ours (" fn (file:line)") or a sanitizer's
  * ("#3 0x55d1c0 in fn /path/file.c:12"): 1 with its function in fn, 0 if
