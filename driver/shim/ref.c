@@ -148,7 +148,7 @@ int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigne
 		char title[128];
 
 		snprintf(title, sizeof(title), "leak: %s held after %s", nouns[found[i].kind], point);
-		sim_stack_format(&found[i].stack, trace, sizeof(trace));
+		sim_stack_format_get(&found[i].stack, trace, sizeof(trace));
 		sim_report(title, "%s: taken by the driver and never given back\n%s acquired by:\n%s",
 			   context, nouns[found[i].kind], trace);
 	}

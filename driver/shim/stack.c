@@ -134,8 +134,8 @@ static bool is_machinery(const char *path)
 
 /* One printed frame, when it is one of ours or the driver's (not the C
  * library's), and not the reporting machinery itself at the top. */
-static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const char *file,
-		      int lineno)
+static void put_frame(char *buf, size_t len, size_t *used, bool skip_top, const char *fn,
+		      const char *file, int lineno)
 {
 	char path[256];
 	int n;
@@ -145,7 +145,7 @@ static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const
 	short_path(file, path, sizeof(path));
 	if (strncmp(path, "driver", 6))
 		return;
-	if (!*used && is_machinery(path))
+	if (!*used && skip_top && is_machinery(path))
 		return;
 	n = snprintf(buf + *used, len - *used, " %s (%s:%d)\n", fn, path, lineno);
 	if (n > 0)
@@ -196,7 +196,8 @@ static const char *func_at_line(Dwarf_Die *cudie, const char *file, int line)
  * A trace then names the same functions however the driver was built
  * (-O0 to -O2), and a report's identity does not depend on inlining.
  */
-static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len, size_t *used)
+static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len, size_t *used,
+			  bool skip_top)
 {
 	const char *fn = dwfl_module_addrname(mod, pc);
 	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
@@ -224,7 +225,7 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 		 * an inlined instance, are no frames */
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
-		put_frame(buf, len, used, die_name(&scopes[i]), file, lineno);
+		put_frame(buf, len, used, skip_top, die_name(&scopes[i]), file, lineno);
 		/* the caller's position is the inlined call's site */
 		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &a), &cf) ||
 		    dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &a), &cl) ||
@@ -240,13 +241,13 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 			}
 		here = func_at_line(cudie, file, lineno);
 		if (here && next && strcmp(here, next))
-			put_frame(buf, len, used, here, file, lineno);
+			put_frame(buf, len, used, skip_top, here, file, lineno);
 	}
 	free(scopes);
-	put_frame(buf, len, used, fn, file, lineno);
+	put_frame(buf, len, used, skip_top, fn, file, lineno);
 }
 
-void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
+static void format(const struct sim_stack *s, char *buf, size_t len, bool skip_top)
 {
 	size_t used = 0;
 	int i;
@@ -262,9 +263,19 @@ void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 		Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
 
 		if (mod)
-			put_frames_of(mod, pc, buf, len, &used);
+			put_frames_of(mod, pc, buf, len, &used, skip_top);
 	}
 	pthread_mutex_unlock(&dwfl_lock);
+}
+
+void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
+{
+	format(s, buf, len, true);
+}
+
+void sim_stack_format_get(const struct sim_stack *s, char *buf, size_t len)
+{
+	format(s, buf, len, false);
 }
 
 /*

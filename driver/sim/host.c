@@ -123,6 +123,9 @@ int simhost_modprobe(void)
 	if (ret) {
 		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&THIS_MODULE->refcnt, 0, __ATOMIC_SEQ_CST);
+		/* an init that fails must undo what it took (KI-12) */
+		sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "a failed modprobe vfio_ap",
+			      "module vfio_ap");
 		mutex_unlock(&module_mutex);
 		return ret;
 	}
