@@ -108,18 +108,6 @@ static bool matches(const struct ref *r, unsigned int mask, const void *obj, con
 	       (!obj || r->obj == obj) && (!owner || r->owner == owner);
 }
 
-int sim_ref_held(unsigned int mask, const void *obj)
-{
-	struct ref *r;
-	int n = 0;
-
-	pthread_mutex_lock(&ref_lock);
-	list_for_each_entry(r, &refs, node)
-		n += matches(r, mask, obj, NULL, 0);
-	pthread_mutex_unlock(&ref_lock);
-	return n;
-}
-
 int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigned long since,
 		  const char *point, const char *context)
 {

@@ -570,9 +570,9 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 	return 0;
 }
 
-/* The driver's open/close callbacks must return with no more locks held. */
-/* What the driver takes while it serves the device's file belongs to the
- * device (its mdev): sim/ref.h's scope. */
+/* The driver's open/close callbacks must return with no more locks held;
+ * what the driver takes while it serves the device's file (here and in
+ * its ioctls) belongs to the device's mdev (sim/ref.h's scope). */
 static int call_open_device(struct vfio_device *vdev)
 {
 	int depth = sim_lockdep_depth(), ret;

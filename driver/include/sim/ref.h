@@ -61,8 +61,5 @@ unsigned long sim_ref_mark(void);
  */
 int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigned long since,
 		  const char *point, const char *context);
-/* References the driver holds on obj, reported or not (the oracle's
- * count; a test's). */
-int sim_ref_held(unsigned int mask, const void *obj);
 
 #endif
