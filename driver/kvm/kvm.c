@@ -329,7 +329,7 @@ void sim_kvm_destroy(struct kvm *kvm)
 		char context[sizeof(vm->name) + 8];
 
 		snprintf(context, sizeof(context), "guest %s", vm->name);
-		sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), kvm, NULL, 0, "the guest stopped", context);
+		sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), kvm, NULL, 0, "the guest stopped", context, NULL);
 	}
 	kvm_put_kvm(kvm);
 }

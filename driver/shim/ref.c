@@ -109,7 +109,7 @@ static bool matches(const struct ref *r, unsigned int mask, const void *obj, con
 }
 
 int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigned long since,
-		  const char *point, const char *context)
+		  const char *point, const char *context, const char *cause)
 {
 	struct {
 		enum sim_ref_kind kind;
@@ -137,8 +137,9 @@ int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigne
 
 		snprintf(title, sizeof(title), "leak: %s held after %s", nouns[found[i].kind], point);
 		sim_stack_format_get(&found[i].stack, trace, sizeof(trace));
-		sim_report(title, "%s: taken by the driver and never given back\n%s acquired by:\n%s",
-			   context, nouns[found[i].kind], trace);
+		sim_report(title, "%s: taken by the driver and never given back\n%s acquired by:\n%s%s%s%s",
+			   context, nouns[found[i].kind], trace, cause ? "cause: " : "", cause ? cause : "",
+			   cause ? "\n" : "");
 	}
 	return n;
 }

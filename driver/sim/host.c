@@ -59,6 +59,7 @@ struct guest {
 	unsigned long cfg_signals;
 	unsigned long told[3][4];	/* apm, aqm, adm */
 	bool requested;			/* a device request was signalled */
+	bool killed;			/* the VMM died: its files closed as they were */
 };
 
 static struct guest *guests[MAX_GUESTS];
@@ -125,7 +126,7 @@ int simhost_modprobe(void)
 		__atomic_store_n(&THIS_MODULE->refcnt, 0, __ATOMIC_SEQ_CST);
 		/* an init that fails must undo what it took (KI-12) */
 		sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "a failed modprobe vfio_ap",
-			      "module vfio_ap");
+			      "module vfio_ap", NULL);
 		mutex_unlock(&module_mutex);
 		return ret;
 	}
@@ -153,7 +154,7 @@ int simhost_rmmod(void)
 	loaded = false;
 	shim_slab_report_leaks(modprobe_mark, "still allocated after rmmod vfio_ap");
 	/* every reference the module took since it was loaded */
-	sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "rmmod vfio_ap", "module vfio_ap");
+	sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "rmmod vfio_ap", "module vfio_ap", NULL);
 	mutex_unlock(&module_mutex);
 	return 0;
 }
@@ -311,10 +312,11 @@ static void vmm_detach(struct guest *g)
 	mutex_lock(&g->lock);
 	if (g->open) {
 #ifdef SIM_TREE_REQ_IRQ
-		set_irq(g, VFIO_AP_REQ_IRQ_INDEX, -1);
+		if (!g->killed)
+			set_irq(g, VFIO_AP_REQ_IRQ_INDEX, -1);
 #endif
 #ifdef SIM_TREE_CFG_CHG_IRQ
-		if (g->cfg_registered)
+		if (g->cfg_registered && !g->killed)
 			set_irq(g, VFIO_AP_CFG_CHG_IRQ_INDEX, -1);
 		g->cfg_registered = false;
 #endif
@@ -459,7 +461,10 @@ static void guest_teardown(struct guest *g)
 	free(g);
 }
 
-int simhost_guest_stop(const char *name)
+/* kill: the VMM dies (SIGKILL) instead of shutting down; the kernel
+ * closes its files without the VFIO_DEVICE_SET_IRQS that would have
+ * dropped its eventfds. */
+int simhost_guest_stop_how(const char *name, bool kill)
 {
 	struct guest *g;
 	int i;
@@ -476,8 +481,14 @@ int simhost_guest_stop(const char *name)
 			guests[i] = NULL;
 	pthread_rwlock_unlock(&guests_rw);
 	mutex_unlock(&guests_lock);
+	g->killed = kill;
 	guest_teardown(g);
 	return 0;
+}
+
+int simhost_guest_stop(const char *name)
+{
+	return simhost_guest_stop_how(name, false);
 }
 
 /* The VMM closes the device and opens it again (a hot-unplug and replug

@@ -253,35 +253,35 @@ static void references(void)
 
 	sim_clear_findings();
 	sim_ref_get(SIM_REF_KVM, &vm, NULL, mdl);
-	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test") == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
 	sim_ref_get(SIM_REF_KVM, &vm, NULL, drv);
 	/* the model's put takes the model's reference, not the driver's */
 	sim_ref_put(SIM_REF_KVM, &vm, mdl);
-	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), &vm, NULL, 0, "a test", "test") == 0);
-	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), &vm, NULL, 0, "a test", "test") == 1);
+	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), &vm, NULL, 0, "a test", "test", NULL) == 0);
+	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), &vm, NULL, 0, "a test", "test", NULL) == 1);
 	EXPECT(sim_nr_findings() == 1 &&
 	       !strcmp(sim_finding(0, &body), "leak: kvm reference held after a test") &&
 	       strstr(body, "kvm reference acquired by:\n references (driver/tests/shim-families.c"));
 	/* once */
-	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test") == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
 	/* a put with none of its side left takes the other side's */
 	sim_ref_put(SIM_REF_KVM, &vm, mdl);
 	sim_ref_get(SIM_REF_KVM, &vm, NULL, drv);
 	sim_ref_put(SIM_REF_KVM, &vm, mdl);
-	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test") == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
 	/* taken in a device's scope: that device's */
 	old = sim_ref_scope(&mdev);
 	sim_ref_get(SIM_REF_EVENTFD, &ctx, NULL, drv);
 	sim_ref_scope(old);
-	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &other, 0, "a test", "test") == 0);
-	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &mdev, 0, "a test", "test") == 1);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &other, 0, "a test", "test", NULL) == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &mdev, 0, "a test", "test", NULL) == 1);
 	/* a mark: what was taken before it is not counted after it */
 	sim_ref_get(SIM_REF_DEBUG, &other, NULL, drv);
 	mark = sim_ref_mark();
 	sim_ref_get(SIM_REF_MODULE, &other, NULL, drv);
-	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, mark, "a test", "test") == 1);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, mark, "a test", "test", NULL) == 1);
 	base = sim_nr_findings();
-	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, 0, "a test", "test") == 1 &&
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, 0, "a test", "test", NULL) == 1 &&
 	       sim_nr_findings() == base + 1 &&
 	       !strcmp(sim_finding(base, &body), "leak: debug feature registration held after a test"));
 	sim_clear_findings();

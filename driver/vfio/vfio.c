@@ -57,7 +57,7 @@ static int mdev_probe(struct device *dev)
 	int ret = drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
 
 	if (ret)
-		sim_ref_check(MDEV_REFS, NULL, dev, 0, "a failed mdev probe", dev_name(dev));
+		sim_ref_check(MDEV_REFS, NULL, dev, 0, "a failed mdev probe", dev_name(dev), NULL);
 	return ret;
 }
 
@@ -67,7 +67,7 @@ static void mdev_remove(struct device *dev)
 
 	if (drv->remove)
 		drv->remove(to_mdev_device(dev));
-	sim_ref_check(MDEV_REFS, NULL, dev, 0, "the mdev's removal", dev_name(dev));
+	sim_ref_check(MDEV_REFS, NULL, dev, 0, "the mdev's removal", dev_name(dev), NULL);
 }
 
 static struct bus_type mdev_bus_type = {
@@ -593,9 +593,13 @@ static void call_close_device(struct vfio_device *vdev)
 		vdev->ops->close_device(vdev);
 	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "the close_device callback", false);
-	/* the VMM dropped its eventfds before its last close */
+	/* as vfio-pci's close does, the driver lets go of the eventfds the
+	 * file gave it, whether or not the user dropped them first */
 	sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), NULL, vdev->dev, 0, "the vfio device's last close",
-		      dev_name(vdev->dev));
+		      dev_name(vdev->dev),
+		      vdev->user_eventfds ?
+		      "the user closed the device without dropping its eventfds (VFIO_DEVICE_SET_IRQS with fd -1)" :
+		      "the user dropped its eventfds (VFIO_DEVICE_SET_IRQS with fd -1) before the last close");
 }
 
 /* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
@@ -741,6 +745,23 @@ void sim_vfio_close(struct vfio_device *vdev)
 	put_registration(vdev);
 }
 
+/* What the user's VFIO_DEVICE_SET_IRQS that took asked for: one eventfd
+ * set (fd >= 0) or dropped (fd -1) on an IRQ index. */
+static void note_user_eventfd(struct vfio_device *vdev, unsigned int cmd, const void *arg, long ret)
+{
+	const struct vfio_irq_set *hdr = arg;
+	s32 fd;
+
+	if (ret || cmd != VFIO_DEVICE_SET_IRQS || !(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) ||
+	    hdr->count != 1 || hdr->index >= BITS_PER_LONG)
+		return;
+	memcpy(&fd, hdr + 1, sizeof(fd));
+	if (fd >= 0)
+		__atomic_fetch_or(&vdev->user_eventfds, 1UL << hdr->index, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&vdev->user_eventfds, ~(1UL << hdr->index), __ATOMIC_SEQ_CST);
+}
+
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 {
 	int depth = sim_lockdep_depth();
@@ -752,6 +773,7 @@ long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 	scope = sim_ref_scope(vdev->dev);
 	ret = vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
 	sim_ref_scope(scope);
+	note_user_eventfd(vdev, cmd, arg, ret);
 	sim_lockdep_check_return(depth, "a vfio device ioctl", true);
 	return ret;
 }

@@ -38,6 +38,8 @@ struct vfio_device {
 	struct list_head group_next;
 	bool registered;
 	int vmm_refs;
+	/* IRQ indexes whose eventfd the user set and has not dropped */
+	unsigned long user_eventfds;
 };
 
 struct vfio_device_ops {

@@ -42,6 +42,8 @@ int simhost_guest_events(const char *name, unsigned long *cfg_signals,
 long simhost_guest_irq_info(const char *name, unsigned int index, unsigned int *count,
 			    unsigned int *flags);
 int simhost_guest_stop(const char *name);
+/* kill: the VMM dies instead (its eventfds never dropped) */
+int simhost_guest_stop_how(const char *name, bool kill);
 int simhost_guest_reopen(const char *name);
 int simhost_nr_findings(void);
 const char *simhost_finding(int i, const char **body, const char **known);

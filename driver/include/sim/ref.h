@@ -57,9 +57,10 @@ unsigned long sim_ref_mark(void);
  * the driver still holds on obj (obj NULL: any), that belongs to owner
  * (owner NULL: any) and was taken after mark since (0: any), not
  * reported before; point ends the title ("the guest stopped"), context
- * heads the report.  Returns how many.
+ * heads the report, cause (NULL: none) ends it as a "cause:" line (what
+ * the model knows of why).  Returns how many.
  */
 int sim_ref_check(unsigned int mask, const void *obj, const void *owner, unsigned long since,
-		  const char *point, const char *context);
+		  const char *point, const char *context, const char *cause);
 
 #endif
