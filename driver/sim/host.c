@@ -124,7 +124,7 @@ int simhost_modprobe(void)
 	if (ret) {
 		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&THIS_MODULE->refcnt, 0, __ATOMIC_SEQ_CST);
-		/* an init that fails must undo what it took (KI-12) */
+		/* an init that fails must undo what it took (KI-14) */
 		sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "a failed modprobe vfio_ap",
 			      "module vfio_ap", NULL);
 		mutex_unlock(&module_mutex);
