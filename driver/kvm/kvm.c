@@ -24,6 +24,7 @@
 #include <sim/report.h>
 #include <sim/sched.h>
 #include <sim/origin.h>
+#include <sim/ref.h>
 
 #define GUEST_PAGES (SIM_GUEST_MEM_BYTES >> PAGE_SHIFT)	/* one memslot at gfn 0 */
 #define MAX_VCPUS 64
@@ -232,6 +233,8 @@ struct kvm *sim_kvm_create(const char *name, int nvcpus, bool guest_aqic)
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
 	sim_mutex_init_as(&vm->kvm.lock, "&kvm->lock");
 	vm->kvm.users_count.refs.counter = 1;
+	/* the VMM's reference, put by sim_kvm_destroy */
+	sim_ref_get(SIM_REF_KVM, &vm->kvm, NULL, __builtin_return_address(0));
 	sim_rwsem_init_as(&vm->kvm.arch.crypto.pqap_hook_rwsem, "&kvm->arch.crypto.pqap_hook_rwsem");
 	vm->kvm.arch.crypto.crycb = vm->crycb;
 	vm->kvm.arch.crypto.crycbd = ((u32)(uintptr_t)vm->crycb & ~0xffU) | CRYCB_FORMAT2;
@@ -323,17 +326,29 @@ void sim_kvm_destroy(struct kvm *kvm)
 		sim_thread_join(vm->vcpus[i]->task);
 		vm->vcpus[i]->task = NULL;
 	}
+	/* the VMM has closed its devices: what the driver still holds keeps
+	 * the VM alive after its guest stopped */
+	{
+		char context[sizeof(vm->name) + 8];
+
+		snprintf(context, sizeof(context), "guest %s", vm->name);
+		sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), kvm, NULL, 0, "the guest stopped", context, NULL);
+	}
 	kvm_put_kvm(kvm);
 }
 
 void kvm_get_kvm(struct kvm *kvm)
 {
+	sim_ref_get(SIM_REF_KVM, kvm, NULL, __builtin_return_address(0));
 	__atomic_fetch_add(&kvm->users_count.refs.counter, 1, __ATOMIC_SEQ_CST);
 }
 
 void kvm_put_kvm(struct kvm *kvm)
 {
-	int r = __atomic_sub_fetch(&kvm->users_count.refs.counter, 1, __ATOMIC_SEQ_CST);
+	int r;
+
+	sim_ref_put(SIM_REF_KVM, kvm, __builtin_return_address(0));
+	r = __atomic_sub_fetch(&kvm->users_count.refs.counter, 1, __ATOMIC_SEQ_CST);
 
 	if (r < 0)
 		sim_report("refcount_t: underflow; use-after-free.",

@@ -14,6 +14,7 @@
 #include <linux/eventfd.h>
 #include <sim/fault.h>
 #include <sim/report.h>
+#include <sim/ref.h>
 #include <sim/sched.h>
 
 struct eventfd_ctx {
@@ -58,11 +59,13 @@ struct eventfd_ctx *eventfd_ctx_fdget(int fd)
 	ctx->fd = dup;
 	ctx->user_fd = fd;
 	ctx->refs = 1;
+	sim_ref_get(SIM_REF_EVENTFD, ctx, NULL, __builtin_return_address(0));
 	return ctx;
 }
 
 void eventfd_ctx_put(struct eventfd_ctx *ctx)
 {
+	sim_ref_put(SIM_REF_EVENTFD, ctx, __builtin_return_address(0));
 	if (__atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_SEQ_CST) == 0) {
 		close(ctx->fd);
 		kfree(ctx);

@@ -15,6 +15,7 @@
 #include <linux/device.h>
 #include <asm/debug.h>
 #include <sim/sched.h>
+#include <sim/ref.h>
 #include <sim/report.h>
 #include <sim/stack.h>
 #include <sim/lockdep.h>
@@ -473,6 +474,7 @@ debug_info_t *debug_register(const char *name, int pages, int nr_areas, int buf_
 	snprintf(id->name, sizeof(id->name), "%s", name);
 	id->level = 3;
 	pthread_mutex_init(&id->lock, NULL);
+	sim_ref_get(SIM_REF_DEBUG, id, NULL, __builtin_return_address(0));
 	return id;
 }
 
@@ -482,6 +484,7 @@ void debug_unregister(debug_info_t *id)
 
 	if (!id)
 		return;
+	sim_ref_put(SIM_REF_DEBUG, id, __builtin_return_address(0));
 	for (i = 0; i < DBF_RING; i++)
 		free(id->ring[i]);
 	pthread_mutex_destroy(&id->lock);

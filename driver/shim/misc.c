@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <linux/device.h>
 #include <asm/facility.h>
+#include <sim/ref.h>
 #include <sim/report.h>
 
 static const char *fixup_radix(const char *s, unsigned int *base)
@@ -418,11 +419,14 @@ bool try_module_get(struct module *m)
 			return false;
 	} while (!__atomic_compare_exchange_n(&m->refcnt, &v, v + 1, false, __ATOMIC_SEQ_CST,
 					      __ATOMIC_SEQ_CST));
+	sim_ref_get(SIM_REF_MODULE, m, NULL, __builtin_return_address(0));
 	return true;
 }
 
 void module_put(struct module *m)
 {
+	if (m)
+		sim_ref_put(SIM_REF_MODULE, m, __builtin_return_address(0));
 	if (m && __atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST) < 1)
 		sim_report("WARNING in module_put", "module %s: refcount underflow\n", m->name);
 }

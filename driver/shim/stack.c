@@ -148,7 +148,7 @@ static bool is_machinery(const char *path)
 {
 	static const char *const files[] = {
 		"driver/shim/stack.c", "driver/shim/slab.c", "driver/shim/fault.c",
-		"driver/shim/log.c", "driver/shim/lockdep.c",
+		"driver/shim/log.c", "driver/shim/lockdep.c", "driver/shim/ref.c",
 	};
 	size_t i;
 
@@ -160,8 +160,8 @@ static bool is_machinery(const char *path)
 
 /* One printed frame, when it is one of ours or the driver's (not the C
  * library's), and not the reporting machinery itself at the top. */
-static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const char *file,
-		      int lineno)
+static void put_frame(char *buf, size_t len, size_t *used, bool skip_top, const char *fn,
+		      const char *file, int lineno)
 {
 	char path[256];
 	int n;
@@ -171,7 +171,7 @@ static void put_frame(char *buf, size_t len, size_t *used, const char *fn, const
 	short_path(file, path, sizeof(path));
 	if (strncmp(path, "driver", 6))
 		return;
-	if (!*used && is_machinery(path))
+	if (!*used && skip_top && is_machinery(path))
 		return;
 	/* where every task starts, as the C library's start_thread: a thread's
 	 * or a deterministic task's own stack (sched.c), one name each */
@@ -226,7 +226,8 @@ static const char *func_at_line(Dwarf_Die *cudie, const char *file, int line)
  * A trace then names the same functions however the driver was built
  * (-O0 to -O2), and a report's identity does not depend on inlining.
  */
-static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len, size_t *used)
+static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len, size_t *used,
+			  bool skip_top)
 {
 	const char *fn = dwfl_module_addrname(mod, pc);
 	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
@@ -254,7 +255,7 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 		 * an inlined instance, are no frames */
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
-		put_frame(buf, len, used, die_name(&scopes[i]), file, lineno);
+		put_frame(buf, len, used, skip_top, die_name(&scopes[i]), file, lineno);
 		/* the caller's position is the inlined call's site */
 		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &a), &cf) ||
 		    dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &a), &cl) ||
@@ -270,13 +271,13 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 			}
 		here = func_at_line(cudie, file, lineno);
 		if (here && next && strcmp(here, next))
-			put_frame(buf, len, used, here, file, lineno);
+			put_frame(buf, len, used, skip_top, here, file, lineno);
 	}
 	free(scopes);
-	put_frame(buf, len, used, fn, file, lineno);
+	put_frame(buf, len, used, skip_top, fn, file, lineno);
 }
 
-void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
+static void format(const struct sim_stack *s, char *buf, size_t len, bool skip_top)
 {
 	size_t used = 0;
 	int i;
@@ -292,9 +293,62 @@ void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
 		Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
 
 		if (mod)
-			put_frames_of(mod, pc, buf, len, &used);
+			put_frames_of(mod, pc, buf, len, &used, skip_top);
 	}
 	pthread_mutex_unlock(&dwfl_lock);
+}
+
+void sim_stack_format(const struct sim_stack *s, char *buf, size_t len)
+{
+	format(s, buf, len, true);
+}
+
+void sim_stack_format_get(const struct sim_stack *s, char *buf, size_t len)
+{
+	format(s, buf, len, false);
+}
+
+/*
+ * Whether the code at a return address is the driver's: the compilation
+ * unit holding it is one of the driver's files (whatever was inlined
+ * there).  Looked up once per call site.
+ */
+bool sim_pc_in_driver(const void *ret)
+{
+	static struct {
+		const void *pc;
+		bool driver;
+	} cache[256];
+	unsigned int h = (unsigned int)((unsigned long)ret >> 2) % 256, i;
+	bool driver = false;
+
+	if (!ret)
+		return false;
+	pthread_mutex_lock(&dwfl_lock);
+	for (i = 0; i < 256; i++) {
+		unsigned int k = (h + i) % 256;
+
+		if (cache[k].pc == ret) {
+			driver = cache[k].driver;
+			break;
+		}
+		if (!cache[k].pc) {
+			Dwarf_Addr pc = (Dwarf_Addr)ret - 1, bias = 0;
+			Dwfl *d = get_dwfl();
+			Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
+			Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
+			const char *name = cu ? dwarf_diename(cu) : NULL;
+			char path[256];
+
+			driver = name && !strncmp(sim_tree_path(name, path, sizeof(path)),
+						  "drivers/s390/crypto/vfio_ap", 27);
+			cache[k].pc = ret;
+			cache[k].driver = driver;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dwfl_lock);
+	return driver;
 }
 
 int sim_frame_parse(const char *line, size_t len, char *fn, size_t fnlen, bool *generic)

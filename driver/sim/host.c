@@ -27,6 +27,7 @@
 #include <sim/kvm.h>
 #include <sim/report.h>
 #include <sim/lockdep.h>
+#include <sim/ref.h>
 #include <sim/slab.h>
 #include <sim/fault.h>
 #include <sim/stack.h>
@@ -59,6 +60,7 @@ struct guest {
 	unsigned long cfg_signals;
 	unsigned long told[3][4];	/* apm, aqm, adm */
 	bool requested;			/* a device request was signalled */
+	bool killed;			/* the VMM died: its files closed as they were */
 };
 
 static struct guest *guests[MAX_GUESTS];
@@ -67,7 +69,7 @@ static DEFINE_MUTEX(guests_lock);
 /* guests[] as the eventfd observer reads it (from driver tasks, which must
  * not take guests_lock): a plain rwlock, never held across a sleep */
 static pthread_rwlock_t guests_rw = PTHREAD_RWLOCK_INITIALIZER;
-static unsigned long modprobe_mark;
+static unsigned long modprobe_mark, modprobe_ref_mark;
 static void vmm_observe_signal(int fd);
 static bool loaded;
 
@@ -116,12 +118,16 @@ int simhost_modprobe(void)
 		return -EEXIST;
 	}
 	modprobe_mark = shim_slab_mark();
+	modprobe_ref_mark = sim_ref_mark();
 	__atomic_store_n(&THIS_MODULE->refcnt, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&THIS_MODULE->state, 1, __ATOMIC_SEQ_CST);
 	ret = shim_module_init();
 	if (ret) {
 		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&THIS_MODULE->refcnt, 0, __ATOMIC_SEQ_CST);
+		/* an init that fails must undo what it took (KI-14) */
+		sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "a failed modprobe vfio_ap",
+			      "module vfio_ap", NULL);
 		mutex_unlock(&module_mutex);
 		return ret;
 	}
@@ -148,6 +154,8 @@ int simhost_rmmod(void)
 	__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);
 	loaded = false;
 	shim_slab_report_leaks(modprobe_mark, "still allocated after rmmod vfio_ap");
+	/* every reference the module took since it was loaded */
+	sim_ref_check(SIM_REF_ALL, NULL, NULL, modprobe_ref_mark, "rmmod vfio_ap", "module vfio_ap", NULL);
 	mutex_unlock(&module_mutex);
 	return 0;
 }
@@ -305,10 +313,11 @@ static void vmm_detach(struct guest *g)
 	mutex_lock(&g->lock);
 	if (g->open) {
 #ifdef SIM_TREE_REQ_IRQ
-		set_irq(g, VFIO_AP_REQ_IRQ_INDEX, -1);
+		if (!g->killed)
+			set_irq(g, VFIO_AP_REQ_IRQ_INDEX, -1);
 #endif
 #ifdef SIM_TREE_CFG_CHG_IRQ
-		if (g->cfg_registered)
+		if (g->cfg_registered && !g->killed)
 			set_irq(g, VFIO_AP_CFG_CHG_IRQ_INDEX, -1);
 		g->cfg_registered = false;
 #endif
@@ -467,7 +476,10 @@ static void guest_teardown(struct guest *g)
 	free(g);
 }
 
-int simhost_guest_stop(const char *name)
+/* kill: the VMM dies (SIGKILL) instead of shutting down; the kernel
+ * closes its files without the VFIO_DEVICE_SET_IRQS that would have
+ * dropped its eventfds. */
+int simhost_guest_stop_how(const char *name, bool kill)
 {
 	struct guest *g;
 	int i;
@@ -484,8 +496,14 @@ int simhost_guest_stop(const char *name)
 			guests[i] = NULL;
 	pthread_rwlock_unlock(&guests_rw);
 	mutex_unlock(&guests_lock);
+	g->killed = kill;
 	guest_teardown(g);
 	return 0;
+}
+
+int simhost_guest_stop(const char *name)
+{
+	return simhost_guest_stop_how(name, false);
 }
 
 /* The VMM closes the device and opens it again (a hot-unplug and replug

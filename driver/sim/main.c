@@ -391,8 +391,8 @@ static void cmd_guest(int argc, char **argv)
 			}
 		}
 		rc = simhost_guest_start_opts(argv[2], argv[3], vcpus, aqic, cfgirq);
-	} else if (argc == 3 && !strcmp(argv[1], "stop")) {
-		rc = simhost_guest_stop(argv[2]);
+	} else if (argc == 3 && (!strcmp(argv[1], "stop") || !strcmp(argv[1], "kill"))) {
+		rc = simhost_guest_stop_how(argv[2], !strcmp(argv[1], "kill"));
 	} else if (argc == 3 && !strcmp(argv[1], "events")) {
 		unsigned long sig, chg;
 		bool reg;

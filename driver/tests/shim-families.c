@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The shim API families, used beyond today's call sites: each member the
- * way a driver would call it, with what the kernel's own does.  Built with
+ * way a driver would call it, with what the kernel's own does; and the
+ * rules of the reference ledger the leak checks stand on.  Built with
  * every sim (driver/sim.mk) and run by driver/tests/run.sh; exits 1 and
  * names the first member that misbehaves.
  */
@@ -18,6 +19,12 @@
 #include <linux/mutex.h>
 #include <linux/cleanup.h>
 #include <sim/slab.h>
+#include <sim/ref.h>
+#include <sim/report.h>
+
+/* a function of the driver's own files: a return address inside it is a
+ * call made by the driver */
+int vfio_ap_mdev_register(void);
 
 static int failed;
 
@@ -245,6 +252,58 @@ static void cleanup(void)
 	kfree(k);
 }
 
+/*
+ * The reference ledger's rules (sim/ref.h), with gets and puts made on
+ * behalf of the driver (a return address in its code) and of a model
+ * (this file's): only the driver's references are reported, a put drops
+ * its own side's, each leftover is reported once, scopes and marks.
+ */
+static void references(void)
+{
+	const void *drv = (const char *)vfio_ap_mdev_register + 1;
+	const void *mdl = __builtin_return_address(0);
+	static int vm, ctx, mdev, other;
+	const char *body;
+	unsigned long mark;
+	const void *old;
+	int base;
+
+	sim_clear_findings();
+	sim_ref_get(SIM_REF_KVM, &vm, NULL, mdl);
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
+	sim_ref_get(SIM_REF_KVM, &vm, NULL, drv);
+	/* the model's put takes the model's reference, not the driver's */
+	sim_ref_put(SIM_REF_KVM, &vm, mdl);
+	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), &vm, NULL, 0, "a test", "test", NULL) == 0);
+	EXPECT(sim_ref_check(SIM_REF_BIT(SIM_REF_KVM), &vm, NULL, 0, "a test", "test", NULL) == 1);
+	EXPECT(sim_nr_findings() == 1 &&
+	       !strcmp(sim_finding(0, &body), "leak: kvm reference held after a test") &&
+	       strstr(body, "kvm reference acquired by:\n references (driver/tests/shim-families.c"));
+	/* once */
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
+	/* a put with none of its side left takes the other side's */
+	sim_ref_put(SIM_REF_KVM, &vm, mdl);
+	sim_ref_get(SIM_REF_KVM, &vm, NULL, drv);
+	sim_ref_put(SIM_REF_KVM, &vm, mdl);
+	EXPECT(sim_ref_check(SIM_REF_ALL, &vm, NULL, 0, "a test", "test", NULL) == 0);
+	/* taken in a device's scope: that device's */
+	old = sim_ref_scope(&mdev);
+	sim_ref_get(SIM_REF_EVENTFD, &ctx, NULL, drv);
+	sim_ref_scope(old);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &other, 0, "a test", "test", NULL) == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &mdev, 0, "a test", "test", NULL) == 1);
+	/* a mark: what was taken before it is not counted after it */
+	sim_ref_get(SIM_REF_DEBUG, &other, NULL, drv);
+	mark = sim_ref_mark();
+	sim_ref_get(SIM_REF_MODULE, &other, NULL, drv);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, mark, "a test", "test", NULL) == 1);
+	base = sim_nr_findings();
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, NULL, 0, "a test", "test", NULL) == 1 &&
+	       sim_nr_findings() == base + 1 &&
+	       !strcmp(sim_finding(base, &body), "leak: debug feature registration held after a test"));
+	sim_clear_findings();
+}
+
 int main(void)
 {
 	allocation();
@@ -253,7 +312,8 @@ int main(void)
 	bitmaps();
 	hashtable();
 	cleanup();
+	references();
 	if (!failed)
-		printf("ok: allocation, kstrtox, string, bitmap, hashtable and cleanup/guard families\n");
+		printf("ok: allocation, kstrtox, string, bitmap, hashtable and cleanup/guard families, the reference ledger\n");
 	return failed;
 }

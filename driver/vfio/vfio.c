@@ -24,6 +24,7 @@
 #include <linux/vfio.h>
 #include <linux/kvm_host.h>
 #include <sim/origin.h>
+#include <sim/ref.h>
 #include <linux/module.h>
 #include <sim/fault.h>
 #include <sim/slab.h>
@@ -45,11 +46,20 @@ static int mdev_match(struct device *dev, SHIM_CONST_DRV struct device_driver *d
 	return 0;
 }
 
+/* What the driver took for an mdev (its vfio device, the registration,
+ * the eventfds of the device's file) it must have given back when the
+ * mdev goes, or when its probe failed. */
+#define MDEV_REFS (SIM_REF_BIT(SIM_REF_VFIO_DEVICE) | SIM_REF_BIT(SIM_REF_VFIO_REG) | \
+		   SIM_REF_BIT(SIM_REF_EVENTFD))
+
 static int mdev_probe(struct device *dev)
 {
 	struct mdev_driver *drv = container_of(dev->driver, struct mdev_driver, driver);
+	int ret = drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
 
-	return drv->probe ? drv->probe(to_mdev_device(dev)) : 0;
+	if (ret)
+		sim_ref_check(MDEV_REFS, NULL, dev, 0, "a failed mdev probe", dev_name(dev), NULL);
+	return ret;
 }
 
 static void mdev_remove(struct device *dev)
@@ -58,6 +68,7 @@ static void mdev_remove(struct device *dev)
 
 	if (drv->remove)
 		drv->remove(to_mdev_device(dev));
+	sim_ref_check(MDEV_REFS, NULL, dev, 0, "the mdev's removal", dev_name(dev), NULL);
 }
 
 static struct bus_type mdev_bus_type = {
@@ -428,6 +439,8 @@ struct vfio_device *_vfio_alloc_device(size_t size, struct device *dev,
 	device_initialize(&vdev->device);
 	vdev->device.release = vfio_device_release;
 	dev_set_name(&vdev->device, "vfio-dev");
+	/* the caller's reference, for the device it serves (the mdev) */
+	sim_ref_get(SIM_REF_VFIO_DEVICE, vdev, dev, __builtin_return_address(0));
 	return vdev;
 }
 
@@ -438,6 +451,7 @@ void vfio_free_device(struct vfio_device *device)
 
 void vfio_put_device(struct vfio_device *device)
 {
+	sim_ref_put(SIM_REF_VFIO_DEVICE, device, __builtin_return_address(0));
 	put_device(&device->device);
 }
 
@@ -462,6 +476,7 @@ int vfio_register_emulated_iommu_dev(struct vfio_device *device)
 	list_add_tail(&device->group_next, &vfio_devices);
 	pthread_mutex_unlock(&vfio_lock);
 	dev_set_name(&device->device, "vfio%d", g->id);
+	sim_ref_get(SIM_REF_VFIO_REG, device, device->dev, __builtin_return_address(0));
 	return 0;
 }
 
@@ -485,6 +500,7 @@ void vfio_unregister_group_dev(struct vfio_device *device)
 {
 	unsigned int i = 0;
 
+	sim_ref_put(SIM_REF_VFIO_REG, device, __builtin_return_address(0));
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	unlink_device(device);
 #endif
@@ -565,12 +581,16 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 	return 0;
 }
 
-/* The driver's open/close callbacks must return with no more locks held. */
+/* The driver's open/close callbacks must return with no more locks held;
+ * what the driver takes while it serves the device's file (here and in
+ * its ioctls) belongs to the device's mdev (sim/ref.h's scope). */
 static int call_open_device(struct vfio_device *vdev)
 {
 	int depth = sim_lockdep_depth(), ret;
+	const void *scope = sim_ref_scope(vdev->dev);
 
 	ret = vdev->ops->open_device ? vdev->ops->open_device(vdev) : 0;
+	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "the open_device callback", false);
 	return ret;
 }
@@ -578,10 +598,19 @@ static int call_open_device(struct vfio_device *vdev)
 static void call_close_device(struct vfio_device *vdev)
 {
 	int depth = sim_lockdep_depth();
+	const void *scope = sim_ref_scope(vdev->dev);
 
 	if (vdev->ops->close_device)
 		vdev->ops->close_device(vdev);
+	sim_ref_scope(scope);
 	sim_lockdep_check_return(depth, "the close_device callback", false);
+	/* as vfio-pci's close does, the driver lets go of the eventfds the
+	 * file gave it, whether or not the user dropped them first */
+	sim_ref_check(SIM_REF_BIT(SIM_REF_EVENTFD), NULL, vdev->dev, 0, "the vfio device's last close",
+		      dev_name(vdev->dev),
+		      vdev->user_eventfds ?
+		      "the user closed the device without dropping its eventfds (VFIO_DEVICE_SET_IRQS with fd -1)" :
+		      "the user dropped its eventfds (VFIO_DEVICE_SET_IRQS with fd -1) before the last close");
 }
 
 /* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
@@ -727,14 +756,35 @@ void sim_vfio_close(struct vfio_device *vdev)
 	put_registration(vdev);
 }
 
+/* What the user's VFIO_DEVICE_SET_IRQS that took asked for: one eventfd
+ * set (fd >= 0) or dropped (fd -1) on an IRQ index. */
+static void note_user_eventfd(struct vfio_device *vdev, unsigned int cmd, const void *arg, long ret)
+{
+	const struct vfio_irq_set *hdr = arg;
+	s32 fd;
+
+	if (ret || cmd != VFIO_DEVICE_SET_IRQS || !(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) ||
+	    hdr->count != 1 || hdr->index >= BITS_PER_LONG)
+		return;
+	memcpy(&fd, hdr + 1, sizeof(fd));
+	if (fd >= 0)
+		__atomic_fetch_or(&vdev->user_eventfds, 1UL << hdr->index, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&vdev->user_eventfds, ~(1UL << hdr->index), __ATOMIC_SEQ_CST);
+}
+
 long sim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, void *arg)
 {
 	int depth = sim_lockdep_depth();
+	const void *scope;
 	long ret;
 
 	if (!vdev->ops->ioctl)
 		return -ENOTTY;
+	scope = sim_ref_scope(vdev->dev);
 	ret = vdev->ops->ioctl(vdev, cmd, (unsigned long)arg);
+	sim_ref_scope(scope);
+	note_user_eventfd(vdev, cmd, arg, ret);
 	sim_lockdep_check_return(depth, "a vfio device ioctl", true);
 	return ret;
 }

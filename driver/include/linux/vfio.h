@@ -41,6 +41,8 @@ struct vfio_device {
 	/* a VMM has the device's group open: one at a time, as the group's
 	 * file is (a second VMM's open answers EBUSY) */
 	int vmm_claimed;
+	/* IRQ indexes whose eventfd the user set and has not dropped */
+	unsigned long user_eventfds;
 };
 
 struct vfio_device_ops {

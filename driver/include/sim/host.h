@@ -79,6 +79,8 @@ int simhost_guest_pinned(const char *name);
  * an accepted one, is reported as a finding. */
 int simhost_guest_attach(const char *name, const char *uuid);
 int simhost_guest_stop(const char *name);
+/* kill: the VMM dies instead (its eventfds never dropped) */
+int simhost_guest_stop_how(const char *name, bool kill);
 int simhost_guest_reopen(const char *name);
 int simhost_nr_findings(void);
 const char *simhost_finding(int i, const char **body, const char **known);

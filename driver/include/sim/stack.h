@@ -32,6 +32,13 @@ void sim_crash_handler_init(void);
 /* " function (file:line)" lines, innermost first, each ending in a newline;
  * frames without line information (the C library) are left out. */
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len);
+/* The same from the innermost frame on, whichever file it is in (a stack
+ * saved in a get function: kvm_get_kvm, debug_register, ...). */
+void sim_stack_format_get(const struct sim_stack *s, char *buf, size_t len);
+
+/* The code at a return address belongs to the driver's own files (its
+ * compilation unit is vfio_ap_*.c). */
+bool sim_pc_in_driver(const void *ret);
 
 /*
  * One frame line of a report, ours (" fn (file:line)") or a sanitizer's
