@@ -491,9 +491,10 @@ static void op_value(struct step_ctx *c)
 	if (state[0] && vap_read(host, state, before, sizeof(before)) < 0)
 		state[0] = 0;
 	rc = vap_write(host, path, text);
-	if (rc == -ENOENT) {
-		/* the attribute is gone (another worker's module reload) */
-		judge(w, c->op, rc, (const int[]){ ENOENT, 0 }, "%s", path);
+	if ((rc == -ENOENT || rc == -ENODEV) && !vap_exists(host, path)) {
+		/* the attribute is gone, or went while written (kernfs answers
+		 * ENODEV): another worker's module reload */
+		judge(w, c->op, rc, (const int[]){ ENOENT, ENODEV, 0 }, "%s", path);
 	} else if (!v->expect) {
 		judge(w, c->op, rc, ok, "%s '%.40s'", path, text);
 	} else if (!rc) {

@@ -397,13 +397,27 @@ bool aphw_queue_irq_enabled(int apqn)
 
 /* The first queue with interrupts enabled whose notification byte lies
  * in [lo, hi) of host memory, or -1. */
+/* The queue's last answer said it is not available, deconfigured or
+ * checkstopped: it writes no notification byte until it is reset. */
+static bool silent_locked(const struct hwq *q)
+{
+	unsigned char rc;
+
+	if (!q->nanswers)
+		return false;
+	rc = q->last[(q->nanswers - 1) % ANSWERS].rc;
+	return rc == AP_RESPONSE_Q_NOT_AVAIL || rc == AP_RESPONSE_DECONFIGURED ||
+	       rc == AP_RESPONSE_CHECKSTOPPED;
+}
+
 int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi)
 {
 	int apqn, found = -1;
 
 	pthread_mutex_lock(&hw.lock);
 	for (apqn = 0; hw.q && apqn < 256 * 256 && found < 0; apqn++)
-		if (hw.q[apqn].irq && hw.q[apqn].nib >= lo && hw.q[apqn].nib < hi)
+		if (hw.q[apqn].irq && hw.q[apqn].nib >= lo && hw.q[apqn].nib < hi &&
+		    !silent_locked(&hw.q[apqn]))
 			found = apqn;
 	pthread_mutex_unlock(&hw.lock);
 	return found;

@@ -59,6 +59,9 @@ struct sim_vm {
 	struct sim_waitq unblock;
 	unsigned long apcb_updates;
 	unsigned long apcb_changes;	/* updates that changed the crycb's masks */
+	/* writes of the masks by one task (sim_kvm_watch_writes) */
+	const void *watch_task;
+	unsigned long watched_writes;
 	bool guest_aqic;	/* vCPUs issue their own PQAP(AQIC) */
 	bool dead;
 	/* where each GISC registration came from, per guest ISC */
@@ -422,6 +425,8 @@ void kvm_arch_crypto_set_masks(struct kvm *kvm, unsigned long *apm,
 	if (memcmp(&before.apcb0, &crycb->apcb0, sizeof(before.apcb0)) ||
 	    memcmp(&before.apcb1, &crycb->apcb1, sizeof(before.apcb1)))
 		__atomic_add_fetch(&vm->apcb_changes, 1, __ATOMIC_SEQ_CST);
+	if (vm->watch_task == (const void *)sim_current())
+		vm->watched_writes++;
 	sim_log("kvm: %s: SET CRYCB: apm %016lx %016lx %016lx %016lx aqm %016lx %016lx %016lx %016lx",
 		vm->name, apm[0], apm[1], apm[2], apm[3], aqm[0], aqm[1], aqm[2], aqm[3]);
 	unblock_all(vm);
@@ -436,6 +441,8 @@ void kvm_arch_crypto_clear_masks(struct kvm *kvm)
 	if (memcmp(&zero.apcb0, &kvm->arch.crypto.crycb->apcb0, sizeof(zero.apcb0)) ||
 	    memcmp(&zero.apcb1, &kvm->arch.crypto.crycb->apcb1, sizeof(zero.apcb1)))
 		__atomic_add_fetch(&vm->apcb_changes, 1, __ATOMIC_SEQ_CST);
+	if (vm->watch_task == (const void *)sim_current())
+		vm->watched_writes++;
 	memset(&kvm->arch.crypto.crycb->apcb0, 0, sizeof(kvm->arch.crypto.crycb->apcb0));
 	memset(&kvm->arch.crypto.crycb->apcb1, 0, sizeof(kvm->arch.crypto.crycb->apcb1));
 	sim_log("kvm: %s: CLR CRYCB", vm->name);
@@ -617,6 +624,16 @@ const char *sim_kvm_name(struct kvm *kvm)
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm)
 {
 	return to_vm(kvm)->apcb_updates;
+}
+
+unsigned long sim_kvm_watch_writes(struct kvm *kvm, bool on)
+{
+	struct sim_vm *vm = to_vm(kvm);
+	unsigned long n = vm->watched_writes;
+
+	vm->watch_task = on ? (const void *)sim_current() : NULL;
+	vm->watched_writes = 0;
+	return n;
 }
 
 unsigned long sim_kvm_apcb_changes(struct kvm *kvm)

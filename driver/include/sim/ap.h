@@ -18,7 +18,8 @@ bool aphw_queue_irq_enabled(int apqn);
  * on; < 0 keeps it), and whether its effects show in the status word
  * only at its completion (apbus/aphw.c); defaults 30 ms, at its start. */
 void aphw_reset_model(long ms, bool late);
-/* the first queue whose enabled notification byte is in [lo, hi), or -1 */
+/* the first queue whose enabled notification byte is in [lo, hi), or -1
+ * (one whose last answer was 01, 03 or 04 writes none until reset) */
 int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi);
 
 #include <sim/inject.h>

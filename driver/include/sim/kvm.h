@@ -27,6 +27,10 @@ const char *sim_kvm_name(struct kvm *kvm);
 unsigned long sim_kvm_apcb_updates(struct kvm *kvm);
 /* how many set/clear_masks changed the guest's masks (its APCB) */
 unsigned long sim_kvm_apcb_changes(struct kvm *kvm);
+/* Counts the writes of the VM's masks the calling task makes from now on
+ * (on), or stops (off); returns the count so far.  A task's own writes,
+ * whatever other tasks do meanwhile. */
+unsigned long sim_kvm_watch_writes(struct kvm *kvm, bool on);
 /* The vCPU issues PQAP(AQIC) for apqn; returns the machine's response
  * code (0x100: the driver issued no AQIC) or a negative errno (ENOENT: no
  * such vCPU). */
