@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # shim-missing.sh LOG KVER: the one line `make sim` prints when a kernel
-# tree's driver does not build against the shims: what is missing (a
+# tree's driver does not build against the shims (or, first, when the
+# suite's own code does not build): what is missing (a
 # function, a macro, a type, a header, a struct member, a symbol at link
 # time) and where the driver first needs it.  driver/PORTING.md says how
 # to add it.
@@ -33,6 +34,12 @@ elif l=$(first "error:"); then
 	kind="build" what=$(sed -E 's/.*error: //' <<<"$l")
 else
 	l=$(tail -n1 "$log") kind="build" what="$l"
+fi
+# the first error in the suite's own code (not the copied driver): our
+# bug, not a shim the driver lacks
+if own=$(grep -m1 -E '^(stress|fault|lib|driver|selftests)/[^:]+:[0-9]+:[0-9]+: (fatal )?error:' "$log"); then
+	echo "make sim: the suite's own code does not build for $kver: $(sed -E 's/^[^:]+:[0-9]+:[0-9]+: (fatal )?error: //' <<<"$own") (at $(cut -d: -f1,2 <<<"$own")); see driver/PORTING.md"
+	exit 0
 fi
 if [ -z "$where" ]; then
 	# file:line of the first error, relative to the copied driver

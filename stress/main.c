@@ -119,7 +119,8 @@ static void account_edges(void *arg, const char *id, struct json_object *res)
 
 static int replay_timeout = 600;
 /* the program file of the case being run, "" when its seed makes it */
-static char prog_file[4200];
+static char prog_file[4600];
+static char progdir[4400];	/* results/programs, absolute */
 
 /* the argv that replays one case alone */
 static struct json_object *replay_argv(const struct stress_params *p, const char *self)
@@ -478,8 +479,11 @@ bad_value:
 		}
 		cp.annotate = account_edges;
 		if (corpus_dir) {
+			/* absolute: a finding's repro.sh names the file */
 			snprintf(err, sizeof(err), "%s/programs", cp.dir);
 			mkdir(err, 0755);
+			if (!realpath(err, progdir))
+				snprintf(progdir, sizeof(progdir), "%s", err);
 		}
 	}
 	first = p.seed;
@@ -503,7 +507,7 @@ bad_value:
 			prog_file[0] = 0;
 			if (strcmp(how, "fresh")) {
 				/* derived: the case's program in a file of its own */
-				snprintf(prog_file, sizeof(prog_file), "%s/programs/%s.json", cp.dir, id);
+				snprintf(prog_file, sizeof(prog_file), "%s/programs/%s.json", progdir, id);
 				j = json_object_new_object();
 				json_object_object_add(j, "seed", json_object_new_uint64(p.seed));
 				json_object_object_add(j, "how", json_object_new_string(how));
