@@ -382,6 +382,11 @@ struct vfio_group {
 	struct mutex device_list_lock;
 	/* the unmaps whose notifications are under way (iommu_lock) */
 	struct unmap_note *notes;
+	/* pages whose last pin a dma_unmap call let go, and that mapping */
+	struct unmap_gone {
+		u64 page, map_iova, map_size;
+	} gone[8];
+	unsigned int ngone;
 };
 
 /*
@@ -880,6 +885,17 @@ static void unlink_note(struct vfio_group *g, struct unmap_note *note)
 		}
 }
 
+/* The record of a page a dma_unmap call unpinned, or NULL (iommu_lock). */
+static struct unmap_gone *find_gone(struct vfio_group *g, u64 page)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(g->gone); i++)
+		if (g->gone[i].map_size && g->gone[i].page == page)
+			return &g->gone[i];
+	return NULL;
+}
+
 static void note_unpin(struct unmap_note *n, u64 iova, bool pinned)
 {
 	unsigned int i;
@@ -1074,6 +1090,8 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 		mutex_unlock(&g->iommu_lock);
 		return -ENOSPC;
 	}
+	if (find_gone(g, iova))
+		find_gone(g, iova)->map_size = 0;
 	free_slot->iova = iova;
 	free_slot->origin[0] = pin_origin(iova, full);
 	free_slot->count = 1;
@@ -1087,7 +1105,7 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 {
 	struct vfio_group *g = device->group;
 	struct unmap_note *note;
-	char during[128] = "";
+	char during[192] = "";
 	dma_addr_t full;
 	unsigned int i;
 
@@ -1133,8 +1151,14 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 				p->origin[PIN_ORIGINS - 1] = NULL;
 			}
 			p->count--;
-			if (note)
+			if (note) {
+				struct unmap_gone *gn = find_gone(g, iova);
+
 				note_unpin(note, full, true);
+				if (!gn)
+					gn = &g->gone[g->ngone++ % ARRAY_SIZE(g->gone)];
+				*gn = (struct unmap_gone){ iova, note->iova, note->size };
+			}
 			mutex_unlock(&g->iommu_lock);
 			return;
 		}
@@ -1146,6 +1170,14 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 			 (unsigned long long)note->iova, (unsigned long long)(note->iova + note->size - 1),
 			 iova == note->iova ? "the mapping's first page" :
 			 iova - note->iova < note->size ? "not the mapping's first page" : "outside the mapping");
+	} else if (find_gone(g, iova)) {
+		struct unmap_gone *gn = find_gone(g, iova);
+
+		/* the page's pin went earlier, with a dma_unmap call */
+		snprintf(during, sizeof(during),
+			 "its pin was let go by the driver's dma_unmap of iova 0x%llx..0x%llx, %s\n",
+			 (unsigned long long)gn->map_iova, (unsigned long long)(gn->map_iova + gn->map_size - 1),
+			 iova == gn->map_iova ? "the mapping's first page" : "not the mapping's first page");
 	}
 	mutex_unlock(&g->iommu_lock);
 	WARN(1, "vfio_unpin_pages: iova 0x%llx is not pinned\n%s", (unsigned long long)iova, during);
