@@ -192,6 +192,12 @@ struct step_ctx {
 static void judge_step(struct step_ctx *c, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The name of the guest of a worker's slot (its step_ctx name). */
+static void slot_name(const struct worker *w, int s, char name[32])
+{
+	snprintf(name, 32, "w%d-g%d", w->id, s);
+}
+
 static void op_apmask(struct step_ctx *c)
 {
 	int rc = vap_writef(host, "/sys/bus/ap/apmask", "%c%d", pick(c->w, 2) ? '+' : '-', c->a);
@@ -540,14 +546,28 @@ static void op_ioctl(struct step_ctx *c)
 
 /* The VMM unmaps the guest's memory (the driver's dma_unmap must let go
  * of notification bytes there and disable those queues' interrupts) and
- * maps it again, whole or as three mappings around a page. */
+ * maps it again, whole or as three mappings around a page.  Mostly the
+ * guest is one of the worker's whose device holds pinned pages, where the
+ * driver has something to let go of, if any does. */
 static void op_dma(struct step_ctx *c)
 {
 	const unsigned long long mem = 64ULL << 20, page = 4096;
 	struct worker *w = c->w;
 	unsigned long long p = (unsigned long long)pick(w, 64) * page;
 	long rc;
+	int k, look = pick(w, 4);
 
+	for (k = 0; look && k < MDEVS_PER_WORKER; k++) {
+		int s = (c->s + k) % MDEVS_PER_WORKER;
+		char name[sizeof(c->name)];
+
+		slot_name(w, s, name);
+		if (w->guest_on[s] && vap_guest_pinned(host, name) > 0) {
+			c->s = s;
+			memcpy(c->name, name, sizeof(name));
+			break;
+		}
+	}
 	if (!w->guest_on[c->s])
 		return;
 	rc = vap_guest_dma_unmap(host, c->name, 0, mem);
@@ -581,21 +601,50 @@ static void op_second(struct step_ctx *c)
 	judge_step(c, rc, "%s: second mdev %s", c->name, w->uuid[o]);
 }
 
+/* The n-th id set in a mask (of VAP_LONGS words), or -1. */
+static int nth_set(const struct vap_mask *m, int n)
+{
+	int i;
+
+	for (i = 0; i < (int)(VAP_LONGS * 8 * sizeof(long)); i++)
+		if (vap_mask_test(m, i) && n-- == 0)
+			return i;
+	return -1;
+}
+
+static int count_set(const struct vap_mask *m)
+{
+	int i, n = 0;
+
+	for (i = 0; i < (int)VAP_LONGS; i++)
+		n += __builtin_popcountl(m->w[i]);
+	return n;
+}
+
 /* A vCPU's PQAP(AQIC) on a queue, enabling with its own notification
- * byte, one elsewhere in (or past) the guest's memory, or disabling. */
+ * byte, one elsewhere in (or past) the guest's memory, or disabling.  The
+ * queue is mostly one the guest has (as its AP bus would choose; an
+ * enable that works holds a pin, which the dma step's unmap must see
+ * released), else the step's own APQN, which the guest may not have. */
 static void op_pqap(struct step_ctx *c)
 {
 	struct worker *w = c->w;
+	struct vap_matrix m;
 	unsigned long nib = 0;
-	int rc, on = pick(w, 3);
+	int rc, on = pick(w, 3), a = c->a, d = c->d, na, nd;
 
 	if (!w->guest_on[c->s])
 		return;
 	if (on == 2)
 		nib = (unsigned long)pick(w, 1 << 16) << 10;	/* up to 64 MiB, and past it */
-	rc = vap_guest_pqap(host, c->name, pick(w, w->vcpus[c->s] + 1), c->a, c->d, on != 0, nib);
+	if (pick(w, 4) && !vap_guest_reach(host, c->name, &m) && (na = count_set(&m.apm)) &&
+	    (nd = count_set(&m.aqm))) {
+		a = nth_set(&m.apm, pick(w, na));
+		d = nth_set(&m.aqm, pick(w, nd));
+	}
+	rc = vap_guest_pqap(host, c->name, pick(w, w->vcpus[c->s] + 1), a, d, on != 0, nib);
 	judge_step(c, rc < 0 ? rc : 0, "%s: PQAP(AQIC) %s on %02x.%04x", c->name, on ? "enable" : "disable",
-		   c->a, c->d);
+		   a, d);
 }
 
 #define OK(...) ((const int[]){ __VA_ARGS__, 0 })
@@ -684,7 +733,7 @@ static void do_op(struct worker *w, enum op op, unsigned int arg)
 	c.a = adapters[pick(w, nadapters)];
 	c.d = domains[pick(w, ndomains)];
 	c.s = pick(w, MDEVS_PER_WORKER);
-	snprintf(c.name, sizeof(c.name), "w%d-g%d", w->id, c.s);
+	slot_name(w, c.s, c.name);
 	op_table[op].run(&c);
 }
 
@@ -759,7 +808,7 @@ static void teardown(struct worker *ws, int n)
 		for (s = 0; s < MDEVS_PER_WORKER; s++) {
 			char name[32];
 
-			snprintf(name, sizeof(name), "w%d-g%d", ws[i].id, s);
+			slot_name(&ws[i], s, name);
 			if (ws[i].guest_on[s])
 				vap_guest_stop(host, name);
 			ws[i].guest_on[s] = false;

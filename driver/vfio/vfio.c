@@ -33,6 +33,7 @@
 #include <sim/report.h>
 #include <sim/lockdep.h>
 #include <sim/ap.h>
+#include <sim/sched.h>
 
 /* ------------------------------------------------------------------ mdev */
 
@@ -390,6 +391,31 @@ struct vfio_group {
 	} maps[64];
 	/* the dma_unmap notifications are sent under it, iommu_lock dropped */
 	struct mutex device_list_lock;
+	/* the unmaps whose notifications are under way (iommu_lock) */
+	struct unmap_note *notes;
+	/* pages whose last pin a dma_unmap call let go, and that mapping */
+	struct unmap_gone {
+		u64 page, map_iova, map_size;
+	} gone[8];
+	unsigned int ngone;
+};
+
+/*
+ * What the driver's dma_unmap callbacks did with one mapping: the calls,
+ * and each address they unpinned (how often, how often nothing was pinned
+ * there).  The reports of an unmap end with it, so that a report tells
+ * one way of mishandling the notification from another.
+ */
+struct unmap_note {
+	struct task *task;
+	u64 iova, size;
+	int calls, more;
+	unsigned int nunpins;
+	struct {
+		u64 iova;
+		int times, missed;
+	} unpin[8];
+	struct unmap_note *next;
 };
 
 static pthread_mutex_t vfio_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -870,11 +896,13 @@ int sim_vfio_dma_map(struct vfio_device *vdev, u64 iova, u64 size)
  * see the vfio core's own inversion of the two (two unmaps racing in one
  * container), which is no part of the driver.
  */
-static void notify_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
+static void notify_dma_unmap(struct vfio_device *vdev, struct unmap_note *note)
 {
 	struct vfio_group *g = vdev->group;
+	u64 iova = note->iova, size = note->size;
 	int depth;
 
+	note->calls++;
 	mutex_unlock(&g->iommu_lock);
 	mutex_lock(&g->device_list_lock);
 	depth = sim_lockdep_depth();
@@ -885,6 +913,90 @@ static void notify_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 	mutex_lock(&g->iommu_lock);
 }
 
+/* The note of this task's unmap under way, or NULL (iommu_lock held). */
+static struct unmap_note *current_note(struct vfio_group *g)
+{
+	struct unmap_note *n;
+
+	for (n = g->notes; n; n = n->next)
+		if (n->task == sim_current())
+			return n;
+	return NULL;
+}
+
+static void unlink_note(struct vfio_group *g, struct unmap_note *note)
+{
+	struct unmap_note **pp;
+
+	for (pp = &g->notes; *pp; pp = &(*pp)->next)
+		if (*pp == note) {
+			*pp = note->next;
+			return;
+		}
+}
+
+/* The record of a page a dma_unmap call unpinned, or NULL (iommu_lock). */
+static struct unmap_gone *find_gone(struct vfio_group *g, u64 page)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(g->gone); i++)
+		if (g->gone[i].map_size && g->gone[i].page == page)
+			return &g->gone[i];
+	return NULL;
+}
+
+static void note_unpin(struct unmap_note *n, u64 iova, bool pinned)
+{
+	unsigned int i;
+
+	for (i = 0; i < n->nunpins && n->unpin[i].iova != iova; i++)
+		;
+	if (i == ARRAY_SIZE(n->unpin)) {
+		n->more++;
+		return;
+	}
+	if (i == n->nunpins) {
+		n->unpin[i].iova = iova;
+		n->nunpins++;
+	}
+	n->unpin[i].times++;
+	n->unpin[i].missed += !pinned;
+}
+
+/*
+ * One line: "the driver's dma_unmap (N calls) unpinned: ...", each address
+ * with where it lies (the mapping's first page or not) and whether a pin
+ * was there; "nothing" when the calls unpinned nothing.
+ */
+static void format_note(const struct unmap_note *n, char *buf, size_t len)
+{
+	size_t k;
+	unsigned int i;
+
+	if (!n->calls) {
+		snprintf(buf, len, "the driver's dma_unmap was not called: no page pinned in the mapping\n");
+		return;
+	}
+	k = (size_t)snprintf(buf, len, "the driver's dma_unmap (%d call%s) unpinned:%s", n->calls,
+			     n->calls == 1 ? "" : "s", n->nunpins ? "" : " nothing");
+	for (i = 0; i < n->nunpins && k < len; i++) {
+		const char *pin = !n->unpin[i].missed ? "pinned" :
+				  n->unpin[i].missed == n->unpin[i].times ? "not pinned" : "pinned only at times";
+
+		k += (size_t)snprintf(buf + k, len - k, "%s iova 0x%llx (%s, %s)", i ? "," : "",
+				      (unsigned long long)n->unpin[i].iova,
+				      (n->unpin[i].iova & PAGE_MASK) == n->iova ? "the mapping's first page" :
+				      "not the mapping's first page", pin);
+		if (n->unpin[i].times > 1 && k < len)
+			k += (size_t)snprintf(buf + k, len - k, " x%d", n->unpin[i].times);
+	}
+	if (n->more && k < len)
+		k += (size_t)snprintf(buf + k, len - k, ", %d more", n->more);
+	if (k < len)
+		snprintf(buf + k, len - k, "\n");
+}
+
 /*
  * VFIO_IOMMU_UNMAP_DMA of type1 (v2): the range must not split a
  * mapping (EINVAL); every mapping in it with pinned pages is first
@@ -892,7 +1004,8 @@ static void notify_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
  * to 11 times, after which the kernel BUG()s; then it goes.  The bytes
  * unmapped, or -errno.  A queue whose interrupts stay enabled with the
  * notification byte in an unmapped page is reported: the machine would
- * write to a page the host no longer holds for the guest.
+ * write to a page the host no longer holds for the guest.  Both reports
+ * end with what the driver's dma_unmap calls unpinned.
  */
 long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 {
@@ -914,10 +1027,17 @@ long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 	for (i = 0; i < ARRAY_SIZE(g->maps); i++) {
 		struct dma_map e = g->maps[i];
 
+		struct unmap_note note = { .task = sim_current(), .iova = e.iova, .size = e.size };
+		char did[512];
+
 		if (!e.size || e.iova < iova || e.iova - iova >= size)
 			continue;
+		note.next = g->notes;
+		g->notes = &note;
 		for (tries = 0; pins_in(g, e.iova, e.size) && tries <= 10; tries++)
-			notify_dma_unmap(vdev, e.iova, e.size);
+			notify_dma_unmap(vdev, &note);
+		unlink_note(g, &note);
+		format_note(&note, did, sizeof(did));
 		if (pins_in(g, e.iova, e.size)) {
 			char *origins = calloc(1, ORIGINS_LEN);
 			unsigned int k;
@@ -929,9 +1049,9 @@ long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 					sim_origin_format(g->pins[k].origin[0], origins, ORIGINS_LEN);
 			mutex_unlock(&g->iommu_lock);
 			sim_report("kernel BUG at drivers/vfio/vfio_iommu_type1.c: pages still pinned after dma_unmap",
-				   "%s: iova 0x%llx..0x%llx: %d page pin(s) left after 11 dma_unmap notifications (vfio_dma_do_unmap's BUG_ON)\n%s",
+				   "%s: iova 0x%llx..0x%llx: %d page pin(s) left after 11 dma_unmap notifications (vfio_dma_do_unmap's BUG_ON)\n%s%s",
 				   dev_name(vdev->dev), (unsigned long long)e.iova,
-				   (unsigned long long)(e.iova + e.size - 1), left, origins ? origins : "");
+				   (unsigned long long)(e.iova + e.size - 1), left, origins ? origins : "", did);
 			free(origins);
 			return -EBUSY;
 		}
@@ -948,10 +1068,10 @@ long sim_vfio_dma_unmap(struct vfio_device *vdev, u64 iova, u64 size)
 				sim_origin_describe_answers(apqn, hist + n, 2 * ORIGINS_LEN - (size_t)n);
 			}
 			sim_report("vfio: interrupts left enabled on an unmapped notification byte",
-				   "%s: APQN %02x.%04x keeps interrupts enabled with its notification byte in iova 0x%llx..0x%llx, unmapped\n%s",
+				   "%s: APQN %02x.%04x keeps interrupts enabled with its notification byte in iova 0x%llx..0x%llx, unmapped\n%s%s",
 				   dev_name(vdev->dev), apqn >> 8, apqn & 0xff,
 				   (unsigned long long)e.iova, (unsigned long long)(e.iova + e.size - 1),
-				   hist ? hist : "");
+				   hist ? hist : "", did);
 			free(hist);
 		}
 	}
@@ -1020,6 +1140,8 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 		mutex_unlock(&g->iommu_lock);
 		return -ENOSPC;
 	}
+	if (find_gone(g, iova))
+		find_gone(g, iova)->map_size = 0;
 	free_slot->iova = iova;
 	free_slot->origin[0] = pin_origin(iova, full);
 	free_slot->count = 1;
@@ -1032,6 +1154,8 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 {
 	struct vfio_group *g = device->group;
+	struct unmap_note *note;
+	char during[192] = "";
 	dma_addr_t full;
 	unsigned int i;
 
@@ -1059,6 +1183,7 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 	if (npage != 1)
 		return;
 	mutex_lock(&g->iommu_lock);
+	note = current_note(g);
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
 		struct pin *p = &g->pins[i];
 
@@ -1076,12 +1201,36 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 				p->origin[PIN_ORIGINS - 1] = NULL;
 			}
 			p->count--;
+			if (note) {
+				struct unmap_gone *gn = find_gone(g, iova);
+
+				note_unpin(note, full, true);
+				if (!gn)
+					gn = &g->gone[g->ngone++ % ARRAY_SIZE(g->gone)];
+				*gn = (struct unmap_gone){ iova, note->iova, note->size };
+			}
 			mutex_unlock(&g->iommu_lock);
 			return;
 		}
 	}
+	if (note) {
+		note_unpin(note, full, false);
+		/* where the address lies in the mapping being unmapped */
+		snprintf(during, sizeof(during), "during the dma_unmap of iova 0x%llx..0x%llx: %s\n",
+			 (unsigned long long)note->iova, (unsigned long long)(note->iova + note->size - 1),
+			 iova == note->iova ? "the mapping's first page" :
+			 iova - note->iova < note->size ? "not the mapping's first page" : "outside the mapping");
+	} else if (find_gone(g, iova)) {
+		struct unmap_gone *gn = find_gone(g, iova);
+
+		/* the page's pin went earlier, with a dma_unmap call */
+		snprintf(during, sizeof(during),
+			 "its pin was let go by the driver's dma_unmap of iova 0x%llx..0x%llx, %s\n",
+			 (unsigned long long)gn->map_iova, (unsigned long long)(gn->map_iova + gn->map_size - 1),
+			 iova == gn->map_iova ? "the mapping's first page" : "not the mapping's first page");
+	}
 	mutex_unlock(&g->iommu_lock);
-	WARN(1, "vfio_unpin_pages: iova 0x%llx is not pinned\n", (unsigned long long)iova);
+	WARN(1, "vfio_unpin_pages: iova 0x%llx is not pinned\n%s", (unsigned long long)iova, during);
 }
 
 int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr, int num_irqs,
