@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <sim/ref.h>
 #include <sim/report.h>
+#include <sim/sched.h>
 #include <sim/stack.h>
 
 struct ref {
@@ -36,7 +37,6 @@ static const char *const nouns[SIM_REF_KINDS] = {
 static pthread_mutex_t ref_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(refs);
 static unsigned long seq;
-static __thread const void *scope;
 
 void sim_ref_get(enum sim_ref_kind kind, const void *obj, const void *owner, const void *caller)
 {
@@ -48,7 +48,7 @@ void sim_ref_get(enum sim_ref_kind kind, const void *obj, const void *owner, con
 	}
 	r->kind = kind;
 	r->obj = obj;
-	r->owner = owner ? owner : scope;
+	r->owner = owner ? owner : sim_current()->ref_scope;
 	r->driver = sim_pc_in_driver(caller);
 	/* from the get itself outwards */
 	sim_stack_save(&r->stack, 1);
@@ -85,9 +85,13 @@ void sim_ref_put(enum sim_ref_kind kind, const void *obj, const void *caller)
 
 const void *sim_ref_scope(const void *owner)
 {
-	const void *old = scope;
+	struct task *t = sim_current();
+	const void *old = t->ref_scope;
 
-	scope = owner;
+	/* per task, not per thread: under the deterministic scheduler every
+	 * task runs on one thread, and a task switched out inside the driver
+	 * must not lend its scope to the next */
+	t->ref_scope = owner;
 	return old;
 }
 

@@ -429,11 +429,16 @@ int simhost_guest_start_opts(const char *name, const char *uuid, int vcpus, bool
 #else
 	(void)cfgirq;
 #endif
-	vmm_register(g);
-	g->vmm = sim_thread_start("qemu-vmm", vmm_fn, g);
+	/*
+	 * In the table before the VMM registers its eventfds: from then on the
+	 * driver may signal them, and the eventfd observer finds the guest
+	 * there (the harness's own lookups wait for guests_lock).
+	 */
 	pthread_rwlock_wrlock(&guests_rw);
 	guests[i] = g;
 	pthread_rwlock_unlock(&guests_rw);
+	vmm_register(g);
+	g->vmm = sim_thread_start("qemu-vmm", vmm_fn, g);
 	mutex_unlock(&guests_lock);
 	return 0;
 

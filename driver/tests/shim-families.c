@@ -21,6 +21,7 @@
 #include <sim/slab.h>
 #include <sim/ref.h>
 #include <sim/report.h>
+#include <sim/sched.h>
 
 /* a function of the driver's own files: a return address inside it is a
  * call made by the driver */
@@ -304,8 +305,78 @@ static void references(void)
 	sim_clear_findings();
 }
 
+/*
+ * Scopes are per task: under the deterministic scheduler the tasks share
+ * one thread, and a task switched out between setting its scope and
+ * taking a reference (a driver blocking on a lock in an ioctl) must still
+ * take it for its own device, not for the one the task that ran meanwhile
+ * serves.
+ */
+static struct sim_waitq scope_wq = SIM_WAITQ_INIT(scope_wq);
+static int scope_stage;
+static int scope_dev_a, scope_dev_b, scope_ctx;
+
+static void scope_step(int wait_for, int then)
+{
+	sched_lock();
+	while (scope_stage < wait_for)
+		sched_wait(&scope_wq, "scope test", -1);
+	if (then)
+		scope_stage = then;
+	sched_wake_all(&scope_wq);
+	sched_unlock();
+}
+
+static void *scope_task_a(void *arg)
+{
+	const void *old = sim_ref_scope(&scope_dev_a);
+
+	scope_step(0, 1);
+	/* task b has set its own scope meanwhile */
+	scope_step(2, 0);
+	sim_ref_get(SIM_REF_EVENTFD, &scope_ctx, NULL, arg);
+	sim_ref_scope(old);
+	scope_step(0, 3);
+	return NULL;
+}
+
+static void *scope_task_b(void *arg)
+{
+	const void *old;
+
+	(void)arg;
+	scope_step(1, 0);
+	old = sim_ref_scope(&scope_dev_b);
+	scope_step(0, 2);
+	scope_step(3, 0);
+	sim_ref_scope(old);
+	return NULL;
+}
+
+static void task_scopes(void)
+{
+	const void *drv = (const char *)vfio_ap_mdev_register + 1;
+	struct task *a, *b;
+
+	sim_clear_findings();
+	a = sim_thread_start("scope-a", scope_task_a, (void *)drv);
+	b = sim_thread_start("scope-b", scope_task_b, NULL);
+	sim_thread_join(a);
+	sim_thread_join(b);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &scope_dev_b, 0, "a test", "test", NULL) == 0);
+	EXPECT(sim_ref_check(SIM_REF_ALL, NULL, &scope_dev_a, 0, "a test", "test", NULL) == 1);
+	/* and the main task's scope is its own again */
+	EXPECT(sim_ref_scope(NULL) == NULL);
+	sim_clear_findings();
+}
+
 int main(void)
 {
+	/* one task at a time, on one thread (the campaigns' mode) */
+	if (sim_sched_deterministic(SIM_SCHED_RANDOM, 1, 3, 20000) < 0) {
+		printf("FAIL: the deterministic scheduler could not be set up\n");
+		return 2;
+	}
 	allocation();
 	numbers();
 	strings();
@@ -313,7 +384,8 @@ int main(void)
 	hashtable();
 	cleanup();
 	references();
+	task_scopes();
 	if (!failed)
-		printf("ok: allocation, kstrtox, string, bitmap, hashtable and cleanup/guard families, the reference ledger\n");
+		printf("ok: allocation, kstrtox, string, bitmap, hashtable and cleanup/guard families, the reference ledger (scopes per task)\n");
 	return failed;
 }

@@ -47,7 +47,8 @@ void sim_ref_get(enum sim_ref_kind kind, const void *obj, const void *owner, con
 void sim_ref_put(enum sim_ref_kind kind, const void *obj, const void *caller);
 /* References the driver takes on this task from now on belong to owner
  * (a vfio device while the driver serves its file); gives back the
- * scope to restore. */
+ * scope to restore.  The scope is the task's (struct task), not the
+ * thread's: deterministic tasks share one thread. */
 const void *sim_ref_scope(const void *owner);
 
 /* The ledger's position now: what is taken after it is newer. */

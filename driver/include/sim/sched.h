@@ -58,13 +58,15 @@ struct task {
 	 * fault injected into the task and where (fault.c: an oops names it),
 	 * the APQN it last touched (origin.c), the sysfs attribute whose show
 	 * or store it runs and whether that broke its active reference
-	 * (sysfs.c).
+	 * (sysfs.c), the object the driver's references taken now belong to
+	 * (ref.c's scope: the vfio device whose file the task serves).
 	 */
 	char fault_note[200];
 	struct sim_stack fault_stack;
 	int origin_apqn;
 	struct sysfs_node *sysfs_op;
 	bool sysfs_op_broken;
+	const void *ref_scope;
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;
