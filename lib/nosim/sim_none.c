@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sim/host.h>
 #include <sim/stack.h>
+#include <sim/edges.h>
 
 int simhost_parse_config(const char *s, int *adapters, int *domains) { return 0; }
 int simhost_known_load(const char *path, char *err, size_t errlen) { return 0; }
@@ -16,6 +17,7 @@ ssize_t simhost_read(const char *path, char *buf, size_t len) { return -EOPNOTSU
 ssize_t simhost_write(const char *path, const char *value) { return -EOPNOTSUPP; }
 int simhost_ls(const char *path, char ***names) { return -EOPNOTSUPP; }
 void simhost_settle(void) { }
+bool sim_edges_attach(unsigned char *map) { return false; }
 char *simhost_log(void) { return NULL; }
 int simhost_modprobe(void) { return -EOPNOTSUPP; }
 int simhost_rmmod(void) { return -EOPNOTSUPP; }
