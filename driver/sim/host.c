@@ -719,7 +719,12 @@ int simhost_guest_pinned(const char *name)
  * driver must refuse (its set_kvm finds the VM's PQAP hook taken) and
  * leave nothing behind.  The open's errno (the device is closed and let
  * go again if it was accepted, which is itself a finding); anything the
- * refused open changed is reported.
+ * refused open changed is reported.  Only while the guest's own device
+ * is open does the VM have an mdev: a guest whose device was closed (its
+ * mdev removed, a reopen that failed) has none, and an open then would
+ * be the VM's first, which the driver rightly accepts; so the guest's
+ * lock is held throughout (its VMM closes and reopens its device under
+ * it), and without an open device of its own the answer is ENODEV.
  */
 int simhost_guest_attach(const char *name, const char *uuid)
 {
@@ -738,6 +743,13 @@ int simhost_guest_attach(const char *name, const char *uuid)
 	if (vdev == g->vdev || __atomic_exchange_n(&vdev->vmm_claimed, 1, __ATOMIC_SEQ_CST)) {
 		sim_vfio_put(vdev);
 		return -EBUSY;
+	}
+	mutex_lock(&g->lock);
+	if (!g->open) {
+		mutex_unlock(&g->lock);
+		__atomic_store_n(&vdev->vmm_claimed, 0, __ATOMIC_SEQ_CST);
+		sim_vfio_put(vdev);
+		return -ENODEV;
 	}
 	sim_kvm_watch_writes(g->kvm, true);
 	hook = g->kvm->arch.crypto.pqap_hook;
@@ -772,6 +784,7 @@ int simhost_guest_attach(const char *name, const char *uuid)
 			   __atomic_load_n(&g->kvm->users_count.refs.counter, __ATOMIC_SEQ_CST) != users ?
 			   "the VM's reference count changed; " : "",
 			   apcb_writes ? "the driver wrote the guest's APCB" : "");
+	mutex_unlock(&g->lock);
 	sim_vfio_dma_unmap_all(vdev);
 	__atomic_store_n(&vdev->vmm_claimed, 0, __ATOMIC_SEQ_CST);
 	sim_vfio_put(vdev);
