@@ -430,11 +430,12 @@ int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi)
  * says whether the answer began a reset.
  */
 static bool early_answer_locked(unsigned int insn, ap_qid_t qid, struct hwq *q,
-				struct ap_queue_status *st, bool *reset)
+				struct ap_queue_status *st, bool *reset, bool *back)
 {
 	unsigned int rc = injected_locked(insn, qid);
 
 	*reset = false;
+	*back = false;
 	if (rc) {
 		*reset = implied_by_answer_locked(q, rc);
 		*st = status_of(q, rc);
@@ -442,9 +443,24 @@ static bool early_answer_locked(unsigned int insn, ap_qid_t qid, struct hwq *q,
 		*st = status_of(NULL, AP_RESPONSE_Q_NOT_AVAIL);
 	else if (resetting_locked(q))
 		*st = status_of(q, AP_RESPONSE_RESET_IN_PROGRESS);
-	else
+	else {
+		/* it answered not available, deconfigured or checkstopped and
+		 * answers again: it was configured again, and comes back reset
+		 * (as a card configured off and on does), its interrupts off */
+		if (silent_locked(q)) {
+			reset_effects_locked(q);
+			*back = true;
+		}
 		return false;
+	}
 	return true;
+}
+
+/* the resources' history of a queue that came back (early_answer_locked) */
+static void came_back(ap_qid_t qid, bool back)
+{
+	if (back)
+		sim_origin_reset(qid & 0xffff, "configured again after answering 01, 03 or 04");
 }
 
 struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
@@ -452,15 +468,16 @@ struct ap_queue_status aphw_tapq(ap_qid_t qid, int tbit, shim_tapq_info_t *info)
 	struct ap_queue_status st;
 	struct hwq *q;
 	unsigned int type;
-	bool reset;
+	bool reset, back;
 
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
 	type = hw.type[AP_QID_CARD(qid)];
-	if (!early_answer_locked(APHW_TAPQ, qid, q, &st, &reset))
+	if (!early_answer_locked(APHW_TAPQ, qid, q, &st, &reset, &back))
 		st = status_of(q, AP_RESPONSE_NORMAL);
 	record_locked(q, APHW_TAPQ, st);
 	pthread_mutex_unlock(&hw.lock);
+	came_back(qid, back);
 	if (reset)
 		sim_origin_reset(qid & 0xffff, "a reset in progress, answer 02");
 	sim_origin_touch(qid & 0xffff);
@@ -487,18 +504,19 @@ struct ap_queue_status aphw_zapq(ap_qid_t qid, int fbit)
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	bool implied, reset = false;
+	bool implied, back, reset = false;
 
 	(void)fbit;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (!early_answer_locked(APHW_ZAPQ, qid, q, &st, &implied)) {
+	if (!early_answer_locked(APHW_ZAPQ, qid, q, &st, &implied, &back)) {
 		reset_begin_locked(q);
 		st = status_of(q, AP_RESPONSE_NORMAL);
 		reset = true;
 	}
 	record_locked(q, APHW_ZAPQ, st);
 	pthread_mutex_unlock(&hw.lock);
+	came_back(qid, back);
 	if (reset || implied)
 		sim_origin_reset(qid & 0xffff, reset ? "ZAPQ" : "a reset in progress, answer 02");
 	else
@@ -512,13 +530,13 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 {
 	struct ap_queue_status st;
 	struct hwq *q;
-	bool reset;
+	bool reset, back;
 
 	(void)gisc;
 	(void)gisa;
 	pthread_mutex_lock(&hw.lock);
 	q = &hw.q[qid & 0xffff];
-	if (early_answer_locked(APHW_AQIC, qid, q, &st, &reset)) {
+	if (early_answer_locked(APHW_AQIC, qid, q, &st, &reset, &back)) {
 		/* answered */
 	} else if (!!ir == q->irq) {
 		st = status_of(q, AP_RESPONSE_OTHERWISE_CHANGED);
@@ -532,6 +550,7 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 		last_aqic[qid & 0xffff] = st.response_code;
 	record_locked(q, APHW_AQIC, st);
 	pthread_mutex_unlock(&hw.lock);
+	came_back(qid, back);
 	sim_origin_aqic(qid & 0xffff, ir, st.response_code);
 	if (reset)
 		sim_origin_reset(qid & 0xffff, "a reset in progress, answer 02");
