@@ -9,13 +9,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 kver=$("$bin" --version) || exit 2
 echo "vfio-ap-stress: simulated host, vfio_ap of kernel $kver"
 rc=0 passed=0 failed=0
+features=$("$bin" --features)
 for t in "$here"/*.vas; do
+	# "# needs: FEATURE": what the tree's driver (or the build) must have
+	need=$(sed -n 's/^# needs: *//p' "$t" | head -n1)
+	[ -z "$need" ] || grep -qx -- "$need" <<<"$features" || continue
 	req=$(sed -n 's/^# requires: *//p' "$t" | head -n1)
 	case $req in
 	"<"*) [ "$(printf '%s\n%s\n' "${req#<}" "$kver" | sort -V | head -n1)" = "${req#<}" ] && continue ;;
 	?*) [ "$(printf '%s\n%s\n' "$req" "$kver" | sort -V | head -n1)" = "$req" ] || continue ;;
 	esac
-	what=$(grep -v '^# requires' "$t" | sed -n '1s/^# *//p' | cut -c1-64)
+	what=$(grep -v '^# requires\|^# needs' "$t" | sed -n '1s/^# *//p' | cut -c1-64)
 	asserts=$(grep -c '^?' "$t")
 	if out=$("$bin" --script "$t" 2>&1); then
 		passed=$((passed + 1))
