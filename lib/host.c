@@ -640,6 +640,16 @@ bool vap_sim_edges(unsigned char *map)
 	return sim_edges_attach(map);
 }
 
+void vap_sim_edges_when(unsigned short *when)
+{
+	sim_edges_when(when);
+}
+
+void vap_sim_edges_round(unsigned int round)
+{
+	sim_edges_round(round);
+}
+
 const char *vap_sim_kernel(void)
 {
 	return simhost_kernel_version();

@@ -59,6 +59,10 @@ int vap_sim_deterministic(const char *policy, unsigned long long seed);
  * build is) or the host is not a sim. */
 #define VAP_EDGE_MAP_SIZE 65536
 bool vap_sim_edges(unsigned char *map);
+/* and for each of the map's slots, the round (vap_sim_edges_round: 0
+ * outside a case's rounds) in which it was first hit (NULL: not kept) */
+void vap_sim_edges_when(unsigned short *when);
+void vap_sim_edges_round(unsigned int round);
 struct vap_thread;
 struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,
 				    void *(*fn)(void *), void *arg);

@@ -230,6 +230,7 @@ struct entry {
 	struct program prog;
 	int edges, new_edges;
 	unsigned long long edge_hash;	/* which edges it reached */
+	int focus_rounds;	/* its last round that found something new (0: none) */
 	int chosen;		/* times a parent */
 };
 
@@ -290,6 +291,8 @@ static void load_dir(struct corpus *c)
 		j = json_object_from_file(path);
 		if (j && json_object_object_get_ex(j, "new_edges", &v))
 			en.new_edges = json_object_get_int(v);
+		if (j && json_object_object_get_ex(j, "focus_rounds", &v))
+			en.focus_rounds = json_object_get_int(v);
 		json_object_put(j);
 		if (c->npending == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -461,7 +464,21 @@ chosen:
 	other = &c->e[pick(c, c->n)];
 	parent->chosen++;
 	program_copy(prog, &parent->prog);
-	for (n = 1 + pick(c, 3), i = 0; i < n; i++)
+	n = 1 + pick(c, 3);
+	if (parent->focus_rounds > 0 && pick(c, 2)) {
+		/* from where the parent found something new: its steps up
+		 * to the end of that round (they run as they did under the
+		 * same seed), then a fresh round, then fewer mutations */
+		int keep = parent->focus_rounds * STRESS_ROUND_OPS, k;
+
+		for (k = 0; k < prog->nworkers; k++) {
+			if (prog->len[k] > keep)
+				prog->len[k] = keep;
+			insert_steps(c, prog, k, prog->len[k], STRESS_ROUND_OPS);
+		}
+		n = pick(c, 2);
+	}
+	for (i = 0; i < n; i++)
 		mutate_once(c, prog, other != parent ? &other->prog : NULL);
 	/* mostly the parent's interleaving (the steps before the first change
 	 * run as they did); sometimes another */
@@ -495,6 +512,7 @@ static void save_entry(const char *dir, const struct entry *e, const char *how,
 	json_object_object_add(j, "seed", json_object_new_uint64(e->seed));
 	json_object_object_add(j, "edges", json_object_new_int(e->edges));
 	json_object_object_add(j, "new_edges", json_object_new_int(e->new_edges));
+	json_object_object_add(j, "focus_rounds", json_object_new_int(e->focus_rounds));
 	snprintf(path, sizeof(path), "%016llx", e->edge_hash);
 	json_object_object_add(j, "edge_hash", json_object_new_string(path));
 	/* the case's shape: a replay gives the same options */
@@ -517,10 +535,11 @@ static unsigned char bucket(unsigned char n)
 }
 
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
-		   unsigned long long seed, const unsigned char *map, struct json_object *case_obj)
+		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
+		   struct json_object *case_obj)
 {
 	unsigned long long hash;
-	int i, fresh = 0, buckets = 0, edges = edges_count(map, &hash);
+	int i, fresh = 0, buckets = 0, focus = 0, edges = edges_count(map, &hash);
 	char hx[32];
 
 	/* new: an edge never taken, or taken a number of times in a class
@@ -533,6 +552,8 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 			continue;
 		fresh += !c->seen[i];
 		buckets++;
+		if (when && when[i] > focus)
+			focus = when[i];
 		c->seen[i] |= b;
 	}
 	c->nseen += fresh;
@@ -557,6 +578,7 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 		e->edges = edges;
 		e->new_edges = buckets;
 		e->edge_hash = hash;
+		e->focus_rounds = focus;
 		program_copy(&e->prog, prog);
 		/* a loaded entry is the past's: no focus while replaying them */
 		if (strcmp(c->how ? c->how : "", "loaded")) {

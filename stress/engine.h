@@ -217,9 +217,12 @@ void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		 unsigned long long *seed, const char **how);
 /* The case's edge map: new edges (added to the corpus's), and the case
  * kept when it found any (or when it was a loaded entry that still
- * reaches some).  Annotates the case object (edges, new_edges, kept). */
+ * reaches some), with the last round in which it found one (when: the
+ * round each slot was first hit in).  Annotates the case object (edges,
+ * new_edges, kept). */
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
-		   unsigned long long seed, const unsigned char *map, struct json_object *case_obj);
+		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
+		   struct json_object *case_obj);
 /* entries, edges seen */
 void corpus_stats(const struct corpus *c, int *entries, int *edges);
 void corpus_close(struct corpus *c);

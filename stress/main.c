@@ -97,6 +97,7 @@ static int tree_version(const char *tree, char *buf, size_t len)
 /* the driver's edges: a map shared with the forked cases (a case that
  * dies keeps what it reached), accounted after each case */
 static unsigned char *edge_map;
+static unsigned short *edge_when;	/* the round each slot was first hit in */
 static struct corpus *corpus;
 static struct program case_prog;
 static unsigned long long case_seed;
@@ -105,7 +106,9 @@ static int case_body(void *arg, struct json_object *c)
 {
 	if (edge_map) {
 		memset(edge_map, 0, VAP_EDGE_MAP_SIZE);
+		memset(edge_when, 0, VAP_EDGE_MAP_SIZE * sizeof(*edge_when));
 		vap_sim_edges(edge_map);
+		vap_sim_edges_when(edge_when);
 	}
 	return stress_case(arg, c);
 }
@@ -114,7 +117,7 @@ static void account_edges(void *arg, const char *id, struct json_object *res)
 {
 	(void)arg;
 	if (edge_map && corpus)
-		corpus_account(corpus, id, &case_prog, case_seed, edge_map, res);
+		corpus_account(corpus, id, &case_prog, case_seed, edge_map, edge_when, res);
 }
 
 static int replay_timeout = 600;
@@ -466,8 +469,9 @@ bad_value:
 	if (coverage_available() && !strcmp(kind, "sim")) {
 		char err[4400];
 
-		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE, PROT_READ | PROT_WRITE,
+		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE * (1 + sizeof(*edge_when)), PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		edge_when = (unsigned short *)(edge_map + VAP_EDGE_MAP_SIZE);
 		if (edge_map == MAP_FAILED) {
 			fprintf(stderr, "vfio-ap-stress: the edge map: %s\n", strerror(errno));
 			return 2;

@@ -9,10 +9,23 @@
 #include <sim/edges.h>
 
 static unsigned char *edge_map;
+/* the round each slot was first hit in (sim_edges_when), and the round */
+static unsigned short *edge_when;
+static volatile unsigned short edge_round;
 /* the block the running task entered last (the scheduler keeps it per
  * task when tasks share a thread) */
 __thread uintptr_t sim_edge_prev;
 extern const char __executable_start[];
+
+void sim_edges_when(unsigned short *when)
+{
+	edge_when = when;
+}
+
+void sim_edges_round(unsigned int round)
+{
+	edge_round = (unsigned short)(round > 65535 ? 65535 : round);
+}
 
 #ifdef SIM_COVERAGE
 bool sim_edges_attach(unsigned char *map)
@@ -43,6 +56,8 @@ void __sanitizer_cov_trace_pc(void)
 	pc = (pc ^ (pc >> 13)) * 0x9e3779b1u;
 	i = (size_t)((pc ^ sim_edge_prev) & (SIM_EDGE_MAP_SIZE - 1));
 	sim_edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
+	if (!m[i] && edge_when)
+		edge_when[i] = edge_round;
 	if (m[i] != 255)
 		m[i]++;
 }

@@ -18,6 +18,8 @@ ssize_t simhost_write(const char *path, const char *value) { return -EOPNOTSUPP;
 int simhost_ls(const char *path, char ***names) { return -EOPNOTSUPP; }
 void simhost_settle(void) { }
 bool sim_edges_attach(unsigned char *map) { return false; }
+void sim_edges_when(unsigned short *when) { }
+void sim_edges_round(unsigned int round) { }
 char *simhost_log(void) { return NULL; }
 int simhost_modprobe(void) { return -EOPNOTSUPP; }
 int simhost_rmmod(void) { return -EOPNOTSUPP; }

@@ -20,6 +20,10 @@
 /* the map the edges go to from now on (NULL: none); false when this
  * build's driver is not instrumented */
 bool sim_edges_attach(unsigned char *map);
+/* for each slot, the round (sim_edges_round: a campaign case's rounds of
+ * steps, 0 outside them) in which it was first hit (NULL: not kept) */
+void sim_edges_when(unsigned short *when);
+void sim_edges_round(unsigned int round);
 /* the running task's previous block: saved and restored at each user-space
  * task switch (shim/sched.c), so an edge never spans two tasks */
 extern __thread uintptr_t sim_edge_prev;
