@@ -175,6 +175,10 @@ static struct json_object *replay_argv(const struct stress_params *p, const char
 }
 
 static pid_t bg_pid;
+static double bg_started;
+/* stress-ng reports its metrics once its workers have run a while: a
+ * campaign shorter than this waits for them */
+#define BG_MIN_SECONDS 2.0
 
 static int background_start(const char *dir, double duration)
 {
@@ -186,6 +190,7 @@ static int background_start(const char *dir, double duration)
 	}
 	snprintf(yaml, sizeof(yaml), "%s/stress-ng.yaml", dir);
 	snprintf(secs, sizeof(secs), "%.0fs", duration > 0 ? duration + 5 : 3600);
+	bg_started = now_seconds();
 	bg_pid = fork();
 	if (bg_pid == 0) {
 		char log[4200];
@@ -214,6 +219,12 @@ static void background_stop(const char *dir)
 	if (bg_pid <= 0)
 		return;
 	b = json_object_new_object();
+	if (now_seconds() - bg_started < BG_MIN_SECONDS) {
+		double left = BG_MIN_SECONDS - (now_seconds() - bg_started);
+		struct timespec ts = { (time_t)left, (long)((left - (time_t)left) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
 	kill(bg_pid, SIGINT);	/* stress-ng reports its metrics when interrupted */
 	waitpid(bg_pid, NULL, 0);
 	snprintf(path, sizeof(path), "%s/stress-ng.yaml", dir);
