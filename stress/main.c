@@ -522,7 +522,7 @@ bad_value:
 			prog_file[0] = 0;
 			if (strcmp(how, "fresh")) {
 				/* derived: the case's program in a file of its own */
-				snprintf(prog_file, sizeof(prog_file), "%s/programs/%s.json", progdir, id);
+				snprintf(prog_file, sizeof(prog_file), "%s/%s.json", progdir, id);
 				j = json_object_new_object();
 				json_object_object_add(j, "seed", json_object_new_uint64(p.seed));
 				json_object_object_add(j, "how", json_object_new_string(how));

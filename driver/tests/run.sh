@@ -453,6 +453,12 @@ for bin in "${bins[@]}"; do
 				print STDERR "# $ARGV[0]: entry $e->{edge_hash} ($e->{edges}), replay $c->{edge_hash} ($c->{edges})\n";
 				exit !($e->{edge_hash} && $e->{edge_hash} eq $c->{edge_hash})' "$e" "$out/c/grp" 2>>"$out/log" || gok=
 		done
+		# a derived case's argv names its program file, which exists
+		perl -MJSON::PP -e 'my $bad = 0; for my $p (glob("$ARGV[0]/cases/*.json")) {
+			open(my $h, "<", $p) or next; local $/; my @a = @{decode_json(<$h>)->{argv} || []};
+			for my $i (0 .. $#a - 1) { if ($a[$i] eq "--program" && !-f $a[$i + 1]) {
+				print STDERR "# $p: no $a[$i + 1]\n"; $bad = 1 } } }
+			exit $bad' "$out/c/g1" 2>>"$out/log" || gok=
 		kept=$(ls "$out/c/gcorpus" | wc -l)
 		"$cd_/vfio-ap-stress" --seed 100 --seeds 2 --ops 400 --deterministic random --coverage --quiet \
 			--corpus "$out/c/gcorpus" --results "$out/c/g2" >>"$out/log" 2>&1
