@@ -681,7 +681,7 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			p.threads = (int)strtol(optarg, &end, 0);
-			if (*end || p.threads < 1 || p.threads > 16)
+			if (*end || p.threads < 1 || p.threads > STRESS_MAX_THREADS)
 				goto bad_value;
 			break;
 		case 'D':

@@ -144,6 +144,7 @@ int program_from_json(struct program *prog, struct json_object *j, char *err, si
 			p += strspn(p, " ");
 			if (!*p)
 				break;
+			len = 0;
 			if (sscanf(p, "%31[a-z_]:%n", name, &len) != 1 || !len) {
 				snprintf(err, errlen, "worker %d, step %d: expected op:hexvalue at '%.20s'",
 					 i, prog->len[i], p);
@@ -236,7 +237,8 @@ struct entry {
 
 struct corpus {
 	char dir[4096], results[4096];
-	const struct stress_params *p;
+	const struct stress_params *p;	/* &params */
+	struct stress_params params;	/* the campaign's, as opened */
 	unsigned long long rng;
 	struct entry *e;
 	int n, cap;
@@ -289,7 +291,7 @@ static void load_dir(struct corpus *c)
 		}
 		snprintf(en.id, sizeof(en.id), "%.*s", (int)(l - 5), d->d_name);
 		j = json_object_from_file(path);
-		if (j && json_object_object_get_ex(j, "new_edges", &v))
+		if (j && json_object_object_get_ex(j, "new_buckets", &v))
 			en.new_edges = json_object_get_int(v);
 		if (j && json_object_object_get_ex(j, "focus_rounds", &v))
 			en.focus_rounds = json_object_get_int(v);
@@ -313,7 +315,8 @@ struct corpus *corpus_open(const char *dir, const char *results, const struct st
 {
 	struct corpus *c = calloc(1, sizeof(*c));
 
-	c->p = p;
+	c->params = *p;
+	c->p = &c->params;
 	c->rng = rng_seed ^ 0x5eedc0de5eedc0deULL;
 	if (!results)
 		return c;	/* edges counted, nothing kept */
@@ -415,7 +418,7 @@ static const char *mutate_once(struct corpus *c, struct program *q, const struct
 			if (q->len[k] + STRESS_ROUND_OPS <= max)
 				insert_steps(c, q, k, q->len[k], STRESS_ROUND_OPS);
 		return "extend";
-	default:
+	default:	/* the same steps, another interleaving (corpus_next) */
 		return "reschedule";
 	}
 	return NULL;
@@ -464,11 +467,12 @@ chosen:
 	other = &c->e[pick(c, c->n)];
 	parent->chosen++;
 	program_copy(prog, &parent->prog);
-	n = 1 + pick(c, 3);
+	*seed = parent->seed;
+	*how = c->how = "mutated";
 	if (parent->focus_rounds > 0 && pick(c, 2)) {
 		/* from where the parent found something new: its steps up
-		 * to the end of that round (they run as they did under the
-		 * same seed), then a fresh round, then fewer mutations */
+		 * to the end of that round, which run as they did under its
+		 * seed, then a fresh round */
 		int keep = parent->focus_rounds * STRESS_ROUND_OPS, k;
 
 		for (k = 0; k < prog->nworkers; k++) {
@@ -476,14 +480,21 @@ chosen:
 				prog->len[k] = keep;
 			insert_steps(c, prog, k, prog->len[k], STRESS_ROUND_OPS);
 		}
-		n = pick(c, 2);
+		return;
 	}
-	for (i = 0; i < n; i++)
-		mutate_once(c, prog, other != parent ? &other->prog : NULL);
-	/* mostly the parent's interleaving (the steps before the first change
-	 * run as they did); sometimes another */
-	*seed = pick(c, 4) ? parent->seed : s;
-	*how = c->how = "mutated";
+	/* one to three mutations that apply (one that cannot, a deletion
+	 * from an empty worker, is drawn again); the parent's interleaving,
+	 * the steps before the first change running as they did, unless a
+	 * mutation asks for another */
+	for (n = 1 + pick(c, 3), i = 0; n > 0 && i < 16; i++) {
+		const char *did = mutate_once(c, prog, other != parent ? &other->prog : NULL);
+
+		if (!did)
+			continue;
+		n--;
+		if (!strcmp(did, "reschedule"))
+			*seed = s;
+	}
 }
 
 /* an entry's file name: a hash of its seed and program, so that the
@@ -511,11 +522,12 @@ static void save_entry(const char *dir, const struct entry *e, const char *how,
 	json_object_object_add(j, "case", json_object_new_string(e->id));
 	json_object_object_add(j, "seed", json_object_new_uint64(e->seed));
 	json_object_object_add(j, "edges", json_object_new_int(e->edges));
-	json_object_object_add(j, "new_edges", json_object_new_int(e->new_edges));
+	json_object_object_add(j, "new_buckets", json_object_new_int(e->new_edges));
 	json_object_object_add(j, "focus_rounds", json_object_new_int(e->focus_rounds));
 	snprintf(path, sizeof(path), "%016llx", e->edge_hash);
 	json_object_object_add(j, "edge_hash", json_object_new_string(path));
-	/* the case's shape: a replay gives the same options */
+	/* the options of the campaign that kept it (for a reader: --program
+	 * takes them from its own command line) */
 	json_object_object_add(j, "threads", json_object_new_int(e->prog.nworkers));
 	json_object_object_add(j, "guests", json_object_new_int(p->guests));
 	json_object_object_add(j, "vcpus", json_object_new_int(p->vcpus));

@@ -55,7 +55,8 @@ static int nadapters = 4, ndomains = 16;
 static int adapters[256], domains[256];
 static volatile int stop_now;		/* the watcher saw a finding */
 static volatile int round_over;
-static volatile int ap_injected;	/* an apcode step has run */
+/* an apcode step injected a code (the model took the rule) */
+static volatile int ap_injected;
 static int guests_running;
 
 double now_seconds(void)
@@ -142,6 +143,9 @@ static int pick(struct worker *w, int n)
 	return (int)(stress_rand(&w->rng) % (unsigned int)n);
 }
 
+static bool op_reaches_queues(enum op op);
+static const int *op_ok(enum op op);
+
 /* An answer the kernel documents for the operation (or the fault in
  * force adds), or an unexpected answer: a finding. */
 static void judge(struct worker *w, enum op op, int rc, const int *ok, const char *fmt, ...)
@@ -168,15 +172,17 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	/* a step after a "fault" step: its allocation failed */
 	if (w->armed && rc == -ENOMEM)
 		return;
-	/* a queue that answered deconfigured or checkstopped is not probed */
-	if (ap_injected && rc == -EIO)
+	/* a queue that answered deconfigured or checkstopped is not probed,
+	 * nor reset: an operation that probes or resets queues may say so
+	 * once a code was injected */
+	if (ap_injected && rc == -EIO && op_reaches_queues(op))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (w->nunexpected < 4)
 		snprintf(w->unexpected[w->nunexpected++], sizeof(w->unexpected[0]),
-			 "%s: %s: %s (%s)", op_name(op), what, rc ? strerror(-rc) : "success",
+			 "%s: %s: %s (%s)", op_name(op), what, strerror(-rc),
 			 errno_name(-rc, nb, sizeof(nb)));
 }
 
@@ -367,8 +373,9 @@ static void op_apcode(struct step_ctx *c)
 	const struct ap_code *code = &stress_ap_codes[pick(c->w, NR_AP_CODES)];
 	int rc;
 
-	ap_injected = 1;
 	rc = vap_ap_inject(host, code->insn, c->a, c->d, code->rc, 1 + pick(c->w, 3), 0);
+	if (!rc)
+		ap_injected = 1;
 	judge_step(c, rc, "%s answers %s on %02x.%04x", code->insn, code->name, c->a, c->d);
 }
 
@@ -438,9 +445,6 @@ static void op_value(struct step_ctx *c)
 		"assign_adapter", "unassign_adapter", "assign_domain", "unassign_domain",
 		"assign_control_domain", "unassign_control_domain",
 	};
-	static const int id_ok[] = { EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT, 0 };
-	static const int mask_ok[] = { EBUSY, EADDRINUSE, 0 };
-	static const int bind_ok[] = { ENODEV, EBUSY, ENOENT, EINVAL, 0 };
 	struct worker *w = c->w;
 	const char *uuid = w->uuid[c->s];
 	struct vap_values_ctx vc = { .a = c->a, .d = c->d };
@@ -471,7 +475,7 @@ static void op_value(struct step_ctx *c)
 		}
 		snprintf(state, sizeof(state), VAP_MATRIX_DIR "/%s/%s", uuid,
 			 k >= 4 ? "control_domains" : "matrix");
-		ok = id_ok;
+		ok = op_ok(OP_ASSIGN);
 		break;
 	case 2:		/* the bus's masks */
 		snprintf(path, sizeof(path), "/sys/bus/ap/%s", pick(w, 2) ? "apmask" : "aqmask");
@@ -479,11 +483,11 @@ static void op_value(struct step_ctx *c)
 		if (vap_read(host, path, cur, sizeof(cur)) > 0)
 			cur[strcspn(cur, "\n")] = 0;
 		vc.cur = cur;
-		ok = mask_ok;
+		ok = op_ok(OP_APMASK);
 		break;
 	default:	/* bind, unbind */
 		snprintf(path, sizeof(path), VAP_DRV_DIR "/%s", pick(w, 2) ? "bind" : "unbind");
-		ok = bind_ok;
+		ok = op_ok(OP_BIND);
 		break;
 	}
 	vals = vap_values(kind == 0 ? VAP_IN_ID : kind == 1 ? VAP_IN_AP_CONFIG :
@@ -612,15 +616,6 @@ static int nth_set(const struct vap_mask *m, int n)
 	return -1;
 }
 
-static int count_set(const struct vap_mask *m)
-{
-	int i, n = 0;
-
-	for (i = 0; i < (int)VAP_LONGS; i++)
-		n += __builtin_popcountl(m->w[i]);
-	return n;
-}
-
 /* A vCPU's PQAP(AQIC) on a queue, enabling with its own notification
  * byte, one elsewhere in (or past) the guest's memory, or disabling.  The
  * queue is mostly one the guest has (as its AP bus would choose; an
@@ -637,8 +632,8 @@ static void op_pqap(struct step_ctx *c)
 		return;
 	if (on == 2)
 		nib = (unsigned long)pick(w, 1 << 16) << 10;	/* up to 64 MiB, and past it */
-	if (pick(w, 4) && !vap_guest_reach(host, c->name, &m) && (na = count_set(&m.apm)) &&
-	    (nd = count_set(&m.aqm))) {
+	if (pick(w, 4) && !vap_guest_reach(host, c->name, &m) && (na = vap_mask_weight(&m.apm)) &&
+	    (nd = vap_mask_weight(&m.aqm))) {
 		a = nth_set(&m.apm, pick(w, na));
 		d = nth_set(&m.aqm, pick(w, nd));
 	}
@@ -658,36 +653,48 @@ static const struct op_def {
 	int weight;
 	void (*run)(struct step_ctx *c);
 	const int *ok;
+	/* it probes or resets queues: EIO once a response code was injected */
+	bool queues;
 } op_table[NR_OPS] = {
-	[OP_APMASK] = { "apmask", 6, op_apmask, OK(EBUSY, EADDRINUSE) },
-	[OP_AQMASK] = { "aqmask", 6, op_aqmask, OK(EBUSY, EADDRINUSE) },
-	[OP_BIND] = { "bind", 8, op_bind, OK(ENODEV, EBUSY, ENOENT, EINVAL) },
+	[OP_APMASK] = { "apmask", 6, op_apmask, OK(EBUSY, EADDRINUSE), true },
+	[OP_AQMASK] = { "aqmask", 6, op_aqmask, OK(EBUSY, EADDRINUSE), true },
+	[OP_BIND] = { "bind", 8, op_bind, OK(ENODEV, EBUSY, ENOENT, EINVAL), true },
 	[OP_CREATE] = { "create", 4, op_create, OK(EEXIST, EUSERS, ENOENT, ENODEV) },
-	[OP_REMOVE] = { "remove", 2, op_remove, OK(ENOENT, ENODEV, EBUSY, EAGAIN) },
-	[OP_ASSIGN] = { "assign", 16, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT) },
-	[OP_UNASSIGN] = { "unassign", 12, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT) },
+	[OP_REMOVE] = { "remove", 2, op_remove, OK(ENOENT, ENODEV, EBUSY, EAGAIN), true },
+	[OP_ASSIGN] = { "assign", 16, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT), true },
+	[OP_UNASSIGN] = { "unassign", 12, op_assign, OK(EADDRINUSE, EADDRNOTAVAIL, ENODEV, ENOENT), true },
 	/* EOPNOTSUPP: no KVM guest on this host (the linux backend off s390x) */
-	[OP_GUEST] = { "guest", 4, op_guest, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP) },
-	[OP_REOPEN] = { "reopen", 2, op_reopen, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP) },
-	[OP_CONFIG] = { "config", 2, op_config, OK(EOPNOTSUPP) },
-	[OP_RELOAD] = { "reload", 1, op_reload, OK(EBUSY, ENOENT, EEXIST) },
+	[OP_GUEST] = { "guest", 4, op_guest, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP), true },
+	[OP_REOPEN] = { "reopen", 2, op_reopen, OK(ENODEV, EBUSY, ENOENT, EEXIST, EOPNOTSUPP), true },
+	[OP_CONFIG] = { "config", 2, op_config, OK(EOPNOTSUPP), true },
+	[OP_RELOAD] = { "reload", 1, op_reload, OK(EBUSY, ENOENT, EEXIST), true },
 	[OP_READ] = { "read", 6, op_read, OK(ENOENT, ENODEV) },
 	[OP_FAULT] = { "fault", 2, op_fault, OK(0) },
 	/* ENOSPC: the model's rules are all in use (not the driver's) */
 	[OP_APCODE] = { "apcode", 2, op_apcode, OK(ENOSPC) },
 	/* judged by the value's own errno, or its attribute's */
-	[OP_VALUE] = { "value", 4, op_value, OK(0) },
+	[OP_VALUE] = { "value", 4, op_value, OK(0), true },
 	/* ENOENT, ENODEV: the guest is gone, its device closed (a module
-	 * reload); EBUSY, EIO: a queue reset the machine did not confirm */
-	[OP_IOCTL] = { "ioctl", 2, op_ioctl, OK(EINVAL, EBADF, EOPNOTSUPP, ENOENT, ENODEV, EBUSY) },
+	 * reload); EBUSY: a queue reset the machine did not confirm */
+	[OP_IOCTL] = { "ioctl", 2, op_ioctl, OK(EINVAL, EBADF, EOPNOTSUPP, ENOENT, ENODEV, EBUSY), true },
 	/* EBUSY: pins left after type1's retries, which the model reports
 	 * as the kernel's BUG_ON would crash (a finding of its own) */
 	[OP_DMA] = { "dma", 1, op_dma, OK(ENOENT, ENODEV, EOPNOTSUPP, EBUSY) },
-	[OP_SECOND] = { "second", 1, op_second, OK(EPERM, EBUSY, ENOENT, ENODEV, EOPNOTSUPP) },
+	[OP_SECOND] = { "second", 1, op_second, OK(EPERM, EBUSY, ENOENT, ENODEV, EOPNOTSUPP), true },
 	/* ENOENT: a vCPU number past the guest's */
 	[OP_PQAP] = { "pqap", 2, op_pqap, OK(ENOENT, ENODEV, EOPNOTSUPP) },
 };
 #undef OK
+
+static bool op_reaches_queues(enum op op)
+{
+	return op_table[op].queues;
+}
+
+static const int *op_ok(enum op op)
+{
+	return op_table[op].ok;
+}
 
 const char *op_name(int op)
 {
@@ -726,7 +733,7 @@ static void do_op(struct worker *w, enum op op, unsigned int arg)
 
 	/* an operation the case's mix leaves out (a replayed program under
 	 * another --mix; a module reload on a real host) is not run */
-	if (op >= NR_OPS || !P->weights[op])
+	if (!P->weights[op])
 		return;
 	/* the step's value decides every choice the operation makes */
 	w->rng = (unsigned long long)arg << 8 | (unsigned int)w->id;

@@ -216,8 +216,9 @@ struct corpus *corpus_open(const char *dir, const char *results, const struct st
 void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		 unsigned long long *seed, const char **how);
 /* The case's edge map: new edges (added to the corpus's), and the case
- * kept when it found any (or when it was a loaded entry that still
- * reaches some), with the last round in which it found one (when: the
+ * kept when it found an edge or an edge's hit-count class no case before
+ * it had (a loaded entry too: none is kept for having been loaded), with
+ * the last round in which it found one (when: the
  * round each slot was first hit in).  Annotates the case object (edges,
  * new_edges, kept). */
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,

@@ -34,10 +34,7 @@ static void usage(FILE *f)
 		"  --config AxD          adapters x domains of the host (the sim's 4x16)\n"
 		"  --guests N            most guests running at once (4; 0: none)\n"
 		"  --vcpus N             a guest has 1..N vCPUs (2)\n"
-		"  --mix op=w,...        operation weights; ops: apmask aqmask bind create\n"
-		"                        remove assign unassign guest reopen config reload read\n"
-		"                        fault (the next step fails a fault site) apcode\n"
-		"                        value (bad and edge values) ioctl dma second pqap\n"
+		"  --mix op=w,...        operation weights (stress/README.md says what each does)\n"
 		"  --deterministic P     the replayable scheduler: random or pct\n"
 		"  --fault F             failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P\n"
 		"  --background-load     stress-ng alongside, its metrics in the summary\n"
@@ -51,6 +48,10 @@ static void usage(FILE *f)
 		"  --timeout S           a case's time limit (600)\n"
 		"  --results DIR         the results folder (results/<time>-<host>-<kernel>)\n"
 		"  --quiet               no progress line, no summary\n");
+	fprintf(f, "operations and their default weights:");
+	for (int i = 0; i < NR_OPS; i++)
+		fprintf(f, "%s %s=%d", i % 8 ? "" : "\n ", op_name(i), op_weight(i));
+	fprintf(f, "\n");
 }
 
 static int parse_duration(const char *s, double *out)
@@ -333,7 +334,7 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			p.threads = (int)strtol(optarg, &end, 0);
-			if (*end || p.threads < 1 || p.threads > 16)
+			if (*end || p.threads < 1 || p.threads > STRESS_MAX_THREADS)
 				goto bad_value;
 			break;
 		case 'c': {
@@ -432,7 +433,7 @@ bad_value:
 		fprintf(stderr, "vfio-ap-stress: --corpus derives the programs; --program replays one: not both\n");
 		return 2;
 	}
-	if ((corpus_dir || program) && strcmp(kind, "sim") && corpus_dir) {
+	if (corpus_dir && strcmp(kind, "sim")) {
 		fprintf(stderr, "vfio-ap-stress: --corpus needs the driver's edges: a simulated host\n");
 		return 2;
 	}
@@ -482,11 +483,11 @@ bad_value:
 
 		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE * (1 + sizeof(*edge_when)), PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		edge_when = (unsigned short *)(edge_map + VAP_EDGE_MAP_SIZE);
 		if (edge_map == MAP_FAILED) {
 			fprintf(stderr, "vfio-ap-stress: the edge map: %s\n", strerror(errno));
 			return 2;
 		}
+		edge_when = (unsigned short *)(edge_map + VAP_EDGE_MAP_SIZE);
 		corpus = corpus_open(corpus_dir, corpus_dir ? cp.dir : NULL, &p, p.seed, err, sizeof(err));
 		if (!corpus) {
 			fprintf(stderr, "vfio-ap-stress: %s\n", err);
@@ -530,8 +531,6 @@ bad_value:
 				json_object_to_file_ext(prog_file, j, JSON_C_TO_STRING_PLAIN);
 				json_object_put(j);
 			}
-		} else if (p.program) {
-			case_prog.nworkers = 0;	/* --program: accounted, not kept */
 		}
 		case_seed = p.seed;
 		rc = campaign_case(&cp, "stress", id, case_body, &p, replay_argv(&p, self));
