@@ -74,7 +74,7 @@ RUN_SAN := $(if $(filter 0,$(SAN)),,1)
 ifneq ($(filter run,$(MAKECMDGOALS)),)
 RUN_RC := $(shell out=/proc/$$PPID/fd/1; [ -w "$$out" ] || out=/dev/stderr; \
 	$(MAKE) -s --no-print-directory run-bin SAN=$(RUN_SAN) DEFAULT_KVER=$(DEFAULT_KVER) $(if $(KSRC),KSRC="$(KSRC)") >>"$$out" && \
-	scripts/run.sh "$$(cat build/run-bin)" "$(DURATION)" >>"$$out"; echo $$?)
+	$(if $(CORPUS),CORPUS="$(CORPUS)") scripts/run.sh "$$(cat build/run-bin)" "$(DURATION)" >>"$$out"; echo $$?)
 ifeq ($(RUN_RC),1)
 MAKEFLAGS += -q
 else ifneq ($(RUN_RC),0)

@@ -48,7 +48,7 @@ echo "make run: $what; stress for ${duration} s${corpus:+ (guided by the corpus 
 "$bindir/vfio-ap-stress" --host "$host" --duration "$duration" "${simargs[@]}" --seed 1 --quiet \
 	${corpus:+--corpus "$corpus"} --results "$dir/stress"
 rc=$?; [ $rc -le 1 ] || exit $rc
-[ -z "$corpus" ] || echo "make run: corpus: $(ls "$dir/stress/corpus" | wc -l) case(s) reached driver edges no case before them had ($dir/stress/corpus; $corpus for the next run)"
+[ -z "$corpus" ] || echo "make run: corpus: $(ls "$dir/stress/corpus" 2>/dev/null | wc -l) case(s) kept, each reaching driver edges (or hit counts) no case before it had, the replayed entries of the last run included ($dir/stress/corpus; $corpus for the next run)"
 parts=("$dir/stress")
 "$bindir/vfio-ap-fault" --host "$host" "${simargs[@]}" --seed 1 --seeds 1 --quiet --results "$dir/fault"
 rc=$?

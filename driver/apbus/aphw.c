@@ -97,18 +97,20 @@ static unsigned int rand_pct_locked(void)
 
 int aphw_inject_add(const struct aphw_inject *r)
 {
-	int ret = -ENOSPC, i;
+	int ret = -ENOSPC, i, n;
 
 	if (!r->insns || r->rc == 0 || r->rc > 0xff || r->probability > 100 ||
 	    r->qid < -1 || r->qid > 0xffff)
 		return -EINVAL;
 	pthread_mutex_lock(&hw.lock);
-	/* a spent rule's slot first: a campaign adds rules as it goes */
-	for (i = 0; i < nr_rules && rules[i].times; i++)
-		;
-	if (i < nr_rules || nr_rules < MAX_RULES) {
-		rules[i] = *r;
-		nr_rules += i == nr_rules;
+	/* spent rules go (a campaign adds rules as it goes); the others keep
+	 * their order, the first that matches answering */
+	for (i = 0, n = 0; i < nr_rules; i++)
+		if (rules[i].times)
+			rules[n++] = rules[i];
+	nr_rules = n;
+	if (nr_rules < MAX_RULES) {
+		rules[nr_rules++] = *r;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&hw.lock);
@@ -395,8 +397,6 @@ bool aphw_queue_irq_enabled(int apqn)
 	return irq;
 }
 
-/* The first queue with interrupts enabled whose notification byte lies
- * in [lo, hi) of host memory, or -1. */
 /* The queue's last answer said it is not available, deconfigured or
  * checkstopped: it writes no notification byte until it is reset. */
 static bool silent_locked(const struct hwq *q)
@@ -410,13 +410,16 @@ static bool silent_locked(const struct hwq *q)
 	       rc == AP_RESPONSE_CHECKSTOPPED;
 }
 
+/* The first queue with interrupts enabled whose notification byte lies
+ * in [lo, hi) of host memory, or -1 (a reset whose time has come is
+ * completed first). */
 int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi)
 {
 	int apqn, found = -1;
 
 	pthread_mutex_lock(&hw.lock);
 	for (apqn = 0; hw.q && apqn < 256 * 256 && found < 0; apqn++)
-		if (hw.q[apqn].irq && hw.q[apqn].nib >= lo && hw.q[apqn].nib < hi &&
+		if ((resetting_locked(&hw.q[apqn]), hw.q[apqn].irq) && hw.q[apqn].nib >= lo && hw.q[apqn].nib < hi &&
 		    !silent_locked(&hw.q[apqn]))
 			found = apqn;
 	pthread_mutex_unlock(&hw.lock);

@@ -325,14 +325,15 @@ bool sim_pc_in_driver(const void *ret)
 	if (!ret)
 		return false;
 	pthread_mutex_lock(&dwfl_lock);
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i <= 256; i++) {
 		unsigned int k = (h + i) % 256;
 
-		if (cache[k].pc == ret) {
+		if (i < 256 && cache[k].pc == ret) {
 			driver = cache[k].driver;
 			break;
 		}
-		if (!cache[k].pc) {
+		/* an empty slot, or a full cache: looked up (and kept if room) */
+		if (i == 256 || !cache[k].pc) {
 			Dwarf_Addr pc = (Dwarf_Addr)ret - 1, bias = 0;
 			Dwfl *d = get_dwfl();
 			Dwfl_Module *mod = d ? dwfl_addrmodule(d, pc) : NULL;
@@ -342,8 +343,10 @@ bool sim_pc_in_driver(const void *ret)
 
 			driver = name && !strncmp(sim_tree_path(name, path, sizeof(path)),
 						  "drivers/s390/crypto/vfio_ap", 27);
-			cache[k].pc = ret;
-			cache[k].driver = driver;
+			if (i < 256) {
+				cache[k].pc = ret;
+				cache[k].driver = driver;
+			}
 			break;
 		}
 	}

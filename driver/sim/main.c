@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <time.h>
@@ -325,8 +326,15 @@ static void cmd_guest_ioctl(int argc, char **argv)
 			a.fd = SIMHOST_FD_NOT_EVENTFD;
 		else if (!strcmp(argv[i], "closed"))
 			a.fd = SIMHOST_FD_CLOSED;
-		else
-			a.fd = (int)strtol(argv[i], NULL, 0);
+		else {
+			char *end;
+			long fd = strtol(argv[i], &end, 0);
+
+			if (*end || end == argv[i] || fd < INT_MIN || fd > INT_MAX)
+				script_error("guest ioctl: '%s' is no descriptor (vmm, not-eventfd, closed or a number)",
+					     argv[i]);
+			a.fd = (int)fd;
+		}
 		i++;
 	} else if (!strcmp(op, "reset")) {
 		which = SIMHOST_RESET;

@@ -637,6 +637,8 @@ static void call_close_device(struct vfio_device *vdev)
 		      vdev->user_eventfds ?
 		      "the user closed the device without dropping its eventfds (VFIO_DEVICE_SET_IRQS with fd -1)" :
 		      "the user dropped its eventfds (VFIO_DEVICE_SET_IRQS with fd -1) before the last close");
+	/* the next file's user starts with none */
+	__atomic_store_n(&vdev->user_eventfds, 0, __ATOMIC_SEQ_CST);
 }
 
 /* VFIO_GROUP_GET_DEVICE_FD: the first open calls the driver's open_device. */
