@@ -4,7 +4,7 @@
  * the answer the kernel's source gives for it in a stated host state: the
  * one table the selftests and the stress engine judge answers by.
  *
- * The state every table assumes (vap_values_state): the mdev exists with
+ * The state every table assumes: the mdev exists with
  * an empty matrix and no guest; the adapter and domain named {a} and {d}
  * are released from the default drivers and assigned to no mdev.  An
  * accepted write changes the state: the caller puts it back (the saved

@@ -56,7 +56,8 @@ const char *vap_kind_name(const struct vap_host *h);
 int vap_sim_deterministic(const char *policy, unsigned long long seed);
 /* The driver's edges, hashed, counted into MAP (VAP_EDGE_MAP_SIZE bytes;
  * NULL: stop): false when this sim's driver is not instrumented (a COV=1
- * build is) or the host is not a sim. */
+ * build is).  The sim's edges only: a caller on another host passes no
+ * map. */
 #define VAP_EDGE_MAP_SIZE 65536
 bool vap_sim_edges(unsigned char *map);
 /* and for each of the map's slots, the round (vap_sim_edges_round: 0
