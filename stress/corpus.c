@@ -10,9 +10,10 @@
  * A guided campaign (--corpus DIR) keeps the cases that reached driver
  * edges no case before them had reached (the edge map of a COV=1 build,
  * shim/edges.c), and derives new cases from them as syzkaller does: a
- * value or an operation changed, steps inserted or deleted, a worker's
- * program spliced with another entry's, the program extended, or the same
- * program under another interleaving.  Entries are JSON files (seed,
+ * value or an operation changed, steps inserted or deleted, a fault
+ * inserted before a step (fail-nth), a worker's program spliced with
+ * another entry's, the program extended, or the same program under
+ * another interleaving.  Entries are JSON files (seed,
  * program, the edges it reached) under DIR and results/corpus; a later
  * campaign with the same DIR replays them first (which rebuilds its map of
  * edges seen: positions depend on the binary) and goes on from there.  At
@@ -84,6 +85,17 @@ void program_free(struct program *prog)
 	for (i = 0; i < STRESS_MAX_THREADS; i++)
 		free(prog->steps[i]);
 	memset(prog, 0, sizeof(*prog));
+}
+
+bool program_has(const struct program *prog, int op)
+{
+	int i, k;
+
+	for (i = 0; i < prog->nworkers; i++)
+		for (k = 0; k < prog->len[i]; k++)
+			if (prog->steps[i][k].op == op)
+				return true;
+	return false;
 }
 
 static void program_copy(struct program *dst, const struct program *src)
@@ -360,12 +372,14 @@ static void insert_steps(struct corpus *c, struct program *q, int w, int at, int
 }
 
 /* One mutation of q (a copy of an entry's program); other: a second
- * entry for a splice.  Returns what it did. */
-static const char *mutate_once(struct corpus *c, struct program *q, const struct program *other)
+ * entry for a splice; focus: the round in which the entry found
+ * something new (0: none).  Returns what it did. */
+static const char *mutate_once(struct corpus *c, struct program *q, const struct program *other,
+			       int focus)
 {
 	int w = pick(c, q->nworkers), max = fresh_len(c->p) * MAX_GROWTH, k, n;
 
-	switch (pick(c, 7)) {
+	switch (pick(c, 8)) {
 	case 0:	/* values: the same operations choose differently */
 		if (!q->len[w])
 			break;
@@ -413,6 +427,23 @@ static const char *mutate_once(struct corpus *c, struct program *q, const struct
 			q->len[w] = cut + tail;
 		}
 		return "splice";
+	case 6:	/* a fault before a step: its n-th fault site fails (fail-nth,
+		 * n small: most steps reach a few), before a step of the round
+		 * that found something new when there is one, as syzkaller
+		 * fails the calls of a new input one site after another */
+		if (!q->len[w] || q->len[w] + 1 > max || !c->p->weights[OP_FAULT])
+			break;
+		k = pick(c, q->len[w]);
+		if (focus > 0 && pick(c, 4)) {
+			int lo = (focus - 1) * STRESS_ROUND_OPS;
+
+			if (lo < q->len[w])
+				k = lo + pick(c, (q->len[w] - lo < STRESS_ROUND_OPS ? q->len[w] - lo :
+						  STRESS_ROUND_OPS));
+		}
+		insert_steps(c, q, w, k, 1);
+		q->steps[w][k] = (struct prog_step){ OP_FAULT, stress_fault_arg(1 + pick(c, 8)) };
+		return "fault";
 	case 5:	/* extended by a round in every worker */
 		for (k = 0; k < q->nworkers; k++)
 			if (q->len[k] + STRESS_ROUND_OPS <= max)
@@ -472,13 +503,17 @@ chosen:
 	if (parent->focus_rounds > 0 && pick(c, 2)) {
 		/* from where the parent found something new: its steps up
 		 * to the end of that round, which run as they did under its
-		 * seed, then a fresh round */
+		 * seed, then fresh steps up to a fresh program's length (at
+		 * least a round): a fresh case started from that state */
 		int keep = parent->focus_rounds * STRESS_ROUND_OPS, k;
+		int tail = fresh_len(c->p) - keep;
 
+		if (tail < STRESS_ROUND_OPS)
+			tail = STRESS_ROUND_OPS;
 		for (k = 0; k < prog->nworkers; k++) {
 			if (prog->len[k] > keep)
 				prog->len[k] = keep;
-			insert_steps(c, prog, k, prog->len[k], STRESS_ROUND_OPS);
+			insert_steps(c, prog, k, prog->len[k], tail);
 		}
 		return;
 	}
@@ -487,7 +522,8 @@ chosen:
 	 * the steps before the first change running as they did, unless a
 	 * mutation asks for another */
 	for (n = 1 + pick(c, 3), i = 0; n > 0 && i < 16; i++) {
-		const char *did = mutate_once(c, prog, other != parent ? &other->prog : NULL);
+		const char *did = mutate_once(c, prog, other != parent ? &other->prog : NULL,
+					      parent->focus_rounds);
 
 		if (!did)
 			continue;

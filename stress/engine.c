@@ -191,6 +191,7 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 struct step_ctx {
 	struct worker *w;
 	enum op op;
+	unsigned int arg;	/* the step's value */
 	int a, d, s;
 	char name[32];		/* the guest of slot s */
 };
@@ -359,10 +360,13 @@ static void op_read(struct step_ctx *c)
 	judge_step(c, r < 0 ? (int)r : 0, "%s", path);
 }
 
-/* the worker's next step fails its N-th fault site (fail-nth) */
+/* the worker's next step fails its N-th fault site (fail-nth): N up to
+ * 16, small ones likelier (most steps reach a few sites), read from the
+ * step's value (stress_fault_arg) so that a guided campaign can ask for
+ * an exact N */
 static void op_fault(struct step_ctx *c)
 {
-	c->w->fail_nth = 1 + pick(c->w, 16);
+	c->w->fail_nth = stress_fault_nth(c->arg);
 	judge_step(c, 0, "fail-nth");
 }
 
@@ -729,7 +733,7 @@ static void judge_step(struct step_ctx *c, int rc, const char *fmt, ...)
 
 static void do_op(struct worker *w, enum op op, unsigned int arg)
 {
-	struct step_ctx c = { .w = w, .op = op };
+	struct step_ctx c = { .w = w, .op = op, .arg = arg };
 
 	/* an operation the case's mix leaves out (a replayed program under
 	 * another --mix; a module reload on a real host) is not run */
@@ -1031,6 +1035,38 @@ static int apply_fault(struct stress_params *p, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * Fault sites for the "fault" steps (fail-nth).  failslab exempts
+ * GFP_KERNEL allocations by default (ignore-gfp-wait Y), and those are
+ * all the driver makes: off, a step's Nth allocation fails, while
+ * failslab's probability 0 fails nothing else.  fail_function's points
+ * (the functions the driver calls that the sim can fail: beyond the
+ * kernel's, which annotates none of them) count for fail-nth once armed,
+ * here with probability 0 and -ENOMEM, unless --fault arms fail_function
+ * itself.  The sim's case process is thrown away: nothing to put back.
+ */
+static void arm_step_faults(const struct stress_params *p)
+{
+	char list[4096], *line, *save;
+
+	vap_write(host, "/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	if (p->fault && !strncmp(p->fault, "fail-function:", 14))
+		return;
+	if (vap_read(host, "/sys/kernel/debug/fail_function/injectable", list, sizeof(list)) <= 0)
+		return;
+	vap_write(host, "/sys/kernel/debug/fail_function/probability", "0");
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char path[256];
+
+		/* "name\ttype": a NULL-typed point returns NULL whatever its retval */
+		line[strcspn(line, "\t")] = 0;
+		if (vap_write(host, "/sys/kernel/debug/fail_function/inject", line))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/fail_function/%s/retval", line);
+		vap_writef(host, path, "%lu", (unsigned long)-ENOMEM);
+	}
+}
+
 static void add_timeline_point(struct json_object *tl, double t, long ops, int findings)
 {
 	struct json_object *pt = json_object_new_array();
@@ -1142,6 +1178,8 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		program_generate(&own, &p, p.seed);
 		prog = &own;
 	}
+	if (!linux_host && program_has(prog, OP_FAULT))
+		arm_step_faults(&p);
 	p.threads = prog->nworkers;
 	for (i = 0; i < p.threads; i++) {
 		ws[i].id = i;

@@ -196,6 +196,21 @@ static inline unsigned long long stress_rand(unsigned long long *s)
  * drawn by p->weights */
 void program_generate(struct program *prog, const struct stress_params *p, unsigned long long seed);
 void program_free(struct program *prog);
+/* A fault step's value: bits 16..18 (mod 5) choose a range of 2^r fault
+ * sites, the low 16 bits the site within it (1-based N for fail-nth);
+ * stress_fault_arg(n) is a value for exactly the n-th (n <= 16). */
+static inline int stress_fault_nth(unsigned int arg)
+{
+	return 1 + (int)((arg & 0xffff) % (1u << ((arg >> 16 & 7) % 5)));
+}
+
+static inline unsigned int stress_fault_arg(int n)
+{
+	return (unsigned int)(n - 1) | 4u << 16;
+}
+
+/* a step of operation op in any worker */
+bool program_has(const struct program *prog, int op);
 struct json_object *program_to_json(const struct program *prog);
 /* 0, or -1 with what is wrong in err */
 int program_from_json(struct program *prog, struct json_object *j, char *err, size_t errlen);

@@ -42,6 +42,10 @@ struct sim_vcpu {
 	/* a PQAP(AQIC) the test asks this vCPU to issue (guest pqap) */
 	int req_apqn;
 	unsigned long req_nib;	/* 0: the vCPU's own notification byte */
+	/* the requester's fail-nth, for the vCPU while it runs the request
+	 * (as a VMM writes its vCPU thread's /proc/self/task/TID/fail-nth),
+	 * and what is left of it afterwards (0: a site failed) */
+	unsigned int req_fail_nth;
 	bool req_enable, req_pending;
 	struct sim_waitq req_done;
 };
@@ -157,7 +161,10 @@ static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 {
 	if (!READ_ONCE(sv->req_pending))
 		return;
+	sim_current()->fail_nth = sv->req_fail_nth;
 	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable, sv->req_nib);
+	sv->req_fail_nth = sim_current()->fail_nth;
+	sim_current()->fail_nth = 0;
 	sched_lock();
 	sv->req_pending = false;
 	sched_wake_all(&sv->req_done);
@@ -180,12 +187,18 @@ int sim_kvm_pqap(struct kvm *kvm, int vcpu, int apqn, bool enable, unsigned long
 	sv->req_apqn = apqn;
 	sv->req_enable = enable;
 	sv->req_nib = nib;
+	sv->req_fail_nth = sim_current()->fail_nth;
+	sim_current()->fail_nth = 0;
 	sv->req_pending = true;
 	aphw_aqic_mark(apqn);
 	sim_current()->hung_check = true;
 	while (sv->req_pending && !vm->stop)
 		sched_wait(&sv->req_done, "guest PQAP", -1);
 	sim_current()->hung_check = false;
+	/* a fault the vCPU did not reach stays the requester's (the
+	 * request's own count, even if the vCPU never ran it) */
+	sim_current()->fail_nth = sv->req_fail_nth;
+	sv->req_fail_nth = 0;
 	sched_unlock();
 	return sv->req_pending ? -ESHUTDOWN : aphw_last_aqic_rc(apqn);
 }

@@ -441,6 +441,7 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	struct sysfs_node *n;
 	char *page;
 	ssize_t ret;
+	bool kernfs;
 	int err = 0;
 
 	n = open_attr(path, true, &err);
@@ -453,10 +454,13 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	if (count >= PAGE_SIZE)
 		count = PAGE_SIZE - 1;
 	/* kernfs_fop_write_iter copies the write into a kmalloc'ed buffer of
-	 * the write's length plus a terminating NUL: a failslab site */
-	page = is_kernfs(path) ?
-	       shim_kmalloc(count + 1, GFP_KERNEL, "fs/kernfs/file.c:kernfs_fop_write_iter") :
-	       kmalloc(count + 1, __GFP_NOFAIL);
+	 * the write's length plus a terminating NUL: a failslab site.  The
+	 * debugfs and proc files parse from a buffer of their own (on the
+	 * stack): no slab object, none for a leak check to count while such
+	 * a write is in flight in another task */
+	kernfs = is_kernfs(path);
+	page = kernfs ? shim_kmalloc(count + 1, GFP_KERNEL, "fs/kernfs/file.c:kernfs_fop_write_iter") :
+			malloc(count + 1);
 	if (!page) {
 		unref(n);
 		return -ENOMEM;
@@ -464,7 +468,10 @@ ssize_t sysfs_write(const char *path, const char *buf, size_t count)
 	memcpy(page, buf, count);
 	page[count] = 0;
 	ret = call_attr(n, path, page, count);
-	kfree(page);
+	if (kernfs)
+		kfree(page);
+	else
+		free(page);
 	unref(n);
 	return ret;
 }

@@ -380,6 +380,24 @@ for bin in "${bins[@]}"; do
 		diff "$out/c/r1/cases/stress-s11.log" "$out/c/r2/cases/stress-s11.log" >"$out/log" 2>&1
 		tap_result fail "$kv campaign replay differs" "$out/log"
 	fi
+	# the "fault" steps fail the next step's Nth fault site: the driver's
+	# and its callees' allocations (failslab with ignore-gfp-wait off) and
+	# the sim's fail_function points, in the worker's task and in the vCPU
+	# it asks for a PQAP; a step that fails so is judged clean
+	"$d/vfio-ap-stress" --seed 1 --seeds 2 --ops 1000 --deterministic random --quiet \
+		--mix fault=40,create=12,bind=12,pqap=8,reload=4 --results "$out/c/fault" >"$out/log" 2>&1
+	st=$?
+	sites=$(cat "$out"/c/fault/cases/*.log 2>/dev/null | grep -o 'failslab: drivers/[^ ]*\|fail_function: [a-z_0-9]*' |
+		sed 's/:[0-9]*$//' | sort -u | tr '\n' ' ')
+	if [ $st -le 1 ] && grep -q 'drivers/s390/crypto/vfio_ap_ops.c' <<<"$sites" && grep -q 'fail_function' <<<"$sites" &&
+		perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
+			exit !($s->{per_operation}{fault}{done} > 0 && !grep { !defined $_->{known} } @{$s->{findings}})' \
+			<"$out/c/fault/summary.json"; then
+		tap_result ok "$kv per-step faults: sites failed in the driver and beyond ($(wc -w <<<"$sites") kinds), no finding but known ones"
+	else
+		echo "# exit $st; sites: $sites" >>"$out/log"
+		tap_result fail "$kv per-step faults" "$out/log"
+	fi
 	# background load: stress-ng alongside, its metrics in the summary
 	"$d/vfio-ap-stress" --seeds 1 --ops 400 --background-load --quiet --results "$out/c/bg" >"$out/log" 2>&1
 	if [ $? -le 1 ] && perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>);
