@@ -645,6 +645,16 @@ void vap_sim_edges_when(unsigned short *when)
 	sim_edges_when(when);
 }
 
+void vap_sim_edges_step(unsigned int *step)
+{
+	sim_edges_step(step);
+}
+
+void vap_sim_edges_tag(unsigned int tag)
+{
+	sim_edges_tag(tag);
+}
+
 void vap_sim_edges_round(unsigned int round)
 {
 	sim_edges_round(round);

@@ -64,6 +64,10 @@ bool vap_sim_edges(unsigned char *map);
  * outside a case's rounds) in which it was first hit (NULL: not kept) */
 void vap_sim_edges_when(unsigned short *when);
 void vap_sim_edges_round(unsigned int round);
+/* and the tag of the step that first hit each slot (NULL: not kept), the
+ * tag a task sets for the step it begins (vap_sim_edges_tag; 0: none) */
+void vap_sim_edges_step(unsigned int *step);
+void vap_sim_edges_tag(unsigned int tag);
 struct vap_thread;
 struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,
 				    void *(*fn)(void *), void *arg);

@@ -62,6 +62,12 @@ static int fresh_len(const struct stress_params *p)
 
 void program_generate(struct program *prog, const struct stress_params *p, unsigned long long seed)
 {
+	program_generate_mix(prog, p, p->weights, seed);
+}
+
+void program_generate_mix(struct program *prog, const struct stress_params *p, const int *weights,
+			  unsigned long long seed)
+{
 	int i, k, n = fresh_len(p);
 
 	memset(prog, 0, sizeof(*prog));
@@ -72,7 +78,7 @@ void program_generate(struct program *prog, const struct stress_params *p, unsig
 		prog->len[i] = n;
 		prog->steps[i] = calloc((size_t)n, sizeof(struct prog_step));
 		for (k = 0; k < n; k++) {
-			prog->steps[i][k].op = (unsigned char)draw_op(p->weights, &rng);
+			prog->steps[i][k].op = (unsigned char)draw_op(weights, &rng);
 			prog->steps[i][k].arg = (unsigned int)stress_rand(&rng);
 		}
 	}
@@ -264,6 +270,12 @@ struct corpus {
 	/* a new entry's first derived cases (syzkaller's smash): its index
 	 * and how many more */
 	int focus, focus_left;
+	/* the guided mix: per operation, the new edges credited to its
+	 * steps (those of the round that first hit them, shared) and the
+	 * steps run; the weights fresh steps are drawn with */
+	double credit[NR_OPS], exposure[NR_OPS];
+	int weights[NR_OPS];
+	int mixed;		/* the weights differ from the campaign's */
 };
 
 static int pick(struct corpus *c, int n)
@@ -329,6 +341,7 @@ struct corpus *corpus_open(const char *dir, const char *results, const struct st
 
 	c->params = *p;
 	c->p = &c->params;
+	memcpy(c->weights, p->weights, sizeof(c->weights));
 	c->rng = rng_seed ^ 0x5eedc0de5eedc0deULL;
 	if (!results)
 		return c;	/* edges counted, nothing kept */
@@ -355,7 +368,7 @@ static struct prog_step fresh_step(struct corpus *c)
 {
 	struct prog_step s;
 
-	s.op = (unsigned char)draw_op(c->p->weights, &c->rng);
+	s.op = (unsigned char)draw_op(c->weights, &c->rng);
 	s.arg = (unsigned int)stress_rand(&c->rng);
 	return s;
 }
@@ -469,11 +482,13 @@ void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		*how = c->how = "loaded";
 		return;
 	}
-	/* a fifth of the cases fresh, and every case until something is kept */
-	if (!c->n || pick(c, 5) == 0) {
-		program_generate(prog, c->p, s);
+	/* half the cases fresh (from the guided mix once it has learned
+	 * something: a program its seed alone does not make), and every case
+	 * until something is kept */
+	if (!c->n || pick(c, 2) == 0) {
+		program_generate_mix(prog, c->p, c->weights, s);
 		*seed = s;
-		*how = c->how = "fresh";
+		*how = c->how = c->mixed ? "fresh-mix" : "fresh";
 		return;
 	}
 	/* the parent: a new entry first, a few times (what it reached is
@@ -582,12 +597,76 @@ static unsigned char bucket(unsigned char n)
 	       n < 32 ? 32 : n < 128 ? 64 : 128;
 }
 
+/*
+ * The guided mix: each new edge is credited to the step that first hit it
+ * (the edge map's step tag; a step after a "fault" step credits the fault
+ * too: it made the difference), each step run counts as one exposure of
+ * its operation, and an operation's weight is its campaign weight times
+ * its credit per step over the whole's (with a prior of MIX_PRIOR steps
+ * at the average, within 1/4..4x), the past fading by MIX_DECAY a case.
+ * The steps run: the case's operations over its workers, in rounds.
+ */
+#define MIX_PRIOR 400.0
+#define MIX_DECAY 0.95
+static void learn_mix(struct corpus *c, const struct program *prog, const unsigned int *fresh_tags,
+		      int nfresh, struct json_object *case_obj)
+{
+	struct json_object *o;
+	double total_c = 0, total_e = 0, rate;
+	long ops = 0;
+	int i, w, k, op, ran;
+
+	/* the recent cases count: a campaign's first finds nearly every
+	 * edge whatever it runs, and would drown what comes after */
+	for (op = 0; op < NR_OPS; op++) {
+		c->credit[op] *= MIX_DECAY;
+		c->exposure[op] *= MIX_DECAY;
+	}
+	if (json_object_object_get_ex(case_obj, "operations", &o))
+		ops = json_object_get_int64(o);
+	ran = (int)((ops + prog->nworkers * STRESS_ROUND_OPS - 1) / (prog->nworkers * STRESS_ROUND_OPS));
+	for (w = 0; w < prog->nworkers; w++)
+		for (k = 0; k < prog->len[w] && k < ran * STRESS_ROUND_OPS; k++)
+			c->exposure[prog->steps[w][k].op] += 1;
+	for (i = 0; i < nfresh; i++) {
+		if (!fresh_tags[i])
+			continue;
+		w = (int)((fresh_tags[i] - 1) >> 16);
+		k = (int)((fresh_tags[i] - 1) & 0xffff);
+		if (w >= prog->nworkers || k >= prog->len[w])
+			continue;
+		c->credit[prog->steps[w][k].op] += 1;
+		if (k && prog->steps[w][k - 1].op == OP_FAULT && prog->steps[w][k].op != OP_FAULT)
+			c->credit[OP_FAULT] += 1;
+	}
+	for (op = 0; op < NR_OPS; op++) {
+		total_c += c->credit[op];
+		total_e += c->exposure[op];
+	}
+	if (total_c <= 0 || total_e <= 0)
+		return;
+	rate = total_c / total_e;
+	for (op = 0; op < NR_OPS; op++) {
+		double x;
+
+		if (!c->p->weights[op])
+			continue;
+		x = (c->credit[op] + MIX_PRIOR * rate) / (c->exposure[op] + MIX_PRIOR) / rate;
+		x = x < 0.25 ? 0.25 : x > 4 ? 4 : x;
+		c->weights[op] = (int)(c->p->weights[op] * 4 * x + 0.5);
+		if (c->weights[op] < 1)
+			c->weights[op] = 1;
+	}
+	c->mixed = 1;
+}
+
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
-		   struct json_object *case_obj)
+		   const unsigned int *step, struct json_object *case_obj)
 {
 	unsigned long long hash;
 	int i, fresh = 0, buckets = 0, focus = 0, edges = edges_count(map, &hash);
+	unsigned int *fresh_tags = malloc(VAP_EDGE_MAP_SIZE * sizeof(*fresh_tags));
 	char hx[32];
 
 	/* new: an edge never taken, or taken a number of times in a class
@@ -598,6 +677,8 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 
 		if (!b || (c->seen[i] & b))
 			continue;
+		if (!c->seen[i])
+			fresh_tags[fresh] = step ? step[i] : 0;
 		fresh += !c->seen[i];
 		buckets++;
 		if (when && when[i] > focus)
@@ -605,6 +686,9 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 		c->seen[i] |= b;
 	}
 	c->nseen += fresh;
+	if (c->results[0])
+		learn_mix(c, prog, fresh_tags, fresh, case_obj);
+	free(fresh_tags);
 	snprintf(hx, sizeof(hx), "%016llx", hash);
 	json_object_object_add(case_obj, "edges", json_object_new_int(edges));
 	json_object_object_add(case_obj, "edge_hash", json_object_new_string(hx));
@@ -645,6 +729,18 @@ void corpus_stats(const struct corpus *c, int *entries, int *edges)
 {
 	*entries = c->n;
 	*edges = c->nseen;
+}
+
+struct json_object *corpus_mix_json(const struct corpus *c)
+{
+	struct json_object *m = json_object_new_object();
+	int op;
+
+	for (op = 0; op < NR_OPS; op++)
+		if (c->p->weights[op])
+			json_object_object_add(m, op_name(op), json_object_new_double(
+				(double)c->weights[op] / (c->mixed ? 4 : 1) / c->p->weights[op]));
+	return m;
 }
 
 /* DIR's entries that this campaign did not keep are removed */

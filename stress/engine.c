@@ -765,6 +765,10 @@ static void *worker_fn(void *arg)
 	for (i = 0; i < STRESS_ROUND_OPS && w->pos < w->len && !stop_now; i++, w->pos++) {
 		const struct prog_step *st = &w->steps[w->pos];
 
+		/* the driver edges this step (or work it set off) hits first
+		 * are its own (a guided campaign's mix; the sim's: a tag
+		 * nothing reads on another host) */
+		vap_sim_edges_tag(stress_step_tag(w->id, w->pos));
 		if (w->fail_nth && st->op != OP_FAULT) {
 			w->armed = !vap_writef(host, "/proc/thread-self/fail-nth", "%d", w->fail_nth);
 			w->fail_nth = 0;
@@ -776,6 +780,7 @@ static void *worker_fn(void *arg)
 			w->armed = false;
 		}
 	}
+	vap_sim_edges_tag(0);
 	fault_self(false);
 	return NULL;
 }

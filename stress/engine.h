@@ -195,6 +195,9 @@ static inline unsigned long long stress_rand(unsigned long long *s)
 /* the seed's program: p->threads workers, p->ops steps in all, operations
  * drawn by p->weights */
 void program_generate(struct program *prog, const struct stress_params *p, unsigned long long seed);
+/* the same with other operation weights (the guided mix) */
+void program_generate_mix(struct program *prog, const struct stress_params *p, const int *weights,
+			  unsigned long long seed);
 void program_free(struct program *prog);
 /* A fault step's value: bits 16..18 (mod 5) choose a range of 2^r fault
  * sites, the low 16 bits the site within it (1-based N for fail-nth);
@@ -207,6 +210,12 @@ static inline int stress_fault_nth(unsigned int arg)
 static inline unsigned int stress_fault_arg(int n)
 {
 	return (unsigned int)(n - 1) | 4u << 16;
+}
+
+/* a worker's step as the edge map tags it (0: none) */
+static inline unsigned int stress_step_tag(int worker, int pos)
+{
+	return ((unsigned int)worker << 16 | (unsigned int)pos) + 1;
 }
 
 /* a step of operation op in any worker */
@@ -227,20 +236,23 @@ struct corpus *corpus_open(const char *dir, const char *results, const struct st
 			   unsigned long long rng_seed, char *err, size_t errlen);
 /* The next case: a loaded entry not yet replayed, a fresh program, or
  * one derived from the corpus; fills prog and *seed (s: the loop's seed
- * for fresh ones) and says how in *how ("loaded", "fresh", "mutated"). */
+ * for fresh ones) and says how in *how ("loaded", "fresh", "fresh-mix":
+ * fresh from the guided mix, "mutated"). */
 void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 		 unsigned long long *seed, const char **how);
 /* The case's edge map: new edges (added to the corpus's), and the case
  * kept when it found an edge or an edge's hit-count class no case before
  * it had (a loaded entry too: none is kept for having been loaded), with
  * the last round in which it found one (when: the
- * round each slot was first hit in).  Annotates the case object (edges,
- * new_edges, kept). */
+ * round each slot was first hit in; step: the step, stress_step_tag).
+ * Annotates the case object (edges, new_edges, kept). */
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
-		   struct json_object *case_obj);
+		   const unsigned int *step, struct json_object *case_obj);
 /* entries, edges seen */
 void corpus_stats(const struct corpus *c, int *entries, int *edges);
+/* the guided mix: per operation, its weight over the campaign's */
+struct json_object *corpus_mix_json(const struct corpus *c);
 void corpus_close(struct corpus *c);
 /* distinct edges of a map, and a hash of which they are */
 int edges_count(const unsigned char *map, unsigned long long *hash);

@@ -12,6 +12,11 @@ static unsigned char *edge_map;
 /* the round each slot was first hit in (sim_edges_when), and the round */
 static unsigned short *edge_when;
 static volatile unsigned short edge_round;
+/* the step each slot was first hit by (sim_edges_step), the last step a
+ * task began */
+static unsigned int *edge_step;
+static volatile unsigned int edge_last_tag;
+__thread unsigned int sim_edge_tag;
 /* the block the running task entered last (the scheduler keeps it per
  * task when tasks share a thread) */
 __thread uintptr_t sim_edge_prev;
@@ -20,6 +25,18 @@ extern const char __executable_start[];
 void sim_edges_when(unsigned short *when)
 {
 	edge_when = when;
+}
+
+void sim_edges_step(unsigned int *step)
+{
+	edge_step = step;
+}
+
+void sim_edges_tag(unsigned int tag)
+{
+	sim_edge_tag = tag;
+	if (tag)
+		edge_last_tag = tag;
 }
 
 void sim_edges_round(unsigned int round)
@@ -58,6 +75,8 @@ void __sanitizer_cov_trace_pc(void)
 	sim_edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
 	if (!m[i] && edge_when)
 		edge_when[i] = edge_round;
+	if (!m[i] && edge_step)
+		edge_step[i] = sim_edge_tag ? sim_edge_tag : edge_last_tag;
 	if (m[i] != 255)
 		m[i]++;
 }

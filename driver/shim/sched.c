@@ -90,6 +90,7 @@ struct task_priv {
 	void *stack_lo, *stack_hi;
 	void *fake_stack;
 	uintptr_t edge_prev;	/* its last driver block (sim/edges.h) */
+	unsigned int edge_tag;	/* the step it runs (sim_edges_tag) */
 };
 
 /* deterministic mode; all of it under `big`, which the running task holds */
@@ -384,6 +385,7 @@ static void fiber_arrived(struct task *t)
 	cur = t;
 	sim_stack_set_bounds(priv(t)->stack_lo, priv(t)->stack_hi);
 	sim_edge_prev = priv(t)->edge_prev;
+	sim_edge_tag = priv(t)->edge_tag;
 }
 
 /* The running task `from` stops, `to` goes on where it stopped; returns
@@ -393,6 +395,7 @@ static void fiber_switch(struct task *from, struct task *to)
 	int e = errno;
 
 	priv(from)->edge_prev = sim_edge_prev;
+	priv(from)->edge_tag = sim_edge_tag;
 #ifdef SIM_ASAN
 	__sanitizer_start_switch_fiber(&priv(from)->fake_stack, priv(to)->stack_lo,
 				       (size_t)((char *)priv(to)->stack_hi - (char *)priv(to)->stack_lo));

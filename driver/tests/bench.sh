@@ -134,24 +134,35 @@ if [ -n "${BENCH_COV_STRESS:-}" ] && [ -x "$BENCH_COV_STRESS" ]; then
 				$s->{cases}' "$secs" <"$tmp/cov/summary.json" ||
 			echo "coverage after $secs s: no coverage.json"
 	done
-	# guided (a fresh corpus) against unguided, the same time each, one
-	# after the other (BENCH_GUIDED_TIME seconds, 60)
+	# guided (a fresh corpus) against unguided, the same time each, side
+	# by side (one core each), from two seeds far apart
+	# (BENCH_GUIDED_TIME seconds, 60)
 	gt=${BENCH_GUIDED_TIME:-60}
-	for mode in unguided guided; do
-		rm -rf "$tmp/g-$mode" "$tmp/corpus"
-		# shellcheck disable=SC2046
-		"$BENCH_COV_STRESS" --quiet --coverage --seed 1 --duration "$gt" --deterministic random \
-			$([ $mode = guided ] && echo --corpus "$tmp/corpus") --results "$tmp/g-$mode" >/dev/null 2>&1 || true
+	for seed in 1 100001; do
+		for mode in unguided guided; do
+			rm -rf "$tmp/g-$mode-$seed" "$tmp/corpus-$seed"
+			# shellcheck disable=SC2046
+			"$BENCH_COV_STRESS" --quiet --coverage --seed $seed --duration "$gt" --deterministic random \
+				$([ $mode = guided ] && echo --corpus "$tmp/corpus-$seed") --results "$tmp/g-$mode-$seed" \
+				>/dev/null 2>&1 &
+		done
+		wait
 	done
 	perl -MJSON::PP -e 'sub rd { open(my $f, "<", $_[0]) or return {}; local $/; decode_json(<$f>) }
-		my ($u, $g) = (rd("$ARGV[0]/summary.json"), rd("$ARGV[1]/summary.json"));
-		my ($ul, $gl) = map { $_->{coverage}{"vfio_ap_ops.c"}{lines_hit} || 0 } $u, $g;
-		my ($ub, $gb) = map { $_->{coverage}{"vfio_ap_ops.c"}{branches_hit} || 0 } $u, $g;
-		my ($ue, $ge) = map { $_->{edges}{edges} || 0 } $u, $g;
-		exit 1 unless $ue && $ge;
-		printf "guided vs unguided, %d s each: driver edges %d vs %d (%.3f), lines %d vs %d (%.3f), branches %d vs %d (%.3f); %d vs %d cases, %d kept in the corpus\n",
-			$ARGV[2], $ge, $ue, $ge / $ue, $gl, $ul, $gl / ($ul || 1), $gb, $ub, $gb / ($ub || 1),
-			$g->{cases}, $u->{cases}, $g->{edges}{corpus_entries}' "$tmp/g-unguided" "$tmp/g-guided" "$gt" ||
+		my $gt = shift;
+		for my $seed (@ARGV) {
+			my ($u, $g) = (rd("'"$tmp"'/g-unguided-$seed/summary.json"), rd("'"$tmp"'/g-guided-$seed/summary.json"));
+			my ($ul, $gl) = map { $_->{coverage}{"vfio_ap_ops.c"}{lines_hit} || 0 } $u, $g;
+			my ($ub, $gb) = map { $_->{coverage}{"vfio_ap_ops.c"}{branches_hit} || 0 } $u, $g;
+			my ($ue, $ge) = map { $_->{edges}{edges} || 0 } $u, $g;
+			exit 1 unless $ue && $ge;
+			printf "guided vs unguided, seed %d, %d s each: driver edges %d vs %d (%.3f), lines %d vs %d (%.3f), branches %d vs %d (%.3f); %d vs %d cases, %d kept in the corpus\n",
+				$seed, $gt, $ge, $ue, $ge / $ue, $gl, $ul, $gl / ($ul || 1), $gb, $ub, $gb / ($ub || 1),
+				$g->{cases}, $u->{cases}, $g->{edges}{corpus_entries};
+			my $m = $g->{edges}{mix} || {};
+			printf "  the mix it learned (weight over the default): %s\n",
+				join(", ", map { sprintf "%s %.2f", $_, $m->{$_} } sort { $m->{$b} <=> $m->{$a} } keys %$m);
+		}' "$gt" 1 100001 ||
 		echo "guided vs unguided: no edge counts (a COV=1 build counts them)"
 fi
 

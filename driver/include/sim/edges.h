@@ -24,8 +24,15 @@ bool sim_edges_attach(unsigned char *map);
  * steps, 0 outside them) in which it was first hit (NULL: not kept) */
 void sim_edges_when(unsigned short *when);
 void sim_edges_round(unsigned int round);
+/* for each slot, the tag of the step that first hit it (NULL: not kept):
+ * the running task's own (sim_edges_tag, a campaign worker's step), else
+ * the last one a task set (a vCPU or a work item runs for the steps
+ * before it); 0 outside steps */
+void sim_edges_step(unsigned int *step);
+void sim_edges_tag(unsigned int tag);
 /* the running task's previous block: saved and restored at each user-space
  * task switch (shim/sched.c), so an edge never spans two tasks */
 extern __thread uintptr_t sim_edge_prev;
+extern __thread unsigned int sim_edge_tag;
 
 #endif
