@@ -26,7 +26,7 @@
 #include <sim/host.h>
 #include <sim/stack.h>
 
-#define MAX_KNOWN 64
+#define MAX_KNOWN 256
 #define MAX_CLAUSES 6
 #define MAX_FUNCS 8
 #define MAX_FRAMES 64
