@@ -50,10 +50,13 @@ LDSAN += --coverage
 # our code asks libgcov to write the counts (a dying case, the campaign)
 COVDEF := -DSIM_COVERAGE=1
 endif
+# the driver's locals it does not initialise start as a pattern
+# (sim/uninit.h), where the compiler offers it (gcc 12 on)
+UNINIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c /dev/null -o /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
 # Our own code: every warning is an error.
 CFLAGS_OWN := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
 # The kernel's driver source: the kernel's own warning level.
-CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) -Wall -Wno-unused-parameter -Wno-sign-compare \
+CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) $(UNINIT) -Wall -Wno-unused-parameter -Wno-sign-compare \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	-Werror=int-conversion $(DEFS) $(INC) $(XINC)
 

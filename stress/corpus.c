@@ -603,7 +603,7 @@ static unsigned char bucket(unsigned char n)
  * too: it made the difference), each step run counts as one exposure of
  * its operation, and an operation's weight is its campaign weight times
  * its credit per step over the whole's (with a prior of MIX_PRIOR steps
- * at the average, within 1/4..4x), the past fading by MIX_DECAY a case.
+ * at the average, within 1/2..2x), the past fading by MIX_DECAY a case.
  * The steps run: the case's operations over its workers, in rounds.
  */
 #define MIX_PRIOR 400.0
@@ -652,7 +652,7 @@ static void learn_mix(struct corpus *c, const struct program *prog, const unsign
 		if (!c->p->weights[op])
 			continue;
 		x = (c->credit[op] + MIX_PRIOR * rate) / (c->exposure[op] + MIX_PRIOR) / rate;
-		x = x < 0.25 ? 0.25 : x > 4 ? 4 : x;
+		x = x < 0.5 ? 0.5 : x > 2 ? 2 : x;
 		c->weights[op] = (int)(c->p->weights[op] * 4 * x + 0.5);
 		if (c->weights[op] < 1)
 			c->weights[op] = 1;

@@ -369,6 +369,7 @@ unsigned long find_next_bit_inv(const unsigned long *addr, unsigned long size,
 	unsigned long w, bit;
 
 	while (offset < size) {
+		sim_uninit_check(&addr[BIT_WORD(offset)], 1);
 		w = __atomic_load_n(&addr[BIT_WORD(offset)], __ATOMIC_RELAXED) &
 		    (~0UL >> (offset % BITS_PER_LONG));
 		if (w) {
@@ -387,6 +388,7 @@ unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
 	unsigned long w, bit;
 
 	while (offset < size) {
+		sim_uninit_check(&addr[BIT_WORD(offset)], 1);
 		w = __atomic_load_n(&addr[BIT_WORD(offset)], __ATOMIC_RELAXED) &
 		    (~0UL << (offset % BITS_PER_LONG));
 		if (w) {

@@ -13,6 +13,7 @@
 #include <sim/report.h>
 #include <sim/slab.h>
 #include <sim/stack.h>
+#include <sim/uninit.h>
 #include <sim/lockdep.h>
 
 #define SLAB_MAGIC 0x5ab5ab5ab5ab5ab5ULL
@@ -80,8 +81,9 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 	o = malloc(sizeof(*o) + (size ? size : 1));
 	if (!o)
 		return NULL;
-	if (flags & __GFP_ZERO)
-		memset(o + 1, 0, size);
+	/* what nobody writes reads as the uninitialized-memory pattern
+	 * (sim/uninit.h), as the driver's own locals do */
+	memset(o + 1, (flags & __GFP_ZERO) ? 0 : SIM_UNINIT_BYTE, size);
 	o->magic = SLAB_MAGIC;
 	o->size = size;
 	o->pins = 0;

@@ -12,6 +12,7 @@
 #include <linux/compiler.h>
 #include <linux/slab.h>
 #include <linux/cleanup.h>
+#include <sim/uninit.h>
 
 #define BIT_WORD(nr) ((nr) / BITS_PER_LONG)
 #define BIT_MASK(nr) (1UL << ((nr) % BITS_PER_LONG))
@@ -30,6 +31,7 @@ static inline void clear_bit(unsigned long nr, volatile unsigned long *addr)
 
 static inline bool test_bit(unsigned long nr, const volatile unsigned long *addr)
 {
+	sim_uninit_check(&addr[BIT_WORD(nr)], 1);
 	return (__atomic_load_n(&addr[BIT_WORD(nr)], __ATOMIC_RELAXED) >>
 		(nr % BITS_PER_LONG)) & 1;
 }
@@ -78,6 +80,8 @@ static inline bool bitmap_and(unsigned long *dst, const unsigned long *a,
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
 	unsigned long res = 0;
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		dst[k] = a[k] & b[k];
@@ -91,6 +95,8 @@ static inline bool bitmap_andnot(unsigned long *dst, const unsigned long *a,
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
 	unsigned long res = 0;
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		dst[k] = a[k] & ~b[k];
@@ -112,6 +118,8 @@ static inline bool bitmap_equal(const unsigned long *a, const unsigned long *b,
 				unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -126,6 +134,8 @@ static inline bool bitmap_intersects(const unsigned long *a,
 				     const unsigned long *b, unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -139,6 +149,7 @@ static inline bool bitmap_intersects(const unsigned long *a,
 static inline bool bitmap_empty(const unsigned long *a, unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -187,6 +198,7 @@ static inline void bitmap_clear(unsigned long *map, unsigned int start,
 static inline unsigned int bitmap_weight(const unsigned long *a, unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits), w = 0;
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -295,6 +307,8 @@ static inline bool bitmap_subset(const unsigned long *a, const unsigned long *b,
 				 unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -308,6 +322,7 @@ static inline bool bitmap_subset(const unsigned long *a, const unsigned long *b,
 static inline bool bitmap_full(const unsigned long *a, unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits);
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
@@ -331,6 +346,8 @@ static inline unsigned int bitmap_weight_and(const unsigned long *a, const unsig
 					     unsigned int nbits)
 {
 	unsigned int k, n = BITS_TO_LONGS(nbits), w = 0;
+	sim_uninit_check(a, BITS_TO_LONGS(nbits));
+	sim_uninit_check(b, BITS_TO_LONGS(nbits));
 
 	for (k = 0; k < n; k++) {
 		unsigned long m = (k == n - 1) ? shim_last_word_mask(nbits) : ~0UL;
