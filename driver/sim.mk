@@ -52,7 +52,13 @@ COVDEF := -DSIM_COVERAGE=1
 endif
 # the driver's locals it does not initialise start as a pattern
 # (sim/uninit.h), where the compiler offers it (gcc 12 on)
+# (NOUNINIT=1: neither the pattern nor its checks, for make bench's cost)
+ifeq ($(NOUNINIT),1)
+UNINIT :=
+DEFS += -DSIM_NO_UNINIT
+else
 UNINIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c /dev/null -o /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
+endif
 # Our own code: every warning is an error.
 CFLAGS_OWN := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
 # The kernel's driver source: the kernel's own warning level.

@@ -83,7 +83,8 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 		return NULL;
 	/* what nobody writes reads as the uninitialized-memory pattern
 	 * (sim/uninit.h), as the driver's own locals do */
-	memset(o + 1, (flags & __GFP_ZERO) ? 0 : SIM_UNINIT_BYTE, size);
+	if ((flags & __GFP_ZERO) || SIM_UNINIT_FILL)
+		memset(o + 1, (flags & __GFP_ZERO) ? 0 : SIM_UNINIT_BYTE, size);
 	o->magic = SLAB_MAGIC;
 	o->size = size;
 	o->pins = 0;

@@ -115,6 +115,13 @@ if [ -n "${BENCH_SAN_STRESS:-}" ] && [ -x "$BENCH_SAN_STRESS" ]; then
 	read -r ss ssx < <(camp_ops --tool "$BENCH_SAN_STRESS" --seeds $runs --ops 4000 --threads 2 --deterministic random)
 	printf 'stress ops/s, deterministic, ASan+UBSan:    %8.0f  (sanitized/plain %.2f)\n' "$ss" \
 		"$(awk -v a="$ss" -v b="$sd" 'BEGIN { print a / b }')"
+	# the uninitialized-memory detector (pattern-initialised locals,
+	# poisoned allocations, the bitmap checks): the same build without it
+	if [ -n "${BENCH_NOUNINIT_STRESS:-}" ] && [ -x "$BENCH_NOUNINIT_STRESS" ]; then
+		read -r sn snx < <(camp_ops --tool "$BENCH_NOUNINIT_STRESS" --seeds $runs --ops 4000 --threads 2 --deterministic random)
+		printf 'stress ops/s, deterministic, ASan+UBSan without the uninit detector: %8.0f  (with/without %.2f)\n' "$sn" \
+			"$(awk -v a="$ss" -v b="$sn" 'BEGIN { print a / b }')"
+	fi
 fi
 
 # How the driver's coverage grows with a default campaign's time (make
