@@ -1847,6 +1847,37 @@ static const char css[] =
 	".lockgraph svg{max-width:100%;height:auto}\n"
 	"footer{color:var(--mut);font-size:12px;text-align:center;padding:8px 0 24px}\n";
 
+/* The driver edges a COV=1 campaign reached, and for a guided one its
+ * corpus and the operation mix it learned (weight over the default). */
+static void section_edges(FILE *f, struct json_object *e)
+{
+	struct json_object *mix = jobj(e, "mix"), *g;
+	struct json_object_iter it;
+	double edges = 0, entries = 0;
+	char b[32];
+
+	jnum(e, "edges", &edges);
+	jnum(e, "corpus_entries", &entries);
+	fputs("<section id=\"edges\"><h2>Driver edges</h2>\n<p>", f);
+	fprintf(f, "%s distinct edges of the driver's two files reached", fmt_count(b, sizeof(b), edges));
+	if (json_object_object_get_ex(e, "guided", &g) && json_object_get_boolean(g))
+		fprintf(f, "; guided: %s case(s) kept in the corpus", fmt_count(b, sizeof(b), entries));
+	fputs(".</p>\n", f);
+	if (mix) {
+		fputs("<p class=\"muted small\">The operation mix the guided campaign learned: each new "
+		      "edge credits the step that first hit it; an operation's weight over its default "
+		      "(within 1/2..2x).</p>\n<table class=\"grid\"><thead><tr><th>operation</th>"
+		      "<th class=\"n\">weight</th></tr></thead><tbody>\n", f);
+		json_object_object_foreachC(mix, it) {
+			fputs("<tr><td>", f);
+			esc(f, it.key);
+			fprintf(f, "</td><td class=\"n\">%.2fx</td></tr>\n", json_object_get_double(it.val));
+		}
+		fputs("</tbody></table>\n", f);
+	}
+	fputs("</section>\n", f);
+}
+
 static int write_page(FILE *f, const char *dir, struct json_object *s,
 		      struct kase *ks, int n)
 {
@@ -1883,6 +1914,8 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 		fputs("<a href=\"#failnth\">fail-nth</a>", f);
 	if (cov)
 		fputs("<a href=\"#coverage\">Coverage</a>", f);
+	if (jobj(s, "edges"))
+		fputs("<a href=\"#edges\">Edges</a>", f);
 	fputs("<a href=\"#lockgraph\">Lock graph</a>", f);
 	if (bg)
 		fputs("<a href=\"#background\">Background</a>", f);
@@ -1902,6 +1935,8 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 		section_fail_nth(f, fn);
 	if (!err && cov)
 		section_coverage(f, cov, dir);
+	if (!err && jobj(s, "edges"))
+		section_edges(f, jobj(s, "edges"));
 	if (!err)
 		err = section_lockgraph(f, dir);
 	if (!err && bg)
