@@ -220,6 +220,52 @@ static const char *func_at_line(Dwarf_Die *cudie, const char *file, int line)
 }
 
 /*
+ * A function's frame at the position reached: when an inlined callee's
+ * own call site was left out of the inline ranges, that position is still
+ * inside the callee's file (one of our headers), and the function is then
+ * named where it is defined, at its first line, so that a frame of the
+ * driver never reads as one of our helpers (the lines of a function are
+ * in its own file but for what is inlined into it).
+ */
+static void own_position(Dwarf_Die *die, const char **file, int *lineno)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die origin;
+	const char *df;
+	int dl;
+
+	/* an inlined instance declares nothing: its abstract origin does */
+	if (dwarf_attr(die, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+		die = &origin;
+	df = dwarf_decl_file(die);
+
+	if (df && *file && strcmp(df, *file) && !dwarf_decl_line(die, &dl)) {
+		*file = df;
+		*lineno = dl;
+	}
+}
+
+/* own_position for the function of the unit named fn (an ELF name:
+ * ".isra.0" and the like ignored) */
+static void own_position_by_name(Dwarf_Die *cudie, const char *fn, const char **file, int *lineno)
+{
+	size_t len = strcspn(fn, ".");
+	Dwarf_Die child;
+
+	if (dwarf_child(cudie, &child))
+		return;
+	do {
+		const char *name;
+
+		if (dwarf_tag(&child) != DW_TAG_subprogram || !(name = dwarf_diename(&child)) ||
+		    strlen(name) != len || strncmp(name, fn, len) || !dwarf_hasattr_integrate(&child, DW_AT_decl_file))
+			continue;
+		own_position(&child, file, lineno);
+		return;
+	} while (!dwarf_siblingof(&child, &child));
+}
+
+/*
  * The frames of one return address: the functions inlined at the call
  * site, innermost first, then the function that holds the code, as the
  * kernel's decode_stacktrace and the sanitizers' symbolizers print them.
@@ -255,6 +301,7 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 		 * an inlined instance, are no frames */
 		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
+		own_position(&scopes[i], &file, &lineno);
 		put_frame(buf, len, used, skip_top, die_name(&scopes[i]), file, lineno);
 		/* the caller's position is the inlined call's site */
 		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &a), &cf) ||
@@ -273,6 +320,11 @@ static void put_frames_of(Dwfl_Module *mod, Dwarf_Addr pc, char *buf, size_t len
 		if (here && next && strcmp(here, next))
 			put_frame(buf, len, used, skip_top, here, file, lineno);
 	}
+	/* the function holding the code (after an inlined instance, libdw
+	 * gives the scopes of its definition, not this function's: looked
+	 * up by name among the unit's functions) */
+	if (cudie)
+		own_position_by_name(cudie, fn, &file, &lineno);
 	free(scopes);
 	put_frame(buf, len, used, skip_top, fn, file, lineno);
 }
