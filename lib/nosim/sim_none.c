@@ -20,6 +20,8 @@ void simhost_settle(void) { }
 bool sim_edges_attach(unsigned char *map) { return false; }
 void sim_edges_when(unsigned short *when) { }
 void sim_edges_round(unsigned int round) { }
+void sim_edges_step(unsigned int *step) { }
+void sim_edges_tag(unsigned int tag) { }
 char *simhost_log(void) { return NULL; }
 int simhost_modprobe(void) { return -EOPNOTSUPP; }
 int simhost_rmmod(void) { return -EOPNOTSUPP; }
