@@ -118,10 +118,16 @@ static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool en
 	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
 	vcpu->run->s.regs.gprs[1] = enable ? (1UL << (63 - 16)) | 3 : 0;
 	vcpu->run->s.regs.gprs[2] = !enable ? 0 : nib ? nib : 0x10000UL + (vcpu->vcpu_id << 8);
+	/* whether the guest can reach the queue it asks for (its CRYCB):
+	 * the origin ledger says so of what the driver acquires for it */
+	sim_current()->origin_outside =
+		!(test_bit_inv(AP_QID_CARD(apqn), (unsigned long *)vm->crycb->apcb1.apm) &&
+		  test_bit_inv(AP_QID_QUEUE(apqn), (unsigned long *)vm->crycb->apcb1.aqm));
 	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
 	if (vm->kvm.arch.crypto.pqap_hook)
 		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
 	up_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
+	sim_current()->origin_outside = false;
 	mutex_unlock(&vcpu->mutex);
 }
 

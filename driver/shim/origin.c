@@ -24,6 +24,7 @@ struct sim_origin {
 	int apqn;
 	int aqic_rc;		/* the answer to the AQIC that followed, or -1 */
 	bool left;		/* left a guest's APCB with interrupts enabled */
+	bool outside;		/* enabled by a guest for an APQN outside its APCB */
 	bool reset_after;	/* its queue was reset after that */
 	int nnotes;
 	char notes[ORIGIN_NOTES][96];
@@ -161,14 +162,16 @@ void sim_origin_aqic(int apqn, bool enable, unsigned int rc)
 	sim_current()->origin_apqn = apqn;
 	if (!enable)
 		return;
-	snprintf(text, sizeof(text), "then the AQIC enable of APQN %02x.%04x answered rc %02x",
-		 apqn >> 8 & 0xff, apqn & 0xff, rc);
+	snprintf(text, sizeof(text), "then the AQIC enable of APQN %02x.%04x%s answered rc %02x",
+		 apqn >> 8 & 0xff, apqn & 0xff,
+		 t->origin_outside ? ", outside the guest's APCB," : "", rc);
 	pthread_mutex_lock(&origin_lock);
 	list_for_each_entry(o, &origins, node)
 		if (o->pending && o->task == t) {
 			o->pending = false;
 			o->apqn = apqn;
 			o->aqic_rc = (int)rc;
+			o->outside = t->origin_outside;
 			note_locked(o, text);
 		}
 	pthread_mutex_unlock(&origin_lock);
@@ -238,6 +241,10 @@ static void format_locked(const struct sim_origin *o, char *buf, size_t len)
 		snprintf(buf + n, len - n,
 			 "cause: APQN %02x.%04x left the guest's APCB with interrupts enabled, was reset, and the resource outlived the reset\n",
 			 o->apqn >> 8 & 0xff, o->apqn & 0xff);
+	else if (o->aqic_rc >= 0 && o->outside)
+		snprintf(buf + n, len - n,
+			 "cause: the AQIC enable of APQN %02x.%04x answered rc %02x for a queue outside the guest's APCB; not released since\n",
+			 o->apqn >> 8 & 0xff, o->apqn & 0xff, o->aqic_rc);
 	else if (o->aqic_rc >= 0)
 		snprintf(buf + n, len - n,
 			 "cause: the AQIC enable of APQN %02x.%04x answered rc %02x; not released since\n",

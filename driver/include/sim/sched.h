@@ -64,6 +64,9 @@ struct task {
 	char fault_note[200];
 	struct sim_stack fault_stack;
 	int origin_apqn;
+	/* a guest's AQIC running on this task is for an APQN outside the
+	 * guest's APCB (sim_origin_aqic notes it) */
+	bool origin_outside;
 	struct sysfs_node *sysfs_op;
 	bool sysfs_op_broken;
 	const void *ref_scope;
