@@ -640,11 +640,6 @@ bool vap_sim_edges(unsigned char *map)
 	return sim_edges_attach(map);
 }
 
-void vap_sim_edges_when(unsigned short *when)
-{
-	sim_edges_when(when);
-}
-
 void vap_sim_edges_step(unsigned int *step)
 {
 	sim_edges_step(step);
@@ -653,11 +648,6 @@ void vap_sim_edges_step(unsigned int *step)
 void vap_sim_edges_tag(unsigned int tag)
 {
 	sim_edges_tag(tag);
-}
-
-void vap_sim_edges_round(unsigned int round)
-{
-	sim_edges_round(round);
 }
 
 const char *vap_sim_kernel(void)

@@ -60,12 +60,9 @@ int vap_sim_deterministic(const char *policy, unsigned long long seed);
  * map. */
 #define VAP_EDGE_MAP_SIZE 65536
 bool vap_sim_edges(unsigned char *map);
-/* and for each of the map's slots, the round (vap_sim_edges_round: 0
- * outside a case's rounds) in which it was first hit (NULL: not kept) */
-void vap_sim_edges_when(unsigned short *when);
-void vap_sim_edges_round(unsigned int round);
-/* and the tag of the step that first hit each slot (NULL: not kept), the
- * tag a task sets for the step it begins (vap_sim_edges_tag; 0: none) */
+/* and for each of the map's slots, the tag of the step that first hit it
+ * (NULL: not kept), the tag a task sets for the step it begins
+ * (vap_sim_edges_tag; 0: none) */
 void vap_sim_edges_step(unsigned int *step);
 void vap_sim_edges_tag(unsigned int tag);
 struct vap_thread;

@@ -271,7 +271,7 @@ struct corpus {
 	 * and how many more */
 	int focus, focus_left;
 	/* the guided mix: per operation, the new edges credited to its
-	 * steps (those of the round that first hit them, shared) and the
+	 * step that first hit them (and the fault before it) and the
 	 * steps run; the weights fresh steps are drawn with */
 	double credit[NR_OPS], exposure[NR_OPS];
 	int weights[NR_OPS];
@@ -661,8 +661,8 @@ static void learn_mix(struct corpus *c, const struct program *prog, const unsign
 }
 
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
-		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
-		   const unsigned int *step, struct json_object *case_obj)
+		   unsigned long long seed, const unsigned char *map, const unsigned int *step,
+		   struct json_object *case_obj)
 {
 	unsigned long long hash;
 	int i, fresh = 0, buckets = 0, focus = 0, edges = edges_count(map, &hash);
@@ -681,8 +681,11 @@ int corpus_account(struct corpus *c, const char *id, const struct program *prog,
 			fresh_tags[fresh] = step ? step[i] : 0;
 		fresh += !c->seen[i];
 		buckets++;
-		if (when && when[i] > focus)
-			focus = when[i];
+		/* the round of the step that hit it first (a worker runs its
+		 * steps STRESS_ROUND_OPS a round; the teardown is none) */
+		if (step && step[i] && (int)((step[i] - 1) >> 16) < prog->nworkers &&
+		    (int)((step[i] - 1) & 0xffff) / STRESS_ROUND_OPS + 1 > focus)
+			focus = (int)((step[i] - 1) & 0xffff) / STRESS_ROUND_OPS + 1;
 		c->seen[i] |= b;
 	}
 	c->nseen += fresh;

@@ -1207,10 +1207,6 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		if (i == p.threads)
 			break;
 		round_over = 0;
-		/* the driver edges first hit now belong to this round (a guided
-		 * campaign derives cases from the round that found something) */
-		if (!linux_host)
-			vap_sim_edges_round((unsigned int)round + 1);
 		watcher = vap_thread_start(host, "watcher", watcher_fn, &seen);
 		for (i = 0; i < p.threads; i++)
 			t[i] = vap_thread_start(host, "stress", worker_fn, &ws[i]);
@@ -1233,8 +1229,8 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		if (bad || stop_now)
 			break;
 	}
-	if (!linux_host)
-		vap_sim_edges_round(0);
+	/* the edges the teardown hits first are no step's */
+	vap_sim_edges_tag(STRESS_TAG_TEARDOWN);
 	teardown(ws, p.threads);
 	/* the last look; the leak check at rmmod; the driver loaded again */
 	if (!bad)

@@ -212,6 +212,9 @@ static inline unsigned int stress_fault_arg(int n)
 	return (unsigned int)(n - 1) | 4u << 16;
 }
 
+/* the tag of the harness's teardown: no step's (a guided campaign credits
+ * its edges to none) */
+#define STRESS_TAG_TEARDOWN 0xffffffffu
 /* a worker's step as the edge map tags it (0: none) */
 static inline unsigned int stress_step_tag(int worker, int pos)
 {
@@ -243,12 +246,12 @@ void corpus_next(struct corpus *c, struct program *prog, unsigned long long s,
 /* The case's edge map: new edges (added to the corpus's), and the case
  * kept when it found an edge or an edge's hit-count class no case before
  * it had (a loaded entry too: none is kept for having been loaded), with
- * the last round in which it found one (when: the
- * round each slot was first hit in; step: the step, stress_step_tag).
- * Annotates the case object (edges, new_edges, kept). */
+ * the last round in which it found one (step: the step that first hit
+ * each slot, stress_step_tag).  Annotates the case object (edges,
+ * new_edges, kept). */
 int corpus_account(struct corpus *c, const char *id, const struct program *prog,
-		   unsigned long long seed, const unsigned char *map, const unsigned short *when,
-		   const unsigned int *step, struct json_object *case_obj);
+		   unsigned long long seed, const unsigned char *map, const unsigned int *step,
+		   struct json_object *case_obj);
 /* entries, edges seen */
 void corpus_stats(const struct corpus *c, int *entries, int *edges);
 /* the guided mix: per operation, its weight over the campaign's */

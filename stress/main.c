@@ -98,8 +98,7 @@ static int tree_version(const char *tree, char *buf, size_t len)
 /* the driver's edges: a map shared with the forked cases (a case that
  * dies keeps what it reached), accounted after each case */
 static unsigned char *edge_map;
-static unsigned short *edge_when;	/* the round each slot was first hit in */
-static unsigned int *edge_step;		/* and the step (stress_step_tag) */
+static unsigned int *edge_step;		/* the step each slot was first hit by (stress_step_tag) */
 static struct corpus *corpus;
 static struct program case_prog;
 static unsigned long long case_seed;
@@ -108,10 +107,8 @@ static int case_body(void *arg, struct json_object *c)
 {
 	if (edge_map) {
 		memset(edge_map, 0, VAP_EDGE_MAP_SIZE);
-		memset(edge_when, 0, VAP_EDGE_MAP_SIZE * sizeof(*edge_when));
 		memset(edge_step, 0, VAP_EDGE_MAP_SIZE * sizeof(*edge_step));
 		vap_sim_edges(edge_map);
-		vap_sim_edges_when(edge_when);
 		vap_sim_edges_step(edge_step);
 	}
 	return stress_case(arg, c);
@@ -121,7 +118,7 @@ static void account_edges(void *arg, const char *id, struct json_object *res)
 {
 	(void)arg;
 	if (edge_map && corpus)
-		corpus_account(corpus, id, &case_prog, case_seed, edge_map, edge_when, edge_step, res);
+		corpus_account(corpus, id, &case_prog, case_seed, edge_map, edge_step, res);
 }
 
 static int replay_timeout = 600;
@@ -484,15 +481,14 @@ bad_value:
 	if (coverage_available() && !strcmp(kind, "sim")) {
 		char err[4400];
 
-		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE * (1 + sizeof(*edge_when) + sizeof(*edge_step)),
+		edge_map = mmap(NULL, VAP_EDGE_MAP_SIZE * (1 + sizeof(*edge_step)),
 				PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (edge_map == MAP_FAILED) {
 			fprintf(stderr, "vfio-ap-stress: the edge map: %s\n", strerror(errno));
 			return 2;
 		}
-		edge_when = (unsigned short *)(edge_map + VAP_EDGE_MAP_SIZE);
-		edge_step = (unsigned int *)(edge_when + VAP_EDGE_MAP_SIZE);
+		edge_step = (unsigned int *)(edge_map + VAP_EDGE_MAP_SIZE);
 		corpus = corpus_open(corpus_dir, corpus_dir ? cp.dir : NULL, &p, p.seed, err, sizeof(err));
 		if (!corpus) {
 			fprintf(stderr, "vfio-ap-stress: %s\n", err);

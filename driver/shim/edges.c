@@ -9,9 +9,6 @@
 #include <sim/edges.h>
 
 static unsigned char *edge_map;
-/* the round each slot was first hit in (sim_edges_when), and the round */
-static unsigned short *edge_when;
-static volatile unsigned short edge_round;
 /* the step each slot was first hit by (sim_edges_step), the last step a
  * task began */
 static unsigned int *edge_step;
@@ -21,11 +18,6 @@ __thread unsigned int sim_edge_tag;
  * task when tasks share a thread) */
 __thread uintptr_t sim_edge_prev;
 extern const char __executable_start[];
-
-void sim_edges_when(unsigned short *when)
-{
-	edge_when = when;
-}
 
 void sim_edges_step(unsigned int *step)
 {
@@ -37,11 +29,6 @@ void sim_edges_tag(unsigned int tag)
 	sim_edge_tag = tag;
 	if (tag)
 		edge_last_tag = tag;
-}
-
-void sim_edges_round(unsigned int round)
-{
-	edge_round = (unsigned short)(round > 65535 ? 65535 : round);
 }
 
 #ifdef SIM_COVERAGE
@@ -73,8 +60,6 @@ void __sanitizer_cov_trace_pc(void)
 	pc = (pc ^ (pc >> 13)) * 0x9e3779b1u;
 	i = (size_t)((pc ^ sim_edge_prev) & (SIM_EDGE_MAP_SIZE - 1));
 	sim_edge_prev = (pc >> 1) & (SIM_EDGE_MAP_SIZE - 1);
-	if (!m[i] && edge_when)
-		edge_when[i] = edge_round;
 	if (!m[i] && edge_step)
 		edge_step[i] = sim_edge_tag ? sim_edge_tag : edge_last_tag;
 	if (m[i] != 255)

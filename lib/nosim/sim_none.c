@@ -18,8 +18,6 @@ ssize_t simhost_write(const char *path, const char *value) { return -EOPNOTSUPP;
 int simhost_ls(const char *path, char ***names) { return -EOPNOTSUPP; }
 void simhost_settle(void) { }
 bool sim_edges_attach(unsigned char *map) { return false; }
-void sim_edges_when(unsigned short *when) { }
-void sim_edges_round(unsigned int round) { }
 void sim_edges_step(unsigned int *step) { }
 void sim_edges_tag(unsigned int tag) { }
 char *simhost_log(void) { return NULL; }

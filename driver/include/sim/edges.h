@@ -20,14 +20,10 @@
 /* the map the edges go to from now on (NULL: none); false when this
  * build's driver is not instrumented */
 bool sim_edges_attach(unsigned char *map);
-/* for each slot, the round (sim_edges_round: a campaign case's rounds of
- * steps, 0 outside them) in which it was first hit (NULL: not kept) */
-void sim_edges_when(unsigned short *when);
-void sim_edges_round(unsigned int round);
 /* for each slot, the tag of the step that first hit it (NULL: not kept):
  * the running task's own (sim_edges_tag, a campaign worker's step), else
- * the last one a task set (a vCPU or a work item runs for the steps
- * before it); 0 outside steps */
+ * the last one a task set (a vCPU, a work item or the harness's own
+ * checks run for the steps before them); 0 before the first step */
 void sim_edges_step(unsigned int *step);
 void sim_edges_tag(unsigned int tag);
 /* the running task's previous block: saved and restored at each user-space

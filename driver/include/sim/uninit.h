@@ -21,16 +21,15 @@ void sim_uninit_report(const volatile void *addr);
 
 static inline void sim_uninit_check(const volatile unsigned long *a, unsigned int words)
 {
+#ifndef SIM_NO_UNINIT
 	unsigned int k;
 
-#ifdef SIM_NO_UNINIT
-	return;
-#endif
 	for (k = 0; k < words; k++)
 		if (__builtin_expect(a[k] == SIM_UNINIT_WORD, 0)) {
 			sim_uninit_report(a + k);
 			return;
 		}
+#endif
 }
 
 #endif
