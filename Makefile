@@ -29,14 +29,14 @@ deps:
 ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
 
 define build_sim
-	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; olevel="$(OLEVEL)"; cov="$(filter 1,$(COV))"; nouninit="$(filter 1,$(NOUNINIT))"; sysroot=; \
+	@tree="$(1)"; san="$(2)"; cross="$(CROSS)"; olevel="$(OLEVEL)"; cov="$(filter 1,$(COV))"; nouninit="$(filter 1,$(NOUNINIT))"; norace="$(filter 1,$(NORACE))"; sysroot=; \
 	key=$$(scripts/ksrc.sh key "$$tree") || exit 2; \
 	rel=$$(scripts/ksrc.sh version "$$tree") || exit 2; \
 	if [ -n "$$cross" ]; then sysroot=$$(scripts/s390x.sh sysroot) || exit 2; fi; \
-	out="build/k/$$key$${san:+-san}$${cov:+-cov}$${nouninit:+-nouninit}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
+	out="build/k/$$key$${san:+-san}$${cov:+-cov}$${nouninit:+-nouninit}$${norace:+-norace}$${cross:+-$$cross}$${olevel:+$$olevel}"; \
 	mkdir -p "$$out"; \
 	if $(MAKE) -s --no-print-directory -f driver/sim.mk K="$$tree" OUT="$$out" KREL="$$rel" SAN="$$san" \
-		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} $${cov:+COV=1} $${nouninit:+NOUNINIT=1} >"$$out/build.log" 2>&1; then \
+		$${cross:+CROSS=$$cross SYSROOT=$$sysroot} $${olevel:+OLEVEL=$$olevel} $${cov:+COV=1} $${nouninit:+NOUNINIT=1} $${norace:+NORACE=1} >"$$out/build.log" 2>&1; then \
 		echo "$$out"; \
 	else \
 		echo "$$(driver/shim-missing.sh "$$out/build.log" "$$rel"); the whole log: $$out/build.log" >&2; \
@@ -111,8 +111,9 @@ bench: sim
 	san=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 | tail -n1) && \
 	cov=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 COV=1 | tail -n1) && \
 	nou=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 NOUNINIT=1 | tail -n1) && \
+	nor=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 NORACE=1 | tail -n1) && \
 	BENCH_SAN_STRESS="$(TOP)/$$san/bin/vfio-ap-stress" BENCH_COV_STRESS="$(TOP)/$$cov/bin/vfio-ap-stress" \
-	BENCH_NOUNINIT_STRESS="$(TOP)/$$nou/bin/vfio-ap-stress" \
+	BENCH_NOUNINIT_STRESS="$(TOP)/$$nou/bin/vfio-ap-stress" BENCH_NORACE_STRESS="$(TOP)/$$nor/bin/vfio-ap-stress" \
 		driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
 
 # Puts a real host (or a mounted sim: VFIO_AP_SYSFS_ROOT=DIR) back from the

@@ -39,6 +39,9 @@ OPT += -mno-omit-leaf-frame-pointer
 endif
 ifeq ($(SAN),1)
 OPT += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# (the driver's unit cannot tell by __SANITIZE_ADDRESS__: kernel-address
+# sets it too)
+DEFS += -DSIM_SAN_BUILD
 LDSAN := -fsanitize=address,undefined
 endif
 # COV=1: the driver's two files (and only they) count their lines and
@@ -59,10 +62,22 @@ DEFS += -DSIM_NO_UNINIT
 else
 UNINIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c /dev/null -o /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
 endif
+# the lockset detector (shim/race.c): the driver's loads and stores call
+# out, as ASan's outline checks (sanitized builds: forwarded to ASan) or
+# kernel-address's with no runtime but ours (plain builds); NORACE=1
+# builds without, for make bench's cost
+ifeq ($(NORACE),1)
+RACE :=
+DEFS += -DSIM_NO_RACE
+else ifeq ($(SAN),1)
+RACE := --param asan-instrumentation-with-call-threshold=0
+else
+RACE := -fsanitize=kernel-address --param asan-instrumentation-with-call-threshold=0 --param asan-stack=0 --param asan-globals=0
+endif
 # Our own code: every warning is an error.
 CFLAGS_OWN := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter $(DEFS) $(INC) $(XINC)
 # The kernel's driver source: the kernel's own warning level.
-CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) $(UNINIT) -Wall -Wno-unused-parameter -Wno-sign-compare \
+CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) $(UNINIT) $(RACE) -DSIM_DRIVER_UNIT -Wall -Wno-unused-parameter -Wno-sign-compare \
 	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
 	-Werror=int-conversion $(DEFS) $(INC) $(XINC)
 

@@ -326,8 +326,15 @@ static void kvm_destroy_vm(struct sim_vm *vm)
 			sim_origin_free(vm->gisc_origin[i][k]);
 		vm->ngisc_origin[i] = 0;
 	}
-	for (i = 0; i < vm->nvcpus; i++)
+	/* the lockset detector's shadow of what the driver touched in them
+	 * (the VM's memory is not the slab's) */
+	for (i = 0; i < vm->nvcpus; i++) {
+		sim_race_forget(vm->vcpus[i], sizeof(*vm->vcpus[i]));
 		free(vm->vcpus[i]);
+	}
+	sim_race_forget(vm->crycb, sizeof(*vm->crycb));
+	sim_race_forget(vm->gisa, sizeof(*vm->gisa));
+	sim_race_forget(vm, sizeof(*vm));
 	free(vm->crycb);
 	free(vm->gisa);
 	free(vm);

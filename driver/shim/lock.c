@@ -34,6 +34,7 @@ static void held_push(struct lockdep_map *dep, const char *site, int read)
 	t->held[t->lockdep_depth].acquire_site = site;
 	t->held[t->lockdep_depth].read = read;
 	t->lockdep_depth++;
+	sim_race_held_changed(t);
 }
 
 static bool held_pop(struct lockdep_map *dep)
@@ -46,6 +47,7 @@ static bool held_pop(struct lockdep_map *dep)
 			memmove(&t->held[i], &t->held[i + 1],
 				(t->lockdep_depth - i - 1) * sizeof(t->held[0]));
 			t->lockdep_depth--;
+			sim_race_held_changed(t);
 			return true;
 		}
 	}
@@ -271,6 +273,7 @@ void init_completion(struct completion *c)
 {
 	c->done = 0;
 	sim_waitq_init(&c->wq);
+	memset(&c->hb, 0, sizeof(c->hb));
 }
 
 void reinit_completion(struct completion *c)
@@ -280,6 +283,7 @@ void reinit_completion(struct completion *c)
 
 void complete(struct completion *c)
 {
+	sim_race_release(&c->hb);
 	sched_lock();
 	if (c->done != UINT32_MAX)
 		c->done++;
@@ -289,6 +293,7 @@ void complete(struct completion *c)
 
 void complete_all(struct completion *c)
 {
+	sim_race_release(&c->hb);
 	sched_lock();
 	c->done = UINT32_MAX;
 	sched_wake_all(&c->wq);
@@ -323,6 +328,8 @@ unsigned long wait_for_completion_timeout(struct completion *c, unsigned long ms
 		left = deadline > now ? (unsigned long)(deadline - now) : 1;
 	}
 	sched_unlock();
+	if (left)
+		sim_race_acquire(&c->hb);
 	return left;
 }
 
@@ -338,4 +345,5 @@ void wait_for_completion(struct completion *c)
 	if (c->done != UINT32_MAX)
 		c->done--;
 	sched_unlock();
+	sim_race_acquire(&c->hb);
 }

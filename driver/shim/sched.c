@@ -250,6 +250,7 @@ static void task_free(struct task *t)
 {
 	struct task_priv *p = t->sched_priv;
 
+	sim_race_task_exit(t);
 	pthread_mutex_lock(&tasks_lock);
 	list_del(&t->node);
 	pthread_mutex_unlock(&tasks_lock);
@@ -600,6 +601,7 @@ struct task *sim_thread_start(const char *comm, void *(*fn)(void *), void *arg)
 	t = task_new(comm);
 	t->fn = fn;
 	t->arg = arg;
+	sim_race_task_start(t, cur);
 	if (det.on && det.fibers ? !fiber_make(t) :
 	    pthread_create(&priv(t)->thread, NULL, task_entry_thread, t) != 0) {
 		task_free(t);
@@ -627,6 +629,7 @@ void *sim_thread_join(struct task *t)
 		pthread_join(priv(t)->thread, NULL);
 	}
 	ret = t->ret;
+	sim_race_task_joined(cur, t);
 	task_free(t);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include <sim/stack.h>
 #include <sim/uninit.h>
 #include <sim/lockdep.h>
+#include <sim/race.h>
 
 #define SLAB_MAGIC 0x5ab5ab5ab5ab5ab5ULL
 
@@ -137,6 +138,7 @@ void shim_kfree(const void *p)
 		sim_report("BUG: KASAN: invalid-free", "kfree of %p, which is not a live slab object\n", p);
 		return;
 	}
+	sim_race_forget(p, o->size);
 	pthread_mutex_lock(&slab_lock);
 	o->magic = 0;
 	list_del(&o->node);
@@ -151,6 +153,25 @@ void shim_kfree(const void *p)
 #endif
 	pthread_mutex_unlock(&slab_lock);
 	free(o);
+}
+
+bool shim_slab_find(const void *p, const void **base, size_t *size, const char **site)
+{
+	struct obj *o;
+	bool found = false;
+
+	pthread_mutex_lock(&slab_lock);
+	list_for_each_entry(o, &live, node)
+		if ((const char *)p >= (const char *)(o + 1) &&
+		    (const char *)p < (const char *)(o + 1) + o->size) {
+			*base = o + 1;
+			*size = o->size;
+			*site = o->site;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&slab_lock);
+	return found;
 }
 
 void shim_slab_pin(const void *p, int delta)

@@ -20,7 +20,6 @@
 static pthread_mutex_t dwfl_lock = PTHREAD_MUTEX_INITIALIZER;
 static Dwfl *dwfl;
 
-#if defined(__x86_64__)
 /*
  * Saving is on every allocation, so it must be cheap: everything is built
  * with frame pointers, and the walk follows them within this thread's
@@ -58,6 +57,7 @@ void sim_stack_set_bounds(void *lo, void *hi)
 	stack_hi = hi;
 }
 
+#if defined(__x86_64__)
 __attribute__((noinline))
 void sim_stack_save(struct sim_stack *s, int skip)
 {
@@ -80,18 +80,8 @@ void sim_stack_save(struct sim_stack *s, int skip)
 	}
 }
 #else
-/* the C library's unwinder needs no bounds */
-void sim_stack_bounds(void **lo, void **hi)
-{
-	*lo = *hi = NULL;
-}
-
-void sim_stack_set_bounds(void *lo, void *hi)
-{
-	(void)lo;
-	(void)hi;
-}
-
+/* the C library's unwinder needs no bounds (the lockset detector's
+ * stack test reads them) */
 void sim_stack_save(struct sim_stack *s, int skip)
 {
 	void *pc[SIM_STACK_DEPTH + 8];
@@ -457,4 +447,128 @@ bool sim_trace_anchor(const char *trace, char *fn, size_t len)
 			return true;
 	}
 	return false;
+}
+
+/* ---- data addresses (the lockset detector's reports) ---- */
+
+/* a type with its qualifiers and typedefs peeled off */
+static bool strip_type(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute at;
+	int tag;
+
+	*out = *die;
+	for (;;) {
+		tag = dwarf_tag(out);
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+		    tag != DW_TAG_atomic_type)
+			return true;
+		if (!dwarf_attr_integrate(out, DW_AT_type, &at) || !dwarf_formref_die(&at, out))
+			return false;
+	}
+}
+
+/* the member of a struct (or an array's element) at off, appended to buf */
+static void member_at(Dwarf_Die *type, Dwarf_Word off, char *buf, size_t len)
+{
+	Dwarf_Die t, child, mt;
+	Dwarf_Attribute at;
+	Dwarf_Word size, loc;
+	size_t n = strlen(buf);
+	int depth;
+
+	for (depth = 0; depth < 8 && strip_type(type, &t); depth++) {
+		if (dwarf_tag(&t) == DW_TAG_array_type) {
+			Dwarf_Die elem;
+
+			if (!dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &elem) ||
+			    !strip_type(&elem, &elem))
+				return;
+			size = (Dwarf_Word)dwarf_bytesize(&elem);
+			if ((Dwarf_Sword)size <= 0)
+				return;
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "[%lu]", (unsigned long)(off / size));
+			off %= size;
+			*type = elem;
+			continue;
+		}
+		if (dwarf_tag(&t) != DW_TAG_structure_type && dwarf_tag(&t) != DW_TAG_union_type)
+			return;
+		if (dwarf_child(&t, &child))
+			return;
+		do {
+			if (dwarf_tag(&child) != DW_TAG_member ||
+			    !dwarf_attr_integrate(&child, DW_AT_type, &at) || !dwarf_formref_die(&at, &mt) ||
+			    !strip_type(&mt, &mt))
+				continue;
+			loc = 0;
+			if (dwarf_attr(&child, DW_AT_data_member_location, &at))
+				dwarf_formudata(&at, &loc);
+			size = (Dwarf_Word)dwarf_bytesize(&mt);
+			if ((Dwarf_Sword)size <= 0 || off < loc || off >= loc + size)
+				continue;
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+					      n ? "." : "", dwarf_diename(&child) ?: "?");
+			off -= loc;
+			*type = mt;
+			break;
+		} while (!dwarf_siblingof(&child, &child));
+		if (dwarf_tag(&child) != DW_TAG_member || dwarf_diename(&child) == NULL)
+			return;
+		if (dwarf_tag(type) != DW_TAG_structure_type && dwarf_tag(type) != DW_TAG_union_type &&
+		    dwarf_tag(type) != DW_TAG_array_type)
+			return;
+	}
+}
+
+/*
+ * What an address of the driver's data is: a global (its symbol), or,
+ * for an object of objsize bytes, the struct of that size among the types
+ * of the unit of driver_pc (a driver allocation is sized by its struct),
+ * with the member at off.
+ */
+bool sim_data_describe(const void *addr, const void *driver_pc, size_t objsize, size_t off,
+		       char *buf, size_t len)
+{
+	Dwfl *d;
+	Dwfl_Module *mod;
+	Dwarf_Die *cu, child;
+	Dwarf_Addr bias = 0;
+	bool found = false;
+
+	buf[0] = 0;
+	pthread_mutex_lock(&dwfl_lock);
+	d = get_dwfl();
+	if (!objsize) {
+		GElf_Off o = 0;
+		GElf_Sym sym;
+		const char *name;
+
+		mod = d ? dwfl_addrmodule(d, (Dwarf_Addr)addr) : NULL;
+		name = mod ? dwfl_module_addrinfo(mod, (GElf_Addr)addr, &o, &sym, NULL, NULL, NULL) : NULL;
+		if (name) {
+			snprintf(buf, len, "the global %s+%#lx", name, (unsigned long)o);
+			found = true;
+		}
+		pthread_mutex_unlock(&dwfl_lock);
+		return found;
+	}
+	mod = d ? dwfl_addrmodule(d, (Dwarf_Addr)driver_pc - 1) : NULL;
+	cu = mod ? dwfl_module_addrdie(mod, (Dwarf_Addr)driver_pc - 1, &bias) : NULL;
+	if (cu && !dwarf_child(cu, &child)) {
+		do {
+			const char *name = dwarf_diename(&child);
+
+			if (dwarf_tag(&child) != DW_TAG_structure_type || !name ||
+			    dwarf_hasattr(&child, DW_AT_declaration) ||
+			    dwarf_bytesize(&child) != (int)objsize)
+				continue;
+			snprintf(buf, len, "struct %s: ", name);
+			member_at(&child, off, buf + strlen(buf), len - strlen(buf));
+			found = true;
+			break;
+		} while (!dwarf_siblingof(&child, &child));
+	}
+	pthread_mutex_unlock(&dwfl_lock);
+	return found;
 }

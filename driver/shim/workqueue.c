@@ -43,7 +43,11 @@ static void *worker_fn(void *arg)
 			unsigned long seq = w->seq_queued;
 
 			sched_unlock();
+			sim_race_acquire(&w->hb);
+			sim_race_work_begin(&w->hb);
 			w->func(w);
+			sim_race_work_end(&w->hb);
+			sim_race_release(&w->hb);
 			sched_lock();
 			w->running = false;
 			if (seq > w->seq_done)
@@ -83,7 +87,10 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 	bool queued = false;
 
 	(void)wq;
+	sim_race_release(&w->hb);
 	sched_lock();
+	if (!w->pending)
+		sim_race_lend(&w->hb);
 	start_workers_locked();
 	if (!w->pending) {
 		w->pending = true;
@@ -108,6 +115,7 @@ bool flush_work(struct work_struct *w)
 		sched_wait(&work_done, w->dep.name ? w->dep.name : "flush_work", -1);
 	}
 	sched_unlock();
+	sim_race_acquire(&w->hb);
 	return waited;
 }
 
@@ -125,6 +133,7 @@ bool cancel_work_sync(struct work_struct *w)
 	while (w->running)
 		sched_wait(&work_done, "cancel_work_sync", -1);
 	sched_unlock();
+	sim_race_acquire(&w->hb);
 	return was_pending;
 }
 

@@ -121,6 +121,8 @@ int simhost_modprobe(void)
 	modprobe_ref_mark = sim_ref_mark();
 	__atomic_store_n(&THIS_MODULE->refcnt, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&THIS_MODULE->state, 1, __ATOMIC_SEQ_CST);
+	/* the module's data starts over (the lockset detector's shadow) */
+	sim_race_forget_globals();
 	ret = shim_module_init();
 	if (ret) {
 		__atomic_store_n(&THIS_MODULE->state, 3, __ATOMIC_SEQ_CST);

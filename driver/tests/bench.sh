@@ -122,6 +122,16 @@ if [ -n "${BENCH_SAN_STRESS:-}" ] && [ -x "$BENCH_SAN_STRESS" ]; then
 		printf 'stress ops/s, deterministic, ASan+UBSan without the uninit detector: %8.0f  (with/without %.2f)\n' "$sn" \
 			"$(awk -v a="$ss" -v b="$sn" 'BEGIN { print a / b }')"
 	fi
+	# the lockset detector (every driver load and store called out and
+	# shadowed): the same build without it, and the same binary with it
+	# switched off at run time (the calls stay, the shadow goes)
+	if [ -n "${BENCH_NORACE_STRESS:-}" ] && [ -x "$BENCH_NORACE_STRESS" ]; then
+		read -r sr srx < <(camp_ops --tool "$BENCH_NORACE_STRESS" --seeds $runs --ops 4000 --threads 2 --deterministic random)
+		read -r so sox < <(SIM_LOCKSET=0 camp_ops --tool "$BENCH_SAN_STRESS" --seeds $runs --ops 4000 --threads 2 --deterministic random)
+		printf 'stress ops/s, deterministic, ASan+UBSan without the lockset detector: %8.0f  (with/without %.2f; switched off, SIM_LOCKSET=0: %.0f, with/off %.2f)\n' \
+			"$sr" "$(awk -v a="$ss" -v b="$sr" 'BEGIN { print a / b }')" "$so" \
+			"$(awk -v a="$ss" -v b="$so" 'BEGIN { print a / b }')"
+	fi
 fi
 
 # How the driver's coverage grows with a default campaign's time (make

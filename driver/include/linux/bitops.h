@@ -70,6 +70,19 @@ unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
 	     (bit) < (size);						\
 	     (bit) = find_next_bit((addr), (size), (bit) + 1))
 
+#ifdef SIM_DRIVER_UNIT
+/* the words a search reads are the driver's accesses (sim/race.h) */
+#define SIM_SEARCH_READS(addr, size, offset)						\
+	((offset) < (size) ?								\
+	 sim_race_check((addr) + (offset) / BITS_PER_LONG,				\
+			(BITS_TO_LONGS(size) - (offset) / BITS_PER_LONG) * sizeof(long), false) : \
+	 (void)0)
+#define find_next_bit_inv(addr, size, offset) \
+	({ SIM_SEARCH_READS(addr, size, offset); find_next_bit_inv(addr, size, offset); })
+#define find_next_bit(addr, size, offset) \
+	({ SIM_SEARCH_READS(addr, size, offset); find_next_bit(addr, size, offset); })
+#endif
+
 static inline unsigned long shim_last_word_mask(unsigned int nbits)
 {
 	return (nbits % BITS_PER_LONG) ? (~0UL >> (-nbits & (BITS_PER_LONG - 1))) : ~0UL;

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <sim/sched.h>
+#include <sim/race.h>
 
 struct lock_class_key {
 	char dummy;
@@ -21,6 +22,7 @@ struct lockdep_map {
 	const char *init_site;
 	int class_id;		/* validator's class + 1; 0 until first use */
 	bool novalidate;
+	int race_bit;		/* the lockset detector's bit + 1; 0 until used */
 };
 
 struct mutex {
@@ -46,6 +48,7 @@ typedef struct spinlock {
 struct completion {
 	unsigned int done;
 	struct sim_waitq wq;
+	struct sim_hb hb;	/* complete() before the wait's return */
 };
 
 #define SHIM_LOCK_STATIC(lname, obj) \

@@ -13,6 +13,34 @@ char *shim_kstrndup(const char *s, size_t max, gfp_t gfp, const char *site);
 #define kstrdup_const(s, gfp) kstrdup(s, gfp)
 #define kfree_const(p) kfree(p)
 
+#ifdef SIM_DRIVER_UNIT
+#include <sim/race.h>
+/* what the C library copies and fills for the driver is the driver's
+ * access (the lockset detector, sim/race.h) */
+static inline void *sim_memcpy(void *d, const void *s, size_t n)
+{
+	sim_race_check(s, n, false);
+	sim_race_check(d, n, true);
+	return __builtin_memcpy(d, s, n);
+}
+
+static inline void *sim_memmove(void *d, const void *s, size_t n)
+{
+	sim_race_check(s, n, false);
+	sim_race_check(d, n, true);
+	return __builtin_memmove(d, s, n);
+}
+
+static inline void *sim_memset(void *d, int c, size_t n)
+{
+	sim_race_check(d, n, true);
+	return __builtin_memset(d, c, n);
+}
+#define memcpy(d, s, n) sim_memcpy(d, s, n)
+#define memmove(d, s, n) sim_memmove(d, s, n)
+#define memset(d, c, n) sim_memset(d, c, n)
+#endif
+
 /* the rest of the family the show and store paths draw on */
 #include <stdarg.h>
 #include <sys/types.h>

@@ -20,6 +20,7 @@ struct work_struct {
 	bool running;
 	unsigned long seq_queued, seq_done;
 	struct lockdep_map dep;
+	struct sim_hb hb;	/* queue_work before the work, the work before flush_work */
 };
 
 struct workqueue_struct;

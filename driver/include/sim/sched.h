@@ -20,6 +20,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <sim/stack.h>
+#include <sim/race.h>
 
 #define TASK_COMM_LEN 16
 #define SIM_MAX_HELD 48
@@ -70,6 +71,11 @@ struct task {
 	struct sysfs_node *sysfs_op;
 	bool sysfs_op_broken;
 	const void *ref_scope;
+	/* the lockset detector's: the lock classes held (as bits), those
+	 * held for writing, and the task's vector clock (shim/race.c) */
+	uint64_t race_held, race_heldw;
+	void *race;
+	struct sim_hb *race_work;	/* the work it runs (lent locks) */
 	/* scheduler private */
 	void *sched_priv;
 	struct list_head node;

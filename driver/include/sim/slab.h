@@ -12,6 +12,8 @@ extern shim_slab_fail_fn shim_slab_should_fail;
  * outside the ledger (the kernel's kmalloc-NN size classes). */
 bool shim_slab_fault(size_t size, unsigned int gfp, const char *site);
 unsigned long shim_slab_live(void);
+/* the live object holding p: its start, size and allocation site */
+bool shim_slab_find(const void *p, const void **base, size_t *size, const char **site);
 /* a reference held by the harness: the object is not a leak while pinned */
 void shim_slab_pin(const void *p, int delta);
 unsigned long shim_slab_mark(void);

@@ -53,4 +53,12 @@ int sim_frame_parse(const char *line, size_t len, char *fn, size_t fnlen, bool *
  * its function in fn (what a report is titled by). */
 bool sim_trace_anchor(const char *trace, char *fn, size_t len);
 
+
+/* What an address of the driver's data is (a report's location): objsize
+ * 0, a global's symbol and offset; else the struct of that size among the
+ * types of the unit holding driver_pc, and its member at off
+ * ("struct ap_matrix_mdev: shadow_apcb.apm[1]").  False if none. */
+bool sim_data_describe(const void *addr, const void *driver_pc, size_t objsize, size_t off,
+		       char *buf, size_t len);
+
 #endif
