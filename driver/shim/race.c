@@ -612,14 +612,15 @@ static void flag(struct rec *r, struct pending *rep, const struct access *now,
 }
 
 /* a read's lock set joins the minimal ones (a superset of one already
- * there adds nothing: whenever that one meets the write set, it does) */
+ * there adds nothing: whenever that one meets the write set, it does);
+ * the access to note, or NULL (the set's first access stays its) */
 static struct access *add_read(struct rec *r, uint64_t held)
 {
 	int i, k;
 
 	for (i = 0; i < r->nreads; i++)
 		if ((r->reads[i].mask & held) == r->reads[i].mask)
-			return &r->reads[i].a;
+			return r->reads[i].mask == held ? &r->reads[i].a : NULL;
 	for (i = k = 0; i < r->nreads; i++)
 		if ((r->reads[i].mask & held) != held)
 			r->reads[k++] = r->reads[i];
@@ -683,10 +684,14 @@ static void access_granule(struct rec *r, struct task *t, struct rtask *rt, bool
 				flag(r, rep, &r->lastw[0], &r->reads[i].a, addr);
 	} else {
 		a = add_read(r, held);
-		note(a, t, false, size, held, pc);
-		if (r->state == SHARED_MOD && !(held & r->w))
+		if (a)
+			note(a, t, false, size, held, pc);
+		if (a && r->state == SHARED_MOD && !(held & r->w)) {
+			/* (without a: a subset of this set is there, and met
+			 * the write set, or was reported with it) */
 			flag(r, rep, a, r->lastw[0].pid != t->pid || !r->lastw[1].pid ?
 			     &r->lastw[0] : &r->lastw[1], addr);
+		}
 	}
 	if (r->last.pid && r->last.pid != t->pid)
 		r->prev = r->last;
