@@ -551,6 +551,9 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 	}
 	if (last_aqic[qid & 0xffff] == 0x100)
 		last_aqic[qid & 0xffff] = st.response_code;
+	/* the answers a guest's request got (the driver retries a busy
+	 * disable, disables again after a failed enable) */
+	sim_current()->aqic_rcs[st.response_code / 64] |= 1ULL << (st.response_code % 64);
 	record_locked(q, APHW_AQIC, st);
 	pthread_mutex_unlock(&hw.lock);
 	came_back(qid, back);

@@ -13,6 +13,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/kernel.h>
 #include <linux/bitops.h>
 #include <linux/kvm_host.h>
@@ -108,11 +109,74 @@ static void vcpu_execute(struct sim_vm *vm)
 			check_apqn(vm, apid, apqi);
 }
 
-/* PQAP(AQIC) from the guest: priv.c's handle_pqap path. */
-static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable,
-		       unsigned long nib)
+/*
+ * The guest's view: the status word the driver put into the guest's GR1
+ * for a PQAP(AQIC), checked against the architecture.  The driver copies
+ * its 4-byte status into the 8-byte register and shifts the register
+ * right by 32: on a big-endian host the status lands in the register's
+ * low word, as the guest reads it; on a little-endian one the shift
+ * drops it and the guest reads 0.  So the driver's answer is only there
+ * to read (and to check) in an s390x build (qemu-s390x, or a real host);
+ * elsewhere -1, and the model's callers fall back to the AP model's own
+ * answer.  The rules: a queue outside the guest's configuration (its
+ * CRYCB) answers 01, not available; an answer the AP instruction gave
+ * reaches the guest unchanged; an answer the driver makes up itself (no
+ * AQIC reached the queue) is never 00, a success nothing performed.
+ */
+static int guest_answer(struct sim_vm *vm, struct kvm_vcpu *vcpu, int apqn, bool enable,
+			bool outside)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	uint32_t word = (uint32_t)vcpu->run->s.regs.gprs[1];
+	struct ap_queue_status st;
+	const uint64_t *hw = sim_current()->aqic_rcs;
+	bool issued = hw[0] | hw[1] | hw[2] | hw[3], seen;
+	const char *what = enable ? "enable" : "disable";
+	char answers[64] = "";
+	int rc, k;
+	size_t n = 0;
+
+	memcpy(&st, &word, sizeof(st));
+	rc = st.response_code;
+	seen = hw[rc / 64] & (1ULL << (rc % 64));
+	for (k = 0; k < 256 && n < sizeof(answers) - 4; k++)
+		if (hw[k / 64] & (1ULL << (k % 64)))
+			n += (size_t)snprintf(answers + n, sizeof(answers) - n, "%s%02x", n ? "," : "", k);
+	if (outside && rc != AP_RESPONSE_Q_NOT_AVAIL)
+		sim_report("vfio_ap: a guest's AQIC outside its configuration not answered 01",
+			   "guest %s: PQAP(AQIC) %s of APQN %02x.%04x, outside its APCB, "
+			   "answered rc %02x; the architecture: 01, the queue is not available%s\n",
+			   vm->name, what, AP_QID_CARD(apqn), AP_QID_QUEUE(apqn), rc,
+			   issued ? " (and an AQIC reached the queue)" : "");
+	else if (!outside && issued && !seen)
+		sim_report("vfio_ap: a guest told another AQIC status than the queue's",
+			   "guest %s: PQAP(AQIC) %s of APQN %02x.%04x answered rc %02x to the guest; "
+			   "the queue answered the driver's AQIC rc %s\n",
+			   vm->name, what, AP_QID_CARD(apqn), AP_QID_QUEUE(apqn), rc, answers);
+	else if (!outside && !issued && rc == AP_RESPONSE_NORMAL)
+		sim_report("vfio_ap: a guest told its AQIC succeeded, which no AQIC did",
+			   "guest %s: PQAP(AQIC) %s of APQN %02x.%04x answered rc 00 to the guest; "
+			   "no AQIC reached the queue\n",
+			   vm->name, what, AP_QID_CARD(apqn), AP_QID_QUEUE(apqn));
+	return rc;
+#else
+	(void)vm;
+	(void)vcpu;
+	(void)apqn;
+	(void)enable;
+	(void)outside;
+	return -1;
+#endif
+}
+
+/* PQAP(AQIC) from the guest: priv.c's handle_pqap path.  The answer the
+ * guest read (guest_answer: -1 where it cannot be read). */
+static int issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable,
+		      unsigned long nib)
 {
 	struct kvm_vcpu *vcpu = &sv->vcpu;
+	int hook_rc = -EOPNOTSUPP, told = -1;
+	bool outside;
 
 	mutex_lock(&vcpu->mutex);
 	vcpu->run->s.regs.gprs[0] = (3UL << 24) | apqn;
@@ -120,15 +184,24 @@ static void issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool en
 	vcpu->run->s.regs.gprs[2] = !enable ? 0 : nib ? nib : 0x10000UL + (vcpu->vcpu_id << 8);
 	/* whether the guest can reach the queue it asks for (its CRYCB):
 	 * the origin ledger says so of what the driver acquires for it */
-	sim_current()->origin_outside =
-		!(test_bit_inv(AP_QID_CARD(apqn), (unsigned long *)vm->crycb->apcb1.apm) &&
-		  test_bit_inv(AP_QID_QUEUE(apqn), (unsigned long *)vm->crycb->apcb1.aqm));
+	outside = !(test_bit_inv(AP_QID_CARD(apqn), (unsigned long *)vm->crycb->apcb1.apm) &&
+		    test_bit_inv(AP_QID_QUEUE(apqn), (unsigned long *)vm->crycb->apcb1.aqm));
+	sim_current()->origin_outside = outside;
+	memset(sim_current()->aqic_rcs, 0, sizeof(sim_current()->aqic_rcs));
 	down_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
 	if (vm->kvm.arch.crypto.pqap_hook)
-		(*vm->kvm.arch.crypto.pqap_hook)(vcpu);
+		hook_rc = (*vm->kvm.arch.crypto.pqap_hook)(vcpu);
 	up_read(&vm->kvm.arch.crypto.pqap_hook_rwsem);
 	sim_current()->origin_outside = false;
+	/* outside the guest's configuration before and after the driver
+	 * answered (a configuration that changed meanwhile proves nothing) */
+	outside = outside &&
+		  !(test_bit_inv(AP_QID_CARD(apqn), (unsigned long *)vm->crycb->apcb1.apm) &&
+		    test_bit_inv(AP_QID_QUEUE(apqn), (unsigned long *)vm->crycb->apcb1.aqm));
+	if (!hook_rc)
+		told = guest_answer(vm, vcpu, apqn, enable, outside);
 	mutex_unlock(&vcpu->mutex);
+	return told;
 }
 
 /* The guest's own AQIC traffic: enable on its first queue, later disable. */
@@ -137,7 +210,7 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 	unsigned long *apm = (unsigned long *)vm->crycb->apcb1.apm;
 	unsigned long *aqm = (unsigned long *)vm->crycb->apcb1.aqm;
 	unsigned long apid, apqi;
-	int apqn = sv->irq_apqn;
+	int apqn = sv->irq_apqn, told;
 	bool enable = apqn < 0;
 
 	if (!enable && !(test_bit_inv(AP_QID_CARD(apqn), apm) &&
@@ -153,13 +226,16 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 			return;
 		apqn = AP_MKQID(apid, apqi);
 	}
-	issue_aqic(vm, sv, apqn, enable, 0);
+	told = issue_aqic(vm, sv, apqn, enable, 0);
 	/*
-	 * The driver's status in GR1 is lost on a little-endian host (it
-	 * memcpys a 4-byte status and shifts the register); the effect is
-	 * read from the AP model instead.
+	 * What the guest was told (an s390x build); on a little-endian host
+	 * the driver's status in GR1 is lost (guest_answer), and the effect
+	 * is read from the AP model instead.
 	 */
-	sv->irq_apqn = (enable && aphw_queue_irq_enabled(apqn)) ? apqn : -1;
+	if (told >= 0)
+		sv->irq_apqn = enable && told == AP_RESPONSE_NORMAL ? apqn : -1;
+	else
+		sv->irq_apqn = (enable && aphw_queue_irq_enabled(apqn)) ? apqn : -1;
 }
 
 /* A PQAP(AQIC) a test asked this vCPU for, issued between two SIE runs. */

@@ -68,6 +68,9 @@ struct task {
 	/* a guest's AQIC running on this task is for an APQN outside the
 	 * guest's APCB (sim_origin_aqic notes it) */
 	bool origin_outside;
+	/* the answers of the AQICs this task issued since the vCPU model's
+	 * PQAP began (a bit per response code): what the guest may be told */
+	uint64_t aqic_rcs[4];
 	struct sysfs_node *sysfs_op;
 	bool sysfs_op_broken;
 	const void *ref_scope;
