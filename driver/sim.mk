@@ -86,13 +86,15 @@ OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h)
 
-all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/bin/shim-families $(OUT)/lib/libvfioapsim.a $(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim)
+all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/bin/shim-families $(OUT)/lib/libvfioapsim.a \
+	$(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim $(OUT)/bin/qemu-vfio-ap-stress $(OUT)/bin/qemu-vfio-ap-fault)
 
-# for a cross build: the sim under qemu user emulation, with the sysroot's
-# libraries (what make check runs as one more binary)
-$(OUT)/bin/qemu-vfio-ap-sim: driver/sim.mk
+# for a cross build: the sim and the campaign tools under qemu user
+# emulation, with the sysroot's libraries (make check runs the sim as one
+# more binary, and the campaign on the s390x-only mutants)
+$(OUT)/bin/qemu-%: driver/sim.mk
 	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\n# vfio-ap-sim for $(CROSS), run by qemu user emulation\nexport QEMU_LD_PREFIX=/usr/s390x-linux-gnu\nexport LD_LIBRARY_PATH=$(SYSROOT)/usr/lib/s390x-linux-gnu:$(SYSROOT)/lib/s390x-linux-gnu\nexec qemu-s390x-static "$$(dirname "$$0")/vfio-ap-sim" "$$@"\n' >$@
+	printf '#!/bin/sh\n# $* for $(CROSS), run by qemu user emulation\nexport QEMU_LD_PREFIX=/usr/s390x-linux-gnu\nexport LD_LIBRARY_PATH=$(SYSROOT)/usr/lib/s390x-linux-gnu:$(SYSROOT)/lib/s390x-linux-gnu\nexec qemu-s390x-static "$$(dirname "$$0")/$*" "$$@"\n' >$@
 	chmod +x $@
 
 $(SRC)/.copied: $(addprefix $(K)/drivers/s390/crypto/,$(DRIVER_FILES))
@@ -144,16 +146,15 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
-# The campaign tools (stress/, fault/) on lib/ and this sim; not cross-built
-# (json-c is not in the s390x sysroot).
-ifeq ($(CROSS),)
+# The campaign tools (stress/, fault/) on lib/ and this sim (cross-built
+# against the sysroot's json-c, libkmod and libudev).
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
 ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c stress/coverage.c stress/corpus.c \
 	$(wildcard lib/*.c)
 ENGINE_HDRS := stress/engine.h stress/report.h lib/vfio_ap.h lib/internal.h
 CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-Ilib -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\"
-TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) -ljson-c -lkmod -ludev -lpthread -ldw
+	-Ilib -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
+TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) $(XLIB) -ljson-c -lkmod -ludev -lpthread -ldw
 
 TOOL_OBJS := $(patsubst %.c,$(OUT)/obj/tool/%.o,$(ENGINE_SRCS))
 
@@ -169,6 +170,5 @@ $(OUT)/bin/vfio-ap-stress: $(OUT)/obj/tool/stress/main.o $(TOOL_OBJS) $(OUT)/lib
 $(OUT)/bin/vfio-ap-fault: $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TOOL) $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
-endif
 
 .PHONY: all

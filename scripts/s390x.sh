@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # s390x.sh sysroot: prints the directory holding the s390x libraries the
-# suite links (libkmod, libdw and theirs, libfuse3), unpacked from Debian's
+# suite links (libkmod, libdw and theirs, libfuse3, libudev, json-c), unpacked from Debian's
 # s390x packages (downloaded with apt-get, not installed: no multiarch
 # version lock with this machine's own libraries), after installing the
 # cross compiler and qemu-user-static if they are missing.
@@ -10,7 +10,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 root="$top/build/sysroot-s390x"
 pkgs=(libkmod2 libkmod-dev libdw1 libdw-dev libelf1 libelf-dev zlib1g liblzma5
-	libbz2-1.0 libzstd1 libssl3 libfuse3-3 libfuse3-dev libudev1 libudev-dev libcap2)
+	libbz2-1.0 libzstd1 libssl3 libfuse3-3 libfuse3-dev libudev1 libudev-dev libcap2
+	libjson-c5 libjson-c-dev)
 
 die() { echo "s390x: $*" >&2; exit 2; }
 [ "${1:-}" = sysroot ] || die "usage: s390x.sh sysroot"

@@ -265,7 +265,10 @@ static void write_repro(const char *dir, struct json_object *f, struct json_obje
 	}
 	fprintf(o, "\nbin=\"${VFIO_AP_BIN_DIR:-$dir}\"/");
 	shell_quote(o, base ? base + 1 : bin);
-	fprintf(o, "\n\"$bin\" ");
+	/* a cross build (its tools run by qemu user emulation) has a
+	 * wrapper beside each tool */
+	fprintf(o, "\nq=\"$(dirname \"$bin\")/qemu-$(basename \"$bin\")\"\n"
+		   "[ -x \"$q\" ] && bin=$q\n\"$bin\" ");
 	for (i = 1; i < json_object_array_length(argv); i++) {
 		shell_quote(o, json_object_get_string(json_object_array_get_idx(argv, i)));
 		fputc(' ', o);

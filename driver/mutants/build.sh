@@ -21,16 +21,19 @@ rc=$?
 # access, not only where poisoned memory happens to fault
 san=${MUTANT_SAN-1}
 [ "$san" = 1 ] || san=
+# MUTANT_CROSS=s390x: the cross build, run by qemu (not sanitized)
+cross=${MUTANT_CROSS:-}
+[ -z "$cross" ] || san=
 # the unmutated tree's build lends its objects: only the driver's two
 # files differ, so only they are compiled again (driver/sim.mk)
-base=$(make -s --no-print-directory -C "$top" sim-one TREE="$tree" SAN="$san" 2>"$log" | tail -n1) ||
+base=$(make -s --no-print-directory -C "$top" sim-one TREE="$tree" SAN="$san" ${cross:+CROSS=$cross} 2>"$log" | tail -n1) ||
 	{ cat "$log" >&2; exit 1; }
-mout="$top/build/k/$("$top/scripts/ksrc.sh" key "$mtree")${san:+-san}"
+mout="$top/build/k/$("$top/scripts/ksrc.sh" key "$mtree")${san:+-san}${cross:+-$cross}"
 if [ ! -e "$mout/obj" ] && [ -d "$top/$base/obj" ]; then
 	mkdir -p "$mout/src"
 	cp -a "$top/$base/obj" "$mout/"
 	cp -a "$top/$base/src/.hsum" "$mout/src/" 2>/dev/null
 fi
-make -s --no-print-directory -C "$top" sim-one TREE="$mtree" SAN="$san" >"$log" 2>&1 ||
+make -s --no-print-directory -C "$top" sim-one TREE="$mtree" SAN="$san" ${cross:+CROSS=$cross} >"$log" 2>&1 ||
 	{ cat "$log" >&2; exit 1; }
-echo "$top/$(tail -n1 "$log")/bin/vfio-ap-sim"
+echo "$top/$(tail -n1 "$log")/bin/${cross:+qemu-}vfio-ap-sim"

@@ -86,6 +86,9 @@ void *shim_kmalloc(size_t size, gfp_t flags, const char *site)
 	 * (sim/uninit.h), as the driver's own locals do */
 	if ((flags & __GFP_ZERO) || SIM_UNINIT_FILL)
 		memset(o + 1, (flags & __GFP_ZERO) ? 0 : SIM_UNINIT_BYTE, size);
+	/* fresh memory has no access history (the lockset detector): it may
+	 * have been a model's object, freed without a word */
+	sim_race_forget(o + 1, size);
 	o->magic = SLAB_MAGIC;
 	o->size = size;
 	o->pins = 0;
