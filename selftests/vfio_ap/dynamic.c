@@ -150,4 +150,91 @@ VAP_TEST(dynamic, apmask_under_fail_nth)
 	EXPECT_GE(failed, 2);
 }
 
+/*
+ * Shared state read and changed from two tasks at once (this process's
+ * thread on the sim, a second thread on a real host too): on the sim the
+ * lockset detector checks that one lock guards each location the two
+ * touch, whatever the interleaving; then this task goes on, so that a
+ * change follows the sharing.  On a real host, plain concurrency checks.
+ */
+struct reader {
+	struct vap_host *h;
+	char path[256];
+	int rc;
+};
+
+static void *read_twice(void *p)
+{
+	struct reader *r = p;
+	char buf[4096];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (vap_read(r->h, r->path, buf, sizeof(buf)) < 0)
+			r->rc = -1;
+	return NULL;
+}
+
+struct toggler {
+	struct vap_host *h;
+	int a, rc;
+};
+
+/* the adapter to the default driver and back: the first asks vfio_ap
+ * whether any mdev uses its queues (the in-use check walks the mdevs) */
+static void *toggle_adapter(void *p)
+{
+	struct toggler *t = p;
+	int i;
+
+	for (i = 0; i < 2 && !t->rc; i++) {
+		t->rc = vap_writef(t->h, "/sys/bus/ap/apmask", "+%d", t->a);
+		t->rc = t->rc ? t->rc : vap_writef(t->h, "/sys/bus/ap/apmask", "-%d", t->a);
+	}
+	return NULL;
+}
+
+VAP_TEST(dynamic, control_domains_read_beside_unassign)
+{
+	struct reader r = { self->h, "", 0 };
+	char buf[4096], want[8];
+	pthread_t t;
+
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "control_domain", self->p.d[0]));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "control_domain", self->p.d[1]));
+	snprintf(r.path, sizeof(r.path), VAP_MATRIX_DIR "/%s/control_domains", self->uuid);
+	ASSERT_EQ(0, pthread_create(&t, NULL, read_twice, &r));
+	EXPECT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "control_domain", self->p.d[0]));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, r.rc);
+	snprintf(want, sizeof(want), "%04x", self->p.d[1]);
+	ASSERT_LT(0, vap_read(self->h, r.path, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, want));
+	EXPECT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "control_domain", self->p.d[1]));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+}
+
+VAP_TEST(dynamic, in_use_check_beside_create)
+{
+	struct toggler tg = { self->h, self->p.a[1], 0 };
+	char uuid2[VAP_UUID_LEN + 1];
+	pthread_t t;
+	int i;
+
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", self->p.a[0]));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", self->p.d[0]));
+	ASSERT_EQ(0, pthread_create(&t, NULL, toggle_adapter, &tg));
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			pthread_join(t, NULL);
+		ASSERT_EQ(0, vap_mdev_create(self->h, uuid2));
+		EXPECT_EQ(0, vap_mdev_remove(self->h, uuid2));
+	}
+	EXPECT_EQ(0, tg.rc);
+	EXPECT_TRUE(vap_queue_bound(self->h, self->p.a[1], self->p.d[0]));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+}
+
 TEST_HARNESS_MAIN
