@@ -221,6 +221,27 @@ VAP_TEST(inputs, dma_unmap)
 	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 }
 
+/*
+ * The guest's PQAP(AQIC) on a queue of an adapter it was not given: the
+ * driver has no queue for it and answers the guest itself, "not
+ * available", with no AQIC reaching the queue.  Where the answer in the
+ * guest's register can be read (an s390x build of the sim) the host
+ * checks it against the architecture; vap_check reports a wrong one.
+ */
+VAP_TEST(inputs, pqap_outside_configuration)
+{
+	int rc;
+
+	rc = guest_on_queue(_metadata, self, self->uuid, self->p.a[0], self->p.d[0]);
+	if (rc == 1)
+		SKIP(return, "this host cannot run guests (the linux backend's KVM guests are not written yet)");
+	ASSERT_EQ(0, rc);
+	EXPECT_EQ(0x100, vap_guest_pqap(self->h, "g1", 0, self->p.a[1], self->p.d[0], true, 0));
+	EXPECT_EQ(0x100, vap_guest_pqap(self->h, "g1", 0, self->p.a[1], self->p.d[0], false, 0));
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
 /* A second mdev opened for the guest's VM is refused (EPERM), and the
  * refusal leaves nothing behind. */
 VAP_TEST(inputs, second_mdev)
