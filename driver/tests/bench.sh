@@ -134,6 +134,15 @@ if [ -n "${BENCH_SAN_STRESS:-}" ] && [ -x "$BENCH_SAN_STRESS" ]; then
 	fi
 fi
 
+# the guest's view (s390x builds only: the campaign under qemu), with and
+# without its check of GR1 (SIM_GUEST_VIEW=0)
+if [ -n "${BENCH_S390X_STRESS:-}" ] && [ -x "$BENCH_S390X_STRESS" ]; then
+	read -r xg xgx < <(camp_ops --tool "$BENCH_S390X_STRESS" --seeds 2 --ops 2000 --threads 2 --deterministic random)
+	read -r xn xnx < <(SIM_GUEST_VIEW=0 camp_ops --tool "$BENCH_S390X_STRESS" --seeds 2 --ops 2000 --threads 2 --deterministic random)
+	printf 'stress ops/s, deterministic, s390x under qemu, with / without the guest view check: %6.0f / %.0f  (%.2f)\n' \
+		"$xg" "$xn" "$(awk -v a="$xg" -v b="$xn" 'BEGIN { print a / b }')"
+fi
+
 # How the driver's coverage grows with a default campaign's time (make
 # run's build and settings: sanitized, counting, deterministic), each
 # duration its own run from seed 1 (BENCH_COV_TIMES: the durations).
