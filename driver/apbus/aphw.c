@@ -84,8 +84,6 @@ static struct aphw_inject rules[MAX_RULES];
 static int nr_rules;
 /* fixed seed: the same script draws the same injections (xorshift64) */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-/* the first AQIC answer per APQN since aphw_aqic_mark() (0x100: none yet) */
-static unsigned short last_aqic[256 * 256];
 
 static unsigned int rand_pct_locked(void)
 {
@@ -157,23 +155,6 @@ void aphw_reset_model(long ms, bool late)
 		aphw_reset_ms = ms;
 	aphw_reset_effects_late = late;
 	pthread_mutex_unlock(&hw.lock);
-}
-
-void aphw_aqic_mark(int apqn)
-{
-	pthread_mutex_lock(&hw.lock);
-	last_aqic[apqn & 0xffff] = 0x100;
-	pthread_mutex_unlock(&hw.lock);
-}
-
-int aphw_last_aqic_rc(int apqn)
-{
-	int rc;
-
-	pthread_mutex_lock(&hw.lock);
-	rc = last_aqic[apqn & 0xffff];
-	pthread_mutex_unlock(&hw.lock);
-	return rc;
 }
 
 void aphw_init(int adapters, int domains)
@@ -549,11 +530,15 @@ struct ap_queue_status aphw_aqic(ap_qid_t qid, unsigned int ir, unsigned int isc
 		q->nib = ir ? pa_ind : 0;
 		st = status_of(q, AP_RESPONSE_NORMAL);
 	}
-	if (last_aqic[qid & 0xffff] == 0x100)
-		last_aqic[qid & 0xffff] = st.response_code;
-	/* the answers a guest's request got (the driver retries a busy
-	 * disable, disables again after a failed enable) */
-	sim_current()->aqic_rcs[st.response_code / 64] |= 1ULL << (st.response_code % 64);
+	/* the answers a guest's request got, the first apart (the driver
+	 * retries a busy disable, disables again after a failed enable) */
+	{
+		struct task *t = sim_current();
+
+		if (!(t->aqic_rcs[0] | t->aqic_rcs[1] | t->aqic_rcs[2] | t->aqic_rcs[3]))
+			t->aqic_first = st.response_code;
+		t->aqic_rcs[st.response_code / 64] |= 1ULL << (st.response_code % 64);
+	}
 	record_locked(q, APHW_AQIC, st);
 	pthread_mutex_unlock(&hw.lock);
 	came_back(qid, back);

@@ -48,6 +48,8 @@ struct sim_vcpu {
 	 * and what is left of it afterwards (0: a site failed) */
 	unsigned int req_fail_nth;
 	bool req_enable, req_pending;
+	/* the request's first AQIC answer (0x100: the driver issued none) */
+	int req_rc;
 	struct sim_waitq req_done;
 };
 
@@ -175,9 +177,10 @@ static int guest_answer(struct sim_vm *vm, struct kvm_vcpu *vcpu, int apqn, bool
 }
 
 /* PQAP(AQIC) from the guest: priv.c's handle_pqap path.  The answer the
- * guest read (guest_answer: -1 where it cannot be read). */
+ * guest read (guest_answer: -1 where it cannot be read); *first, if
+ * asked, the first answer an AQIC of the driver's got (0x100: none). */
 static int issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool enable,
-		      unsigned long nib)
+		      unsigned long nib, int *first)
 {
 	struct kvm_vcpu *vcpu = &sv->vcpu;
 	int hook_rc = -EOPNOTSUPP, told = -1;
@@ -205,6 +208,11 @@ static int issue_aqic(struct sim_vm *vm, struct sim_vcpu *sv, int apqn, bool ena
 		    test_bit_inv(AP_QID_QUEUE(apqn), (unsigned long *)vm->crycb->apcb1.aqm));
 	if (!hook_rc)
 		told = guest_answer(vm, vcpu, apqn, enable, outside);
+	if (first) {
+		const uint64_t *rcs = sim_current()->aqic_rcs;
+
+		*first = rcs[0] | rcs[1] | rcs[2] | rcs[3] ? sim_current()->aqic_first : 0x100;
+	}
 	mutex_unlock(&vcpu->mutex);
 	return told;
 }
@@ -231,7 +239,7 @@ static void vcpu_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 			return;
 		apqn = AP_MKQID(apid, apqi);
 	}
-	told = issue_aqic(vm, sv, apqn, enable, 0);
+	told = issue_aqic(vm, sv, apqn, enable, 0, NULL);
 	/*
 	 * What the guest was told (an s390x build); on a little-endian host
 	 * the driver's status in GR1 is lost (guest_answer), and the effect
@@ -249,7 +257,7 @@ static void vcpu_requested_pqap(struct sim_vm *vm, struct sim_vcpu *sv)
 	if (!READ_ONCE(sv->req_pending))
 		return;
 	sim_current()->fail_nth = sv->req_fail_nth;
-	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable, sv->req_nib);
+	issue_aqic(vm, sv, sv->req_apqn, sv->req_enable, sv->req_nib, &sv->req_rc);
 	sv->req_fail_nth = sim_current()->fail_nth;
 	sim_current()->fail_nth = 0;
 	sched_lock();
@@ -277,7 +285,6 @@ int sim_kvm_pqap(struct kvm *kvm, int vcpu, int apqn, bool enable, unsigned long
 	sv->req_fail_nth = sim_current()->fail_nth;
 	sim_current()->fail_nth = 0;
 	sv->req_pending = true;
-	aphw_aqic_mark(apqn);
 	sim_current()->hung_check = true;
 	while (sv->req_pending && !vm->stop)
 		sched_wait(&sv->req_done, "guest PQAP", -1);
@@ -287,7 +294,7 @@ int sim_kvm_pqap(struct kvm *kvm, int vcpu, int apqn, bool enable, unsigned long
 	sim_current()->fail_nth = sv->req_fail_nth;
 	sv->req_fail_nth = 0;
 	sched_unlock();
-	return sv->req_pending ? -ESHUTDOWN : aphw_last_aqic_rc(apqn);
+	return sv->req_pending ? -ESHUTDOWN : sv->req_rc;
 }
 
 static void *vcpu_fn(void *arg)

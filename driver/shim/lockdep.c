@@ -105,7 +105,7 @@ static const char *site_str(const char *site, char *buf, size_t len)
 
 static int class_of(struct lockdep_map *dep)
 {
-	const void *key = dep->key ? (const void *)dep->key : (const void *)dep;
+	const void *key = lockdep_class_key(dep);
 	int i;
 
 	if (dep->class_id)

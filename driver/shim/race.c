@@ -85,7 +85,6 @@ struct rtask {
 
 static pthread_mutex_t race_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rec *buckets[NBUCKETS];
-static unsigned long long n_accesses, n_locations;
 
 /* task slots: the clock each slot has reached, and who holds it */
 static uint32_t slot_clock[SIM_RACE_SLOTS];
@@ -224,7 +223,7 @@ void sim_race_acquire(struct sim_hb *hb)
 
 static int bit_of(struct lockdep_map *dep)
 {
-	const void *key = dep->key ? (const void *)dep->key : (const void *)dep;
+	const void *key = lockdep_class_key(dep);
 	int i;
 
 	if (dep->race_bit)
@@ -379,7 +378,6 @@ static struct rec *lookup(uintptr_t g, bool create)
 	r->slot = -1;
 	r->next = *b;
 	*b = r;
-	n_locations++;
 	return r;
 }
 
@@ -398,7 +396,6 @@ static void forget_range(uintptr_t lo, uintptr_t hi)
 				if (r->g >= lo && r->g < hi) {
 					*pp = r->next;
 					free(r);
-					n_locations--;
 				} else {
 					pp = &r->next;
 				}
@@ -415,7 +412,6 @@ static void forget_range(uintptr_t lo, uintptr_t hi)
 
 				*pp = r->next;
 				free(r);
-				n_locations--;
 				break;
 			}
 	}
@@ -438,13 +434,6 @@ void sim_race_forget_globals(void)
 	sim_race_forget(__data_start, (size_t)(_end - __data_start));
 }
 
-void sim_race_stats(unsigned long long *accesses, unsigned long long *locations)
-{
-	pthread_mutex_lock(&race_lock);
-	*accesses = n_accesses;
-	*locations = n_locations;
-	pthread_mutex_unlock(&race_lock);
-}
 
 /* ---- reports ---- */
 
@@ -719,7 +708,6 @@ static void on_access(uintptr_t addr, size_t size, bool write, const void *pc)
 	held = write ? t->race_heldw : t->race_held;
 	if (t->race_work)
 		held |= write ? t->race_work->lentw : t->race_work->lent;
-	n_accesses++;
 	rt = rtask_of(t);
 	for (g = addr & ~(uintptr_t)(GRANULE - 1); g < end; g += GRANULE)
 		access_granule(lookup(g, true), t, rt, write, (unsigned char)(size > 255 ? 255 : size),

@@ -475,6 +475,7 @@ static void member_at(Dwarf_Die *type, Dwarf_Word off, char *buf, size_t len)
 	Dwarf_Attribute at;
 	Dwarf_Word size, loc;
 	size_t n = strlen(buf);
+	bool found;
 	int depth;
 
 	for (depth = 0; depth < 8 && strip_type(type, &t); depth++) {
@@ -496,6 +497,7 @@ static void member_at(Dwarf_Die *type, Dwarf_Word off, char *buf, size_t len)
 			return;
 		if (dwarf_child(&t, &child))
 			return;
+		found = false;
 		do {
 			if (dwarf_tag(&child) != DW_TAG_member ||
 			    !dwarf_attr_integrate(&child, DW_AT_type, &at) || !dwarf_formref_die(&at, &mt) ||
@@ -507,16 +509,18 @@ static void member_at(Dwarf_Die *type, Dwarf_Word off, char *buf, size_t len)
 			size = (Dwarf_Word)dwarf_bytesize(&mt);
 			if ((Dwarf_Sword)size <= 0 || off < loc || off >= loc + size)
 				continue;
-			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
-					      n ? "." : "", dwarf_diename(&child) ?: "?");
+			/* an anonymous struct or union adds no name */
+			if (dwarf_diename(&child))
+				n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+						      n ? "." : "", dwarf_diename(&child));
 			off -= loc;
 			*type = mt;
+			found = true;
 			break;
 		} while (!dwarf_siblingof(&child, &child));
-		if (dwarf_tag(&child) != DW_TAG_member || dwarf_diename(&child) == NULL)
-			return;
-		if (dwarf_tag(type) != DW_TAG_structure_type && dwarf_tag(type) != DW_TAG_union_type &&
-		    dwarf_tag(type) != DW_TAG_array_type)
+		/* no member there (padding), or a scalar reached */
+		if (!found || (dwarf_tag(type) != DW_TAG_structure_type &&
+			       dwarf_tag(type) != DW_TAG_union_type && dwarf_tag(type) != DW_TAG_array_type))
 			return;
 	}
 }

@@ -25,6 +25,13 @@ struct lockdep_map {
 	int race_bit;		/* the lockset detector's bit + 1; 0 until used */
 };
 
+/* what a lock's class is keyed by: mutex_init's static key, or a static
+ * lock's own address (the validator's and the lockset detector's) */
+static inline const void *lockdep_class_key(const struct lockdep_map *dep)
+{
+	return dep->key ? (const void *)dep->key : (const void *)dep;
+}
+
 struct mutex {
 	struct task *owner;
 	struct sim_waitq wq;

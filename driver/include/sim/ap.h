@@ -25,10 +25,6 @@ int aphw_irq_nib_in(phys_addr_t lo, phys_addr_t hi);
 #include <sim/inject.h>
 int aphw_inject_add(const struct aphw_inject *r);
 void aphw_inject_clear(void);
-/* The response code of the first AQIC on this APQN since
- * aphw_aqic_mark(apqn); 0x100 when there was none. */
-void aphw_aqic_mark(int apqn);
-int aphw_last_aqic_rc(int apqn);
 
 enum ap_owner { AP_OWNER_NONE, AP_OWNER_DEFAULT, AP_OWNER_VFIO };
 

@@ -78,7 +78,4 @@ void SIM_RACE_HOOK(__asan_storeN)(void *a, ptrdiff_t n);
 #define sim_race_check(p, n, w) ((void)(p), (void)(n), (void)(w))
 #endif
 
-/* counters for the bench and the tests */
-void sim_race_stats(unsigned long long *accesses, unsigned long long *locations);
-
 #endif

@@ -71,6 +71,7 @@ struct task {
 	/* the answers of the AQICs this task issued since the vCPU model's
 	 * PQAP began (a bit per response code): what the guest may be told */
 	uint64_t aqic_rcs[4];
+	int aqic_first;
 	struct sysfs_node *sysfs_op;
 	bool sysfs_op_broken;
 	const void *ref_scope;
