@@ -6,23 +6,88 @@
  * References are counted; the last put closes the duplicate taken at fdget.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/eventfd.h>
+#include <linux/list.h>
 #include <sim/fault.h>
 #include <sim/report.h>
 #include <sim/ref.h>
 #include <sim/sched.h>
+#include <sim/stack.h>
 
 struct eventfd_ctx {
+	struct list_head node;	/* on live_ctx */
 	int fd;
 	int user_fd;	/* the descriptor the VMM registered */
 	int refs;
 	unsigned long long signals;
 };
+
+/*
+ * The contexts the driver holds a reference to, and where the last
+ * reference of the most recent dead ones was put: a signal or put through
+ * a context that is not live is reported with both stacks (whatever the
+ * build: the check reads the list, never the context itself).
+ */
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(live_ctx);
+#define DEAD_CTX 64
+static struct {
+	const void *ctx;
+	struct sim_stack put;
+} dead_ctx[DEAD_CTX];
+static unsigned int dead_next;
+
+static bool ctx_live(const struct eventfd_ctx *ctx)
+{
+	struct eventfd_ctx *c;
+	bool live = false;
+
+	pthread_mutex_lock(&ctx_lock);
+	list_for_each_entry(c, &live_ctx, node)
+		if (c == ctx) {
+			live = true;
+			break;
+		}
+	pthread_mutex_unlock(&ctx_lock);
+	return live;
+}
+
+/* fn (its stack: st, fn innermost) was called on a context whose last
+ * reference was put, or on NULL */
+static void report_dead(const char *fn, const struct eventfd_ctx *ctx, const struct sim_stack *st)
+{
+	char now[4096], put[4096] = "", title[96];
+	unsigned int i;
+
+	sim_stack_format(st, now, sizeof(now));
+	if (!ctx) {
+		/* the kernel faults on the context's lock (the title is not an
+		 * oops's: that would be read as the host's own crash) */
+		snprintf(title, sizeof(title), "BUG: %s on a NULL eventfd context", fn);
+		sim_report(title, "%s(NULL)\nCall Trace:\n%s", fn, now);
+		return;
+	}
+	pthread_mutex_lock(&ctx_lock);
+	for (i = 1; i <= DEAD_CTX; i++) {
+		unsigned int k = (dead_next + DEAD_CTX - i) % DEAD_CTX;
+
+		if (dead_ctx[k].ctx == ctx) {
+			sim_stack_format(&dead_ctx[k].put, put, sizeof(put));
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctx_lock);
+	snprintf(title, sizeof(title), "BUG: %s on an eventfd context already put", fn);
+	sim_report(title, "%s(%p) after the last reference was put (freed memory once the VMM closes its descriptor)\n"
+		   "Call Trace:\n%s\nFreed by task (the last eventfd_ctx_put):\n%s",
+		   fn, ctx, now, put[0] ? put : " (not recorded)\n");
+}
 
 static bool is_eventfd(int fd)
 {
@@ -59,14 +124,30 @@ struct eventfd_ctx *eventfd_ctx_fdget(int fd)
 	ctx->fd = dup;
 	ctx->user_fd = fd;
 	ctx->refs = 1;
+	pthread_mutex_lock(&ctx_lock);
+	list_add(&ctx->node, &live_ctx);
+	pthread_mutex_unlock(&ctx_lock);
 	sim_ref_get(SIM_REF_EVENTFD, ctx, NULL, __builtin_return_address(0));
 	return ctx;
 }
 
 void eventfd_ctx_put(struct eventfd_ctx *ctx)
 {
+	struct sim_stack st;
+
+	sim_stack_save(&st, 0);
+	if (!ctx_live(ctx)) {
+		report_dead("eventfd_ctx_put", ctx, &st);
+		return;
+	}
 	sim_ref_put(SIM_REF_EVENTFD, ctx, __builtin_return_address(0));
 	if (__atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_SEQ_CST) == 0) {
+		pthread_mutex_lock(&ctx_lock);
+		list_del(&ctx->node);
+		dead_ctx[dead_next].ctx = ctx;
+		dead_ctx[dead_next].put = st;
+		dead_next = (dead_next + 1) % DEAD_CTX;
+		pthread_mutex_unlock(&ctx_lock);
 		close(ctx->fd);
 		kfree(ctx);
 	}
@@ -82,9 +163,15 @@ struct sim_waitq sim_eventfd_wq = SIM_WAITQ_INIT(sim_eventfd_wq);
 
 void (*sim_eventfd_observer)(int user_fd);
 
-static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
+static void do_signal(struct eventfd_ctx *ctx, unsigned long long n, const struct sim_stack *st)
 {
-	int fd = ctx->fd;
+	int fd;
+
+	if (!ctx_live(ctx)) {
+		report_dead("eventfd_signal", ctx, st);
+		return;
+	}
+	fd = ctx->fd;
 
 	ctx->signals++;
 	if (sim_eventfd_observer)
@@ -100,12 +187,18 @@ static void do_signal(struct eventfd_ctx *ctx, unsigned long long n)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 void eventfd_signal(struct eventfd_ctx *ctx)
 {
-	do_signal(ctx, 1);
+	struct sim_stack st;
+
+	sim_stack_save(&st, 0);
+	do_signal(ctx, 1, &st);
 }
 #else
 __u64 eventfd_signal(struct eventfd_ctx *ctx, __u64 n)
 {
-	do_signal(ctx, n);
+	struct sim_stack st;
+
+	sim_stack_save(&st, 0);
+	do_signal(ctx, n, &st);
 	return n;
 }
 #endif

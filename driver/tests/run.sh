@@ -4,7 +4,8 @@
 # Runs every scenario script (*.vas) beside this file against each given
 # vfio-ap-sim binary, and the command-line checks; prints TAP and ends with
 # "N passed, N failed, N skipped".  A script may start with
-# "# requires: X.Y" (kernel >= X.Y) or "# requires: <X.Y".
+# "# requires: X.Y" (kernel >= X.Y) or "# requires: <X.Y", and
+# "# sim: OPTIONS" (options of its own, such as a fixed schedule).
 #
 #   run.sh BIN... [--mutants TREE...]
 #
@@ -46,7 +47,10 @@ run_script() { # bin kver name script: passes when the script exits 0
 	"<"*) vercmp_ge "$2" "${req#<}" && { tap_result skip "$3" "kernel $2"; return; } ;;
 	?*) vercmp_ge "$2" "$req" || { tap_result skip "$3" "kernel $2"; return; } ;;
 	esac
-	if timeout 120 "$1" --script "$4" >"$out/log" 2>&1; then
+	# "# sim: OPTIONS": the script's own options (a fixed schedule:
+	# --sched random --seed N, where timing would decide the outcome)
+	# shellcheck disable=SC2046
+	if timeout 120 "$1" $(sed -n 's/^# sim: *//p' "$4" | head -n1) --script "$4" >"$out/log" 2>&1; then
 		tap_result ok "$3"
 	else
 		echo "# exit status $?" >>"$out/log"
