@@ -3,7 +3,9 @@
 # vfio-ap-stress: the two commands are `make run` and `make check`.
 #
 #   make            build the simulated host for KSRC (default: Debian's 6.1)
-#   make run        the main job: stress + fault campaigns (DURATION=120 s)
+#   make run        the main job: stress + fault campaigns (DURATION=120 s);
+#                   FIXES=all or KI-6,...: on the driver with those fixes of
+#                   driver/fixes/ applied
 #   make check      every test, against 6.1, 6.12 and 7.2, plain, sanitized and
 #                   built for s390x (run by qemu-s390x)
 #   make bench      throughput and start-up figures
@@ -73,7 +75,7 @@ RUN_SAN := $(if $(filter 0,$(SAN)),,1)
 # 2 through $(error).
 ifneq ($(filter run,$(MAKECMDGOALS)),)
 RUN_RC := $(shell out=/proc/$$PPID/fd/1; [ -w "$$out" ] || out=/dev/stderr; \
-	$(MAKE) -s --no-print-directory run-bin SAN=$(RUN_SAN) DEFAULT_KVER=$(DEFAULT_KVER) $(if $(KSRC),KSRC="$(KSRC)") >>"$$out" && \
+	$(MAKE) -s --no-print-directory run-bin SAN=$(RUN_SAN) DEFAULT_KVER=$(DEFAULT_KVER) $(if $(KSRC),KSRC="$(KSRC)") $(if $(FIXES),FIXES="$(FIXES)") >>"$$out" && \
 	$(if $(CORPUS),CORPUS="$(CORPUS)") scripts/run.sh "$$(cat build/run-bin)" "$(DURATION)" >>"$$out"; echo $$?)
 ifeq ($(RUN_RC),1)
 MAKEFLAGS += -q
@@ -89,8 +91,13 @@ run:
 # build/run-bin
 run-bin: deps
 	@set -o pipefail; tree="$(call ksrc,$(DEFAULT_KVER))"; \
-	out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$(filter 1,$(SAN))" COV=1 | tail -n1) || exit $$?; \
-	echo "$(TOP)/$$out/bin" >build/run-bin
+	if [ -n "$(FIXES)" ]; then \
+		bin=$$(MUTANT_SAN="$(filter 1,$(SAN))" MUTANT_COV=1 driver/fixes/build.sh "$$tree" "$(FIXES)") || exit 2; \
+		echo "$$(dirname "$$bin")" >build/run-bin; \
+	else \
+		out=$$($(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN="$(filter 1,$(SAN))" COV=1 | tail -n1) || exit $$?; \
+		echo "$(TOP)/$$out/bin" >build/run-bin; \
+	fi
 
 check: deps
 	@set -eo pipefail; bins=(); trees=(); \

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <libkmod.h>
+#include <sim/fixes.h>
 #include <sim/host.h>
 #include <sim/edges.h>
 #include <sim/stack.h>
@@ -653,6 +654,21 @@ void vap_sim_edges_tag(unsigned int tag)
 const char *vap_sim_kernel(void)
 {
 	return simhost_kernel_version();
+}
+
+const char *vap_sim_fixes(void)
+{
+	static char buf[512];
+	const struct sim_driver_fix *const *f;
+	size_t used = 0;
+	int n, i;
+
+	f = sim_driver_fixes(&n);
+	buf[0] = 0;
+	for (i = 0; i < n && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s", i ? ", " : "",
+					 f[i]->id, f[i]->name);
+	return buf;
 }
 
 void vap_sim_log_save(void)

@@ -328,6 +328,9 @@ void vap_sleep_ms(struct vap_host *h, long ms);
 int vap_lockgraph(struct vap_host *h, FILE *out);
 /* The kernel release the simulated host was built from (no boot needed). */
 const char *vap_sim_kernel(void);
+/* The fixes of driver/fixes/ the simulated host's driver carries, as
+ * "KI-n NAME" separated by ", " ("" for none; the real host: none). */
+const char *vap_sim_fixes(void);
 /* A dying sim's kernel log to $VFIO_AP_CASE_LOG (async-signal use: no
  * lock is taken). */
 void vap_sim_log_save(void);

@@ -31,9 +31,12 @@ case $host in
 sim)
 	kernel=$("$bindir/vfio-ap-sim" --version 2>/dev/null | awk '{print $NF}')
 	simargs=(--deterministic random --coverage)
-	corpus=${CORPUS:-results/corpus-${kernel:-unknown}}
+	# make run FIXES=...: the driver carries fixes of driver/fixes/ (a
+	# corpus of its own: its edges are not the unfixed driver's)
+	fixes=$("$bindir/vfio-ap-sim" --fixes 2>/dev/null | cut -d' ' -f1 | sort -u | paste -sd+)
+	corpus=${CORPUS:-results/corpus-${kernel:-unknown}${fixes:+-fixed-$fixes}}
 	[ "$corpus" = none ] && corpus=
-	what="the simulated host of kernel ${kernel:-?}" ;;
+	what="the simulated host of kernel ${kernel:-?}${fixes:+, driver fixed for ${fixes//+/, }}" ;;
 linux)
 	kernel=$(uname -r)
 	simargs=()

@@ -631,6 +631,8 @@ int campaign_write_facts(struct campaign *cp, const char *shard)
 	json_object_array_add(shards, json_object_new_string(shard));
 	json_object_object_add(sum, "host", json_object_new_string(cp->host));
 	json_object_object_add(sum, "kernel", json_object_new_string(cp->kernel));
+	/* the fixes of driver/fixes/ the driver under test carries */
+	json_object_object_add(sum, "fixes", json_object_new_string(!strcmp(cp->host, "linux") ? "" : vap_sim_fixes()));
 	json_object_object_add(sum, "started", json_object_new_string(stamp));
 	json_object_object_add(sum, "shards", shards);
 	json_object_object_add(sum, "seconds", json_object_new_double(campaign_elapsed(cp)));

@@ -692,6 +692,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	json_object_object_add(sum, "tool", json_object_new_string(tool));
 	json_object_object_add(sum, "host", json_object_new_string(jstr(prev, "host", "sim")));
 	json_object_object_add(sum, "kernel", json_object_new_string(jstr(prev, "kernel", vap_sim_kernel())));
+	json_object_object_add(sum, "fixes", json_object_new_string(jstr(prev, "fixes", "")));
 	json_object_object_add(sum, "started", json_object_new_string(jstr(prev, "started", stamp)));
 	json_object_object_add(sum, "seconds", json_object_new_double(prev && jget(prev, "seconds") ?
 								     jnum(prev, "seconds") : secs));
@@ -780,6 +781,8 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 			}
 			printf(" (coverage.json)\n");
 		}
+		if (jstr(sum, "fixes", "")[0])
+			printf("%s: the driver carries fixes of driver/fixes/: %s\n", tool, jstr(sum, "fixes", ""));
 		printf("%s: verdict %s; results in %s (report.html, summary.json, junit.xml, tap.txt)\n", tool,
 		       jstr(sum, "verdict", "?"), dir);
 	}

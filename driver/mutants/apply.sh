@@ -1,51 +1,56 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# apply.sh BASE-TREE MUTANT.mut OUT-TREE
+# apply.sh BASE-TREE EDITS.mut... OUT-TREE
 #
 # Builds OUT-TREE as BASE-TREE with the driver directory copied and the
-# mutant's edits applied to the copy (the rest of the tree is symlinked).
+# edits of each file given (a mutant, or the fixes of driver/fixes/, in
+# order) applied to the copy (the rest of the tree is symlinked).
 # An edit is an "@@ anchor" line (text of a line that comes before the
 # place, e.g. the function's first line), a "- text" line (the first line
 # after the anchor whose trimmed text equals it) and zero or more "+ text"
 # lines that replace it (none: the line is deleted).  Exit status 3 when an
 # edit does not apply to this tree (the mutant is not for this version).
 set -euo pipefail
-base=$1 mut=$2 out=$3
+[ $# -ge 3 ] || { echo "usage: apply.sh BASE-TREE EDITS.mut... OUT-TREE" >&2; exit 2; }
+base=$1 out=${!#}
+muts=("${@:2:$#-2}")
 crypto=drivers/s390/crypto
 rm -rf "$out" && mkdir -p "$out/$crypto"
 for f in "$base"/*; do
 	[ "$(basename "$f")" = drivers ] || ln -s "$f" "$out/"
 done
 cp "$base/$crypto"/vfio_ap_* "$base/$crypto"/ap_bus.h "$out/$crypto/"
-file=$(sed -n 's/^file: *//p' "$mut")
-file=${file:-vfio_ap_ops.c}
-target="$out/$crypto/$file"
-# split the edits into one awk run each
-tmp=$(mktemp -d)
-awk -v dir="$tmp" '/^@@ /{n++} n>0{print > (dir "/edit." n)}' "$mut"
-for e in "$tmp"/edit.*; do
-	awk -v editfile="$e" '
-	BEGIN {
-		while ((getline l < editfile) > 0) {
-			if (l ~ /^@@ /) anchor = substr(l, 4)
-			else if (l ~ /^- /) find = substr(l, 3)
-			else if (l ~ /^\+ ?/) repl[nr++] = substr(l, 3)
+for mut in "${muts[@]}"; do
+	file=$(sed -n 's/^file: *//p' "$mut")
+	file=${file:-vfio_ap_ops.c}
+	target="$out/$crypto/$file"
+	# split the edits into one awk run each
+	tmp=$(mktemp -d)
+	awk -v dir="$tmp" '/^@@ /{n++} n>0{print > (dir "/edit." n)}' "$mut"
+	for e in "$tmp"/edit.*; do
+		awk -v editfile="$e" '
+		BEGIN {
+			while ((getline l < editfile) > 0) {
+				if (l ~ /^@@ /) anchor = substr(l, 4)
+				else if (l ~ /^- /) find = substr(l, 3)
+				else if (l ~ /^\+ ?/) repl[nr++] = substr(l, 3)
+			}
 		}
-	}
-	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
-	{
-		if (!seen && index($0, anchor)) seen = 1
-		else if (seen == 1 && trim($0) == find) {
-			match($0, /^[ \t]*/)
-			ind = substr($0, 1, RLENGTH)
-			for (i = 0; i < nr; i++) print ind repl[i]
-			seen = 2
-			next
+		function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+		{
+			if (!seen && index($0, anchor)) seen = 1
+			else if (seen == 1 && trim($0) == find) {
+				match($0, /^[ \t]*/)
+				ind = substr($0, 1, RLENGTH)
+				for (i = 0; i < nr; i++) print ind repl[i]
+				seen = 2
+				next
+			}
+			print
 		}
-		print
-	}
-	END { exit seen == 2 ? 0 : 3 }' "$target" > "$target.new" || { rm -rf "$tmp"; exit 3; }
-	mv "$target.new" "$target"
+		END { exit seen == 2 ? 0 : 3 }' "$target" > "$target.new" || { rm -rf "$tmp"; exit 3; }
+		mv "$target.new" "$target"
+	done
+	rm -rf "$tmp"
 done
-rm -rf "$tmp"

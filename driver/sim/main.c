@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sim/fixes.h>
 #include <sim/host.h>
 #include <sim/fault.h>
 #include <sim/sched.h>
@@ -719,6 +720,7 @@ static void usage(FILE *f)
 		   "  --mount DIR    serve the host's /sys, /proc and /dev/kmsg at DIR through FUSE\n"
 		   "                 until unmounted (fusermount3 -u DIR)\n"
 		   "  --features     what the tree's driver has, one a line (req-irq, cfg-chg-irq, ...)\n"
+		   "  --fixes        the fixes of driver/fixes/ built into this driver: 'KI-n NAME' a line\n"
 		   "  --identify FILE  name each report of a saved output or kernel log as a\n"
 		   "                 campaign would: 'KI-n: TITLE' (a known driver bug) or 'new: TITLE'\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
@@ -785,6 +787,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "features", no_argument, NULL, 'F' },
+		{ "fixes", no_argument, NULL, 'X' },
 		{ "identify", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -853,6 +856,16 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("%s\n", simhost_kernel_version());
 			return 0;
+		case 'X': {
+			/* the fixes of driver/fixes/ this driver carries */
+			const struct sim_driver_fix *const *f;
+			int n, i;
+
+			f = sim_driver_fixes(&n);
+			for (i = 0; i < n; i++)
+				printf("%s %s\n", f[i]->id, f[i]->name);
+			return 0;
+		}
 		case 'F':
 			/* what the tree's driver has (driver/features.sh) */
 #ifdef SIM_TREE_AP_ATTR_MUTEX

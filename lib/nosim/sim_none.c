@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sim/fixes.h>
 #include <sim/host.h>
 #include <sim/stack.h>
 #include <sim/edges.h>
@@ -39,6 +40,7 @@ int simhost_nr_findings(void) { return 0; }
 const char *simhost_finding(int i, const char **body, const char **known) { return NULL; }
 void simhost_lockgraph(FILE *out) { }
 const char *simhost_kernel_version(void) { return ""; }
+const struct sim_driver_fix *const *sim_driver_fixes(int *n) { *n = 0; return NULL; }
 int simhost_hw_inject(const struct aphw_inject *rule) { return -EOPNOTSUPP; }
 void simhost_sleep_ms(long ms) { }
 void sim_stack_format(const struct sim_stack *s, char *buf, size_t len) { if (len) buf[0] = 0; }

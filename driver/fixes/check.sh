@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh TREE...
+#
+# The proof of each fix of this folder, on every tree it applies to; TAP,
+# ending in "N passed, N failed, N skipped" (make check folds it in):
+#   - its known issue's repros (every scenario that expects the issue:
+#     driver/known/*.vas "# known: KI-n", driver/tests/*.vas "? contains
+#     known KI-n") run clean on the driver with the fix;
+#   - its look-alike mutant ("lookalike:") applied on top of the fix is
+#     still caught, as a finding that is not a known bug;
+# and of all fixes together, per tree:
+#   - a deterministic stress campaign (seeds 1..4, 2000 operations each)
+#     finds nothing new;
+#   - the fixed driver passes driver/tests/run.sh (every scenario, the
+#     matcher, the command line), its fixed issues' tests turned to
+#     "runs clean" and their saved reports to new.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here="$top/driver/fixes"
+. "$top/scripts/tap.sh"
+out=$(mktemp -d)
+trap 'rm -rf "$out" "$tap_log"' EXIT
+. "$top/driver/tests/lib.sh"
+
+for tree in "$@"; do
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	for id in $(sed -n 's/^fixes: *//p' "$here"/*.fix | sort -u -t- -k2n); do
+		name="$kver fix $id"
+		bin=$(FIXES_USED="$out/used" "$here/build.sh" "$tree" "$id" 2>"$out/log")
+		case $? in
+		0) ;;
+		3) tap_result skip "$name" "no fix for $id applies to $kver"; continue ;;
+		*) tap_result fail "$name (build)" "$out/log"; continue ;;
+		esac
+		used=$(cut -d' ' -f2 "$out/used" | paste -sd' ')
+		# the repros, run clean
+		n=0
+		for t in "$top"/driver/known/*.vas "$top"/driver/tests/*.vas; do
+			grep -qx "# known: $id" "$t" || grep -q "^? contains known $id:" "$t" || continue
+			n=$((n + 1))
+			run_script "$bin" "$kver" "$name ($used): $(basename "$t") runs clean" "$t"
+		done
+		[ $n -gt 0 ] || tap_result skip "$name ($used): repro" "no repro of $id here"
+		# the look-alike, caught on the fixed driver
+		for f in $used; do
+			la=$(sed -n 's/^lookalike: *//p' "$here/$f.fix")
+			[ -n "$la" ] || continue
+			m="$top/driver/mutants/$la.mut"
+			lbin=$("$here/build.sh" "$tree" "$f" "$m" 2>"$out/log")
+			case $? in
+			0) ;;
+			3) tap_result skip "$name: look-alike $la" "does not apply to $kver"; continue ;;
+			*) tap_result fail "$name: look-alike $la (build)" "$out/log"; continue ;;
+			esac
+			timeout 120 "$lbin" --script "$top/driver/mutants/$(sed -n 's/^workload: *//p' "$m")" >"$out/log" 2>&1
+			st=$? caught=
+			while IFS= read -r e; do
+				grep -v '^known KI-' "$out/log" | grep -qF -- "$e" && caught=$e && break
+			done < <(sed -n 's/^expect: *//p' "$m")
+			if [ $st -ne 0 ] && [ -n "$caught" ]; then
+				tap_result ok "$name: look-alike $la still caught ($caught)"
+			else
+				echo "# exit status $st" >>"$out/log"
+				tap_result fail "$name: look-alike $la not caught on the fixed driver" "$out/log"
+			fi
+		done
+	done
+	# every fix together
+	bin=$(FIXES_USED="$out/used" "$here/build.sh" "$tree" all 2>"$out/log")
+	case $? in
+	0) ;;
+	3) tap_result skip "$kver all fixes" "none applies"; continue ;;
+	*) tap_result fail "$kver all fixes (build)" "$out/log"; continue ;;
+	esac
+	all=$(cut -d' ' -f1 "$out/used" | sort -u | paste -sd' ')
+	rm -rf "$out/camp"
+	timeout 600 "$(dirname "$bin")/vfio-ap-stress" --seed 1 --seeds 4 --ops 2000 --deterministic random \
+		--quiet --results "$out/camp" >"$out/camp.log" 2>&1
+	st=$?
+	if [ $st -eq 0 ] && grep -q '"fixes": *"KI-' "$out/camp/summary.json"; then
+		tap_result ok "$kver all fixes ($all): stress campaign, 4 seeds x 2000 operations, nothing new"
+	else
+		echo "# exit status $st" >>"$out/camp.log"
+		tap_result fail "$kver all fixes ($all): stress campaign" "$out/camp.log"
+	fi
+	"$top/driver/tests/run.sh" "$bin" >"$out/run" 2>&1
+	tap_fold "$out/run" "all fixes:"
+done
+tap_end
