@@ -32,6 +32,13 @@ trap 'rm -rf "$out" "$tap_log"' EXIT
 # vercmp_ge, script_on, run_script
 . "$here/lib.sh"
 
+# where the time goes: a TAP comment per section
+t_last=$SECONDS
+elapsed() {
+	echo "# time: $1: $((SECONDS - t_last)) s"
+	t_last=$SECONDS
+}
+
 for bin in "${bins[@]}"; do
 	kver=$("$bin" --version)
 	label="$kver$(case $bin in *-san/*) echo ' asan+ubsan';; *-s390x/*) echo ' s390x (qemu)';; esac)"
@@ -171,6 +178,7 @@ for bin in "${bins[@]}"; do
 		tap_result fail "$label failed assertion exits 1" "$out/log"
 	fi
 done
+elapsed "the scenarios, per binary"
 # Each mutant must be caught, with the kind of finding it expects.
 # A mutant that spins (spin-loop) is reported after 5 s, not the default
 # 20 (here and in the selftests against the mutants below).
@@ -307,6 +315,7 @@ for tree in "${trees[@]}"; do
 		fi
 	done
 done
+elapsed "the mutants"
 # The campaign tools on the unmutated drivers (plain builds): clean but for
 # known driver bugs; shards that join to the unsharded run; results that
 # parse (summary.json) and validate (junit.xml against stress/junit.xsd).
@@ -499,16 +508,19 @@ for bin in "${bins[@]}"; do
 		tap_result fail "$kv fail-nth sweep" "$out/c/nth/summary.json"
 	fi
 done
+elapsed "the campaign tools"
 # The fixes of driver/fixes/, each proved on the trees it applies to
 # (driver/fixes/check.sh): their results join these.
 if [ ${#trees[@]} -gt 0 ]; then
 	"$top/driver/fixes/check.sh" "${trees[@]}" >"$out/fx" 2>&1
 	tap_fold "$out/fx"
 fi
+elapsed "the fixes"
 # The kselftest programs (selftests/check.sh), on the same trees and
 # mutants: their results join these.
 if [ ${#trees[@]} -gt 0 ] && [ -x "$top/selftests/check.sh" ]; then
 	"$top/selftests/check.sh" "${trees[@]}" --mutants "${trees[@]}" >"$out/st" 2>&1
 	tap_fold "$out/st"
 fi
+elapsed "the selftests"
 tap_end
