@@ -15,7 +15,9 @@
 #     finds nothing new;
 #   - the fixed driver passes driver/tests/run.sh (every scenario, the
 #     matcher, the command line), its fixed issues' tests turned to
-#     "runs clean" and their saved reports to new.
+#     "runs clean" and their saved reports to new;
+# and on the newest tree given, each upstream report's patch
+# (docs/upstream/, patch.sh) applies, and its tree runs the repros clean.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/driver/fixes"
@@ -23,6 +25,46 @@ here="$top/driver/fixes"
 out=$(mktemp -d)
 trap 'rm -rf "$out" "$tap_log"' EXIT
 . "$top/driver/tests/lib.sh"
+
+# every scenario that expects known issue ID, run on BIN (with its fix):
+# each must run clean
+repros() { # bin kver id name
+	local t n=0
+	for t in "$top"/driver/known/*.vas "$top"/driver/tests/*.vas; do
+		grep -qx "# known: $3" "$t" || grep -q "^? contains known $3:" "$t" || continue
+		n=$((n + 1))
+		run_script "$1" "$2" "$4: $(basename "$t") runs clean" "$t"
+	done
+	[ $n -gt 0 ] || tap_result skip "$4: repro" "no repro of $3 here"
+}
+
+# The upstream reports' patches (docs/upstream/), on the newest tree given:
+# each applies to its file (patch(1), no fuzz), and the tree it gives runs
+# its issue's repros clean.
+upstream_patches() { # tree
+	local tree=$1 kver r fix id p ptree bin
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	for r in "$top"/docs/upstream/*.md; do
+		fix=$(sed -n 's/^fix: *//p' "$r" | head -n1)
+		[ -n "$fix" ] || continue
+		id=$(sed -n 's/^fixes: *//p' "$here/$fix.fix" | head -n1)
+		p="$out/$fix.patch"
+		ptree="$top/build/mutants/$kver-patched-$fix"
+		if ! "$here/patch.sh" "$tree" "$r" >"$p" 2>"$out/log" ||
+			! "$top/driver/mutants/apply.sh" "$tree" "$ptree" >>"$out/log" 2>&1 ||
+			! patch -p1 -F0 -d "$ptree" <"$p" >>"$out/log" 2>&1; then
+			tap_result fail "$kver upstream patch $(basename "$r" .md) applies" "$out/log"
+			continue
+		fi
+		tap_result ok "$kver upstream patch $(basename "$r" .md) applies ($(grep -c '^@@' "$p") hunks)"
+		# the patched tree says which issue it fixes, as build.sh's trees do
+		printf '\n#include <sim/fixes.h>\nSIM_DRIVER_FIX("%s", "%s");\n' "$id" "$fix" \
+			>>"$ptree/drivers/s390/crypto/vfio_ap_drv.c"
+		bin=$(make -s --no-print-directory -C "$top" sim-one TREE="$ptree" SAN=1 2>"$out/log" | tail -n1) ||
+			{ tap_result fail "$kver upstream patch $(basename "$r" .md) (build)" "$out/log"; continue; }
+		repros "$top/$bin/bin/vfio-ap-sim" "$kver" "$id" "$kver upstream patch $(basename "$r" .md)"
+	done
+}
 
 for tree in "$@"; do
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
@@ -36,13 +78,7 @@ for tree in "$@"; do
 		esac
 		used=$(cut -d' ' -f2 "$out/used" | paste -sd' ')
 		# the repros, run clean
-		n=0
-		for t in "$top"/driver/known/*.vas "$top"/driver/tests/*.vas; do
-			grep -qx "# known: $id" "$t" || grep -q "^? contains known $id:" "$t" || continue
-			n=$((n + 1))
-			run_script "$bin" "$kver" "$name ($used): $(basename "$t") runs clean" "$t"
-		done
-		[ $n -gt 0 ] || tap_result skip "$name ($used): repro" "no repro of $id here"
+		repros "$bin" "$kver" "$id" "$name ($used)"
 		# the look-alike, caught on the fixed driver
 		for f in $used; do
 			la=$(sed -n 's/^lookalike: *//p' "$here/$f.fix")
@@ -88,4 +124,11 @@ for tree in "$@"; do
 	"$top/driver/tests/run.sh" "$bin" >"$out/run" 2>&1
 	tap_fold "$out/run" "all fixes:"
 done
+# the newest tree given
+newest=
+for tree in "$@"; do
+	[ -z "$newest" ] || vercmp_ge "$("$top/scripts/ksrc.sh" version "$tree")" \
+		"$("$top/scripts/ksrc.sh" version "$newest")" && newest=$tree
+done
+[ -z "$newest" ] || upstream_patches "$newest"
 tap_end

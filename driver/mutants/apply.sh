@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# apply.sh BASE-TREE EDITS.mut... OUT-TREE
+# apply.sh BASE-TREE [EDITS.mut...] OUT-TREE
 #
 # Builds OUT-TREE as BASE-TREE with the driver directory copied and the
 # edits of each file given (a mutant, or the fixes of driver/fixes/, in
-# order) applied to the copy (the rest of the tree is symlinked).
+# order) applied to the copy (the rest of the tree is symlinked); with no
+# edits, the copy alone.
 # An edit is an "@@ anchor" line (text of a line that comes before the
 # place, e.g. the function's first line), a "- text" line (the first line
 # after the anchor whose trimmed text equals it) and zero or more "+ text"
 # lines that replace it (none: the line is deleted).  Exit status 3 when an
 # edit does not apply to this tree (the mutant is not for this version).
 set -euo pipefail
-[ $# -ge 3 ] || { echo "usage: apply.sh BASE-TREE EDITS.mut... OUT-TREE" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: apply.sh BASE-TREE [EDITS.mut...] OUT-TREE" >&2; exit 2; }
 base=$1 out=${!#}
 muts=("${@:2:$#-2}")
 crypto=drivers/s390/crypto
@@ -21,7 +22,7 @@ for f in "$base"/*; do
 	[ "$(basename "$f")" = drivers ] || ln -s "$f" "$out/"
 done
 cp "$base/$crypto"/vfio_ap_* "$base/$crypto"/ap_bus.h "$out/$crypto/"
-for mut in "${muts[@]}"; do
+for mut in ${muts[@]+"${muts[@]}"}; do
 	file=$(sed -n 's/^file: *//p' "$mut")
 	file=${file:-vfio_ap_ops.c}
 	target="$out/$crypto/$file"
