@@ -120,9 +120,10 @@ bench: sim
 	nou=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 NOUNINIT=1 | tail -n1) && \
 	nor=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" SAN=1 NORACE=1 | tail -n1) && \
 	x=$$($(MAKE) -s --no-print-directory sim-one TREE="$(call ksrc,$(DEFAULT_KVER))" CROSS=s390x | tail -n1) && \
+	fixed=$$(MUTANT_SAN=1 MUTANT_COV=1 driver/fixes/build.sh "$(call ksrc,$(DEFAULT_KVER))" all) && \
 	BENCH_SAN_STRESS="$(TOP)/$$san/bin/vfio-ap-stress" BENCH_COV_STRESS="$(TOP)/$$cov/bin/vfio-ap-stress" \
 	BENCH_NOUNINIT_STRESS="$(TOP)/$$nou/bin/vfio-ap-stress" BENCH_NORACE_STRESS="$(TOP)/$$nor/bin/vfio-ap-stress" \
-	BENCH_S390X_STRESS="$(TOP)/$$x/bin/qemu-vfio-ap-stress" \
+	BENCH_S390X_STRESS="$(TOP)/$$x/bin/qemu-vfio-ap-stress" BENCH_FIXED_STRESS="$$(dirname "$$fixed")/vfio-ap-stress" \
 		driver/tests/bench.sh "$${bin%-sim}-bench" "$(call ksrc,$(DEFAULT_KVER))"
 
 # Puts a real host (or a mounted sim: VFIO_AP_SYSFS_ROOT=DIR) back from the

@@ -51,6 +51,8 @@ mout="$top/build/k/$("$top/scripts/ksrc.sh" key "$mtree")${san:+-san}${cov:+-cov
 if [ ! -e "$mout/obj" ] && [ -d "$top/$base/obj" ]; then
 	mkdir -p "$mout/src"
 	cp -a "$top/$base/obj" "$mout/"
+	# the counts of the base's objects are not this build's
+	find "$mout/obj" -name '*.gcda' -delete
 	cp -a "$top/$base/src/.hsum" "$mout/src/" 2>/dev/null
 fi
 make -s --no-print-directory -C "$top" sim-one TREE="$mtree" SAN="$san" ${cov:+COV=1} ${cross:+CROSS=$cross} >"$log" 2>&1 ||

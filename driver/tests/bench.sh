@@ -199,6 +199,44 @@ if [ -n "${BENCH_COV_STRESS:-}" ] && [ -x "$BENCH_COV_STRESS" ]; then
 		echo "guided vs unguided: no edge counts (a COV=1 build counts them)"
 fi
 
+# The known bugs' toll, with and without the fixes of driver/fixes/ (make
+# run's build: sanitized, counting; deterministic, unguided), the same
+# time each from the same seed, side by side: the cases that end in a
+# known bug (a crash the matcher names), operations per case, and the
+# driver's coverage reached in that time (BENCH_FIXES_TIME seconds, 60).
+if [ -n "${BENCH_COV_STRESS:-}" ] && [ -x "$BENCH_COV_STRESS" ] &&
+	[ -n "${BENCH_FIXED_STRESS:-}" ] && [ -x "$BENCH_FIXED_STRESS" ]; then
+	ft=${BENCH_FIXES_TIME:-60}
+	echo "# known bugs with and without the fixes ($("$(dirname "$BENCH_FIXED_STRESS")/vfio-ap-sim" --fixes | cut -d' ' -f1 | sort -u -t- -k2n | paste -sd' ')): $ft s each, seed 1"
+	for mode in unfixed fixed; do
+		tool=$BENCH_COV_STRESS
+		[ $mode = fixed ] && tool=$BENCH_FIXED_STRESS
+		rm -rf "$tmp/f-$mode"
+		"$tool" --quiet --coverage --seed 1 --duration "$ft" --deterministic random \
+			--results "$tmp/f-$mode" >/dev/null 2>&1 &
+	done
+	wait
+	perl -MJSON::PP -e 'sub rd { open(my $f, "<", $_[0]) or return {}; local $/; decode_json(<$f>) }
+		my ($dir, $secs) = @ARGV;
+		for my $mode ("unfixed", "fixed") {
+			my $s = rd("$dir/f-$mode/summary.json");
+			my ($n, $dead, %by) = (0, 0);
+			for my $p (glob("$dir/f-$mode/cases/*.json")) {
+				my $c = rd($p);
+				$n++;
+				next unless ($c->{status} || "") eq "crash" && $c->{crash} && $c->{crash}{known};
+				$dead++;
+				$by{$c->{crash}{known}}++;
+			}
+			my $t = $s->{coverage}{"vfio_ap_ops.c"} || {};
+			printf "%-7s: %4d cases, %4d ending in a known bug (%4.1f%%%s), %6.0f operations a case, %5.1f%% of vfio_ap_ops.c lines (%.1f points a minute)\n",
+				$mode, $n, $dead, $n ? 100 * $dead / $n : 0,
+				%by ? ": " . join(", ", map { "$_ $by{$_}" } sort keys %by) : "",
+				$n ? ($s->{operations} || 0) / $n : 0,
+				$t->{lines} ? 100 * $t->{lines_hit} / $t->{lines} : 0, $secs;
+		}' "$tmp" "$ft"
+fi
+
 # Each mutant under the stress campaign (its campaign-fault, if any), seeds
 # 1..runs, deterministic: the median time and operations to the first
 # finding that is not a known driver bug (round granularity: 50 operations
