@@ -229,7 +229,7 @@ if [ -n "${BENCH_COV_STRESS:-}" ] && [ -x "$BENCH_COV_STRESS" ] &&
 				$by{$c->{crash}{known}}++;
 			}
 			my $t = $s->{coverage}{"vfio_ap_ops.c"} || {};
-			printf "%-7s: %4d cases, %4d ending in a known bug (%4.1f%%%s), %6.0f operations a case, %5.1f%% of vfio_ap_ops.c lines (%.1f points a minute)\n",
+			printf "%-7s: %4d cases, %4d ending in a known bug (%4.1f%%%s), %6.0f operations a case, %5.1f%% of vfio_ap_ops.c lines in %d s\n",
 				$mode, $n, $dead, $n ? 100 * $dead / $n : 0,
 				%by ? ": " . join(", ", map { "$_ $by{$_}" } sort keys %by) : "",
 				$n ? ($s->{operations} || 0) / $n : 0,
