@@ -71,7 +71,11 @@ upstream_patches() { # tree
 	done
 }
 
-for tree in "$@"; do
+# One tree's proofs, TAP on standard output (numbered on its own: folded
+# below); the trees run side by side, as many as there are CPUs, each in a
+# scratch folder of its own.
+fixes_of() { # tree
+	local tree=$1
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	for id in $(sed -n 's/^fixes: *//p' "$here"/*.fix | sort -u -t- -k2n); do
 		name="$kver fix $id"
@@ -112,10 +116,10 @@ for tree in "$@"; do
 	bin=$(FIXES_USED="$out/used" "$here/build.sh" "$tree" all 2>"$out/log")
 	case $? in
 	0) ;;
-	3) tap_result skip "$kver all fixes" "none applies"; continue ;;
-	*) tap_result fail "$kver all fixes (build)" "$out/log"; continue ;;
+	3) tap_result skip "$kver all fixes" "none applies"; return ;;
+	*) tap_result fail "$kver all fixes (build)" "$out/log"; return ;;
 	esac
-	all=$(cut -d' ' -f1 "$out/used" | sort -u | paste -sd' ')
+	all=$(cut -d' ' -f1 "$out/used" | sort -u -t- -k2n | paste -sd' ')
 	rm -rf "$out/camp"
 	timeout 600 "$(dirname "$bin")/vfio-ap-stress" --seed 1 --seeds 4 --ops 2000 --deterministic random \
 		--quiet --results "$out/camp" >"$out/camp.log" 2>&1
@@ -128,12 +132,26 @@ for tree in "$@"; do
 	fi
 	"$top/driver/tests/run.sh" "$bin" >"$out/run" 2>&1
 	tap_fold "$out/run" "all fixes:"
-done
+}
 # the newest tree given
 newest=
 for tree in "$@"; do
 	[ -z "$newest" ] || vercmp_ge "$("$top/scripts/ksrc.sh" version "$tree")" \
 		"$("$top/scripts/ksrc.sh" version "$newest")" && newest=$tree
 done
-[ -z "$newest" ] || upstream_patches "$newest"
+i=0
+for tree in "$@"; do
+	(out="$out/t$i" && mkdir -p "$out" && tap_log="$out/tap_log" && fixes_of "$tree") >"$out/fix.$i" 2>&1 &
+	i=$((i + 1))
+	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
+done
+if [ -n "$newest" ]; then
+	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
+	(out="$out/up" && mkdir -p "$out" && upstream_patches "$newest") >"$out/fix.up" 2>&1 &
+fi
+wait
+for ((j = 0; j < i; j++)); do
+	tap_fold "$out/fix.$j"
+done
+[ -z "$newest" ] || tap_fold "$out/fix.up"
 tap_end

@@ -183,7 +183,11 @@ elapsed "the scenarios, per binary"
 # A mutant that spins (spin-loop) is reported after 5 s, not the default
 # 20 (here and in the selftests against the mutants below).
 export SIM_SOFTLOCKUP_SECS=5
-for tree in "${trees[@]}"; do
+# One tree's mutants, TAP on standard output (numbered on its own: folded
+# below); trees run side by side, as many as there are CPUs, each in a
+# scratch folder of its own.
+mutants_of() { # tree
+	local tree=$1
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	for m in "$top"/driver/mutants/*.mut; do
 		mname=$(basename "$m" .mut)
@@ -314,6 +318,16 @@ for tree in "${trees[@]}"; do
 			fi
 		fi
 	done
+}
+i=0
+for tree in "${trees[@]}"; do
+	(out="$out/m$i" && mkdir -p "$out" && mutants_of "$tree") >"$out/mut.$i" 2>&1 &
+	i=$((i + 1))
+	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
+done
+wait
+for ((j = 0; j < i; j++)); do
+	tap_fold "$out/mut.$j"
 done
 elapsed "the mutants"
 # The campaign tools on the unmutated drivers (plain builds): clean but for
