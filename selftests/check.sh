@@ -22,11 +22,14 @@ done
 . "$top/scripts/tap.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out" "$tap_log"' EXIT
-run() { # tree [san]: builds and runs the selftests; leaves TAP in $out/tap
-	make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
-	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" all >"$out/build" 2>&1 ||
+run() { # tree [san [outdir]]: builds and runs the selftests (the programs
+	# in outdir if given, else beside their sources); TAP in $out/tap
+	local o=${3:-}
+	make -s --no-print-directory -C "$top/selftests/vfio_ap" ${o:+OUTPUT="$o"} clean >/dev/null 2>&1
+	make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" ${o:+OUTPUT="$o"} all >"$out/build" 2>&1 ||
 		{ cp "$out/build" "$out/tap"; return 2; }
-	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" run_tests >"$out/tap" 2>&1
+	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" \
+		${o:+OUTPUT="$o"} run_tests >"$out/tap" 2>&1
 }
 mounted=
 for tree in "${trees[@]}"; do
@@ -105,7 +108,11 @@ for tree in "${trees[@]}"; do
 		fi
 	done
 done
-for tree in "${mtrees[@]}"; do
+# One tree's mutants, TAP on standard output (folded below); the trees
+# run side by side, as many as there are CPUs, each with a scratch folder
+# and the programs' build folder of its own.
+mutants_of() { # tree
+	local tree=$1 caught missed
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	caught=() missed=()
 	for m in "$top"/driver/mutants/*.mut; do
@@ -132,7 +139,7 @@ for tree in "${mtrees[@]}"; do
 			# its plain build, which the selftests link
 			MUTANT_SAN=0 "$top/driver/mutants/build.sh" "$tree" "$m" >/dev/null 2>&1 || continue
 			# plain: a sanitized selftest run costs twice a plain build and run
-			run "$mtree"
+			run "$mtree" "" "$out/progs"
 		fi
 		if grep -q '^# not ok\|^not ok' "$out/tap"; then
 			caught+=("$mname($(grep -o '^# not ok [0-9]* [a-z_.]*' "$out/tap" | awk '{ print $5 }' | paste -sd, -))")
@@ -146,6 +153,16 @@ for tree in "${mtrees[@]}"; do
 		echo "missed: ${missed[*]}" >"$out/log"
 		tap_result fail "$kver selftests miss mutants: ${missed[*]} (catch ${caught[*]:-none})" "$out/log"
 	fi
+}
+i=0
+for tree in "${mtrees[@]}"; do
+	(out="$out/mj$i" && mkdir -p "$out/progs" && tap_log="$out/tap_log" && mutants_of "$tree") >"$out/mut.$i" 2>&1 &
+	i=$((i + 1))
+	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
+done
+wait
+for ((j = 0; j < i; j++)); do
+	tap_fold "$out/mut.$j"
 done
 make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
 tap_end
