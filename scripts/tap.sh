@@ -5,6 +5,7 @@
 #   tap_fold FILE [PREFIX]                  the "ok ... - NAME" / "not ok ... - NAME"
 #                                          lines of another runner's output as our
 #                                          own points, each failure with the lines after it
+#   tap_jobs FN ITEM...                     FN ITEM for each item side by side, TAP folded
 #   tap_end                                 the plan and "N passed, N failed, N skipped";
 #                                          its status is the verdict
 tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
@@ -38,4 +39,22 @@ tap_end() {
 	echo "1..$tap_n"
 	echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
 	[ "$tap_fail" -eq 0 ]
+}
+
+# tap_jobs FN ITEM...: FN ITEM for each item, side by side (as many at a
+# time as there are CPUs), each in a subshell with a scratch folder of its
+# own as $out (and its own $tap_log); their TAP folded in the items' order.
+tap_jobs() {
+	local fn=$1 i=0 j item
+	shift
+	for item in "$@"; do
+		(out="$out/job-$fn-$i" && mkdir -p "$out" && tap_log="$out/tap_log" && "$fn" "$item") \
+			>"$out/job-$fn-$i.tap" 2>&1 &
+		i=$((i + 1))
+		[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
+	done
+	wait
+	for ((j = 0; j < i; j++)); do
+		tap_fold "$out/job-$fn-$j.tap"
+	done
 }

@@ -115,6 +115,7 @@ mutants_of() { # tree
 	local tree=$1 caught missed
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	caught=() missed=()
+	mkdir -p "$out/progs"
 	for m in "$top"/driver/mutants/*.mut; do
 		# the look-alikes prove the known-issue matcher, which is the
 		# campaigns', not the selftests' (they run against a real host)
@@ -154,15 +155,6 @@ mutants_of() { # tree
 		tap_result fail "$kver selftests miss mutants: ${missed[*]} (catch ${caught[*]:-none})" "$out/log"
 	fi
 }
-i=0
-for tree in "${mtrees[@]}"; do
-	(out="$out/mj$i" && mkdir -p "$out/progs" && tap_log="$out/tap_log" && mutants_of "$tree") >"$out/mut.$i" 2>&1 &
-	i=$((i + 1))
-	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
-done
-wait
-for ((j = 0; j < i; j++)); do
-	tap_fold "$out/mut.$j"
-done
+[ ${#mtrees[@]} -eq 0 ] || tap_jobs mutants_of "${mtrees[@]}"
 make -s --no-print-directory -C "$top/selftests/vfio_ap" clean >/dev/null 2>&1
 tap_end

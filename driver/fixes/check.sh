@@ -139,19 +139,12 @@ for tree in "$@"; do
 	[ -z "$newest" ] || vercmp_ge "$("$top/scripts/ksrc.sh" version "$tree")" \
 		"$("$top/scripts/ksrc.sh" version "$newest")" && newest=$tree
 done
-i=0
-for tree in "$@"; do
-	(out="$out/t$i" && mkdir -p "$out" && tap_log="$out/tap_log" && fixes_of "$tree") >"$out/fix.$i" 2>&1 &
-	i=$((i + 1))
-	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
-done
-if [ -n "$newest" ]; then
-	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
-	(out="$out/up" && mkdir -p "$out" && upstream_patches "$newest") >"$out/fix.up" 2>&1 &
-fi
-wait
-for ((j = 0; j < i; j++)); do
-	tap_fold "$out/fix.$j"
-done
-[ -z "$newest" ] || tap_fold "$out/fix.up"
+# the trees' proofs, and the upstream patches on the newest tree
+job() { # tree, or upstream:TREE
+	case $1 in
+	upstream:*) upstream_patches "${1#upstream:}" ;;
+	*) fixes_of "$1" ;;
+	esac
+}
+[ $# -eq 0 ] || tap_jobs job "$@" ${newest:+"upstream:$newest"}
 tap_end

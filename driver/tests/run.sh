@@ -319,16 +319,7 @@ mutants_of() { # tree
 		fi
 	done
 }
-i=0
-for tree in "${trees[@]}"; do
-	(out="$out/m$i" && mkdir -p "$out" && mutants_of "$tree") >"$out/mut.$i" 2>&1 &
-	i=$((i + 1))
-	[ "$(jobs -rp | wc -l)" -lt "$(nproc)" ] || wait -n
-done
-wait
-for ((j = 0; j < i; j++)); do
-	tap_fold "$out/mut.$j"
-done
+[ ${#trees[@]} -eq 0 ] || tap_jobs mutants_of "${trees[@]}"
 elapsed "the mutants"
 # The campaign tools on the unmutated drivers (plain builds): clean but for
 # known driver bugs; shards that join to the unsharded run; results that
