@@ -445,6 +445,9 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 	meta_row(f, "tool", jstr(s, "tool"));
 	meta_row(f, "host", jstr(s, "host"));
 	meta_row(f, "kernel", jstr(s, "kernel"));
+	/* the fixes of driver/fixes/ the driver carried (make run FIXES=) */
+	if (jstr(s, "fixes") && *jstr(s, "fixes"))
+		meta_row(f, "driver fixes", jstr(s, "fixes"));
 	meta_row(f, "started", jstr(s, "started"));
 	if (jnum(s, "seconds", &v)) {
 		snprintf(b, sizeof(b), "%.1f s", v);

@@ -824,7 +824,7 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 	struct json_object *sum = json_object_new_object(), *shards = json_object_new_array();
 	struct json_object *extra = NULL;
 	const char *tool = "vfio-ap-stress", *kernel = NULL, *host = NULL;
-	char kernel_b[128], host_b[32], tool_b[64];
+	char kernel_b[128], host_b[32], tool_b[64], fixes_b[512] = "";
 	double secs = 0;
 	char path[4300];
 	int i, rc;
@@ -944,12 +944,19 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 				jstr(s, "kernel", "?"), jstr(s, "host", "?"), kernel, host);
 			return 2;
 		}
+		if (kernel && strcmp(fixes_b, jstr(s, "fixes", ""))) {
+			fprintf(stderr, "merge: %s is of a driver with the fixes '%s', the others with '%s'\n", dirs[i],
+				jstr(s, "fixes", ""), fixes_b);
+			return 2;
+		}
 		if (!kernel) {
 			/* copies (the summary is put before the end): no
 			 * allocation, so an early error return leaks nothing */
 			snprintf(kernel_b, sizeof(kernel_b), "%s", jstr(s, "kernel", ""));
 			snprintf(host_b, sizeof(host_b), "%s", jstr(s, "host", ""));
 			snprintf(tool_b, sizeof(tool_b), "%s", jstr(s, "tool", tool));
+			snprintf(fixes_b, sizeof(fixes_b), "%s", jstr(s, "fixes", ""));
+			json_object_object_add(sum, "fixes", json_object_new_string(fixes_b));
 			kernel = kernel_b;
 			host = host_b;
 			tool = tool_b;
