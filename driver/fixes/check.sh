@@ -63,7 +63,9 @@ upstream_patches() { # tree
 		fi
 		tap_result ok "$kver upstream patch $(basename "$r" .md) applies ($(grep -c '^@@' "$p") hunks)"
 		# the patched tree says which issue it fixes, as build.sh's trees do
-		printf '\n#include <sim/fixes.h>\nSIM_DRIVER_FIX("%s", "%s");\n' "$id" "$fix" \
+		# (named apart from build.sh's tree of the same fix: another
+		# build folder, which a build beside it may be writing)
+		printf '\n#include <sim/fixes.h>\nSIM_DRIVER_FIX("%s", "%s (its upstream patch)");\n' "$id" "$fix" \
 			>>"$ptree/drivers/s390/crypto/vfio_ap_drv.c"
 		bin=$(make -s --no-print-directory -C "$top" sim-one TREE="$ptree" SAN=1 2>"$out/log" | tail -n1) ||
 			{ tap_result fail "$kver upstream patch $(basename "$r" .md) (build)" "$out/log"; continue; }
