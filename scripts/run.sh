@@ -33,7 +33,7 @@ sim)
 	simargs=(--deterministic random --coverage)
 	# make run FIXES=...: the driver carries fixes of driver/fixes/ (a
 	# corpus of its own: its edges are not the unfixed driver's)
-	fixes=$("$bindir/vfio-ap-sim" --fixes 2>/dev/null | cut -d' ' -f1 | sort -u | paste -sd+)
+	fixes=$("$bindir/vfio-ap-sim" --fixes 2>/dev/null | cut -d' ' -f1 | sort -u -t- -k2n | paste -sd+)
 	corpus=${CORPUS:-results/corpus-${kernel:-unknown}${fixes:+-fixed-$fixes}}
 	[ "$corpus" = none ] && corpus=
 	what="the simulated host of kernel ${kernel:-?}${fixes:+, driver fixed for ${fixes//+/, }}" ;;
