@@ -55,7 +55,11 @@ static int nadapters = 4, ndomains = 16;
 static int adapters[256], domains[256];
 static volatile int stop_now;		/* the watcher saw a finding */
 static volatile int round_over;
-/* an apcode step injected a code (the model took the rule) */
+/* a queue may have answered the driver with a code other than 00: an
+ * apcode step injected one (the model took the rule), or a config step
+ * took an adapter or domain out of the configuration (its queues answer
+ * 01 until the bus scan that follows removes them; a reset in between
+ * ends in EIO, as one after an injected 01 does) */
 static volatile int ap_injected;
 static int guests_running;
 
@@ -313,8 +317,16 @@ static void op_reopen(struct step_ctx *c)
 static void op_config(struct step_ctx *c)
 {
 	struct worker *w = c->w;
-	int rc = vap_ap_config(host, pick(w, 2), pick(w, 2) ? c->a : c->d, pick(w, 2));
+	/* drawn in this order: the one the programs recorded so far had */
+	bool on = pick(w, 2);
+	int id = pick(w, 2) ? c->a : c->d;
+	bool adapter = pick(w, 2);
+	int rc;
 
+	/* before the change: another worker's reset may meet it at once */
+	if (!on)
+		ap_injected = 1;
+	rc = vap_ap_config(host, adapter, id, on);
 	judge_step(c, rc, "configuration change");
 }
 

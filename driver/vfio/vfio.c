@@ -28,6 +28,7 @@
 #include <linux/module.h>
 #include <sim/fault.h>
 #include <sim/slab.h>
+#include <sim/fixes.h>
 #include <sim/core.h>
 #include <sim/kvm.h>
 #include <sim/report.h>
@@ -378,9 +379,10 @@ struct vfio_group {
 		dma_addr_t iova;
 		int count;
 		struct page page;
-		/* where each of the count pins came from */
-#define PIN_ORIGINS 8
-		struct sim_origin *origin[PIN_ORIGINS];
+		/* where each of the count pins came from, oldest first
+		 * (all of them: a leak report names the pins still held) */
+		struct sim_origin **origin;
+		int norigin_max;
 	} pins[64];
 	/*
 	 * The container's DMA mappings (VFIO_IOMMU_MAP_DMA of the VMM), each
@@ -428,7 +430,11 @@ static void vfio_device_release(struct device *dev)
 	struct vfio_group *g = vdev->group;
 
 	if (g) {
+		unsigned int i;
+
 		vdev->group = NULL;
+		for (i = 0; i < ARRAY_SIZE(g->pins); i++)
+			free(g->pins[i].origin);
 		kfree(g);
 	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
@@ -599,6 +605,16 @@ int sim_vfio_group_set_kvm(struct vfio_device *vdev, struct kvm *kvm)
 	g->kvm = kvm;
 	spin_unlock(&g->kvm_ref_lock);
 #else
+	if (sim_driver_fixed("KI-3")) {
+		/* KI-3's fix, 2b48f52f2bff taken back to 6.1: the
+		 * kvm-vfio device's release, which holds kvm->lock, no
+		 * longer waits for the group lock an open holds while the
+		 * driver takes kvm->lock */
+		spin_lock(&g->kvm_ref_lock);
+		g->kvm = kvm;
+		spin_unlock(&g->kvm_ref_lock);
+		return 0;
+	}
 	/* vfio_file_set_kvm of 6.1: under the group lock */
 	mutex_lock(&g->group_lock);
 	g->kvm = kvm;
@@ -696,7 +712,14 @@ int sim_vfio_open(struct vfio_device *vdev)
 	mutex_lock(&vdev->dev_set_lock);
 	if (++vdev->open_count == 1) {
 		mutex_lock(&g->group_lock);
-		vdev->kvm = g->kvm;
+		if (sim_driver_fixed("KI-3")) {
+			/* the fix reads it under its own lock */
+			spin_lock(&g->kvm_ref_lock);
+			vdev->kvm = g->kvm;
+			spin_unlock(&g->kvm_ref_lock);
+		} else {
+			vdev->kvm = g->kvm;
+		}
 		ret = call_open_device(vdev);
 		if (ret)
 			vdev->kvm = NULL;
@@ -730,7 +753,7 @@ static void check_pins(struct vfio_device *vdev)
 			char *origins = calloc(1, ORIGINS_LEN);
 			int k;
 
-			for (k = 0; origins && k < p->count && k < PIN_ORIGINS; k++)
+			for (k = 0; origins && k < p->count; k++)
 				sim_origin_format(p->origin[k], origins, ORIGINS_LEN);
 			sim_report("vfio: pages still pinned after close",
 				   "%s: iova 0x%llx pinned %d time(s) after the last close\n%s",
@@ -738,7 +761,7 @@ static void check_pins(struct vfio_device *vdev)
 				   origins ? origins : "");
 			free(origins);
 			/* the driver still believes it holds them */
-			for (k = 0; k < p->count && k < PIN_ORIGINS; k++) {
+			for (k = 0; k < p->count; k++) {
 				sim_origin_leak(p->origin[k], g, (unsigned long)p->iova);
 				p->origin[k] = NULL;
 			}
@@ -1094,6 +1117,24 @@ void sim_vfio_dma_unmap_all(struct vfio_device *vdev)
 	mutex_unlock(&g->iommu_lock);
 }
 
+/* the origin of a pin the page gets (under iommu_lock); 0, or -ENOMEM */
+static int pin_add_origin(struct pin *p, struct sim_origin *o)
+{
+	if (p->count == p->norigin_max) {
+		int max = p->norigin_max ? 2 * p->norigin_max : 8;
+		struct sim_origin **n = realloc(p->origin, sizeof(*n) * (size_t)max);
+
+		if (!n) {
+			sim_origin_free(o);
+			return -ENOMEM;
+		}
+		p->origin = n;
+		p->norigin_max = max;
+	}
+	p->origin[p->count++] = o;
+	return 0;
+}
+
 static struct sim_origin *pin_origin(dma_addr_t iova, dma_addr_t full)
 {
 	struct sim_origin *o;
@@ -1128,9 +1169,10 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	}
 	for (i = 0; i < ARRAY_SIZE(g->pins); i++) {
 		if (g->pins[i].count && g->pins[i].iova == iova) {
-			if (g->pins[i].count < PIN_ORIGINS)
-				g->pins[i].origin[g->pins[i].count] = pin_origin(iova, full);
-			g->pins[i].count++;
+			if (pin_add_origin(&g->pins[i], pin_origin(iova, full))) {
+				mutex_unlock(&g->iommu_lock);
+				return -ENOMEM;
+			}
 			pages[0] = &g->pins[i].page;
 			mutex_unlock(&g->iommu_lock);
 			return 1;
@@ -1145,8 +1187,11 @@ int vfio_pin_pages(struct vfio_device *device, dma_addr_t iova, int npage,
 	if (find_gone(g, iova))
 		find_gone(g, iova)->map_size = 0;
 	free_slot->iova = iova;
-	free_slot->origin[0] = pin_origin(iova, full);
-	free_slot->count = 1;
+	free_slot->count = 0;
+	if (pin_add_origin(free_slot, pin_origin(iova, full))) {
+		mutex_unlock(&g->iommu_lock);
+		return -ENOMEM;
+	}
 	free_slot->page.phys = pin_phys(g, iova);
 	pages[0] = &free_slot->page;
 	mutex_unlock(&g->iommu_lock);
@@ -1190,18 +1235,15 @@ void vfio_unpin_pages(struct vfio_device *device, dma_addr_t iova, int npage)
 		struct pin *p = &g->pins[i];
 
 		if (p->count && p->iova == iova) {
-			int n = p->count < PIN_ORIGINS ? p->count : PIN_ORIGINS;
-			int pick = sim_origin_pick_release_key(p->origin, n, (unsigned long)full);
+			int pick = sim_origin_pick_release_key(p->origin, p->count, (unsigned long)full);
 
 			if (pick < 0)
 				pick = p->count - 1;
-			if (pick < PIN_ORIGINS) {
-				/* the rest keep their order, oldest first */
-				sim_origin_free(p->origin[pick]);
-				memmove(&p->origin[pick], &p->origin[pick + 1],
-					sizeof(p->origin[0]) * (PIN_ORIGINS - 1 - pick));
-				p->origin[PIN_ORIGINS - 1] = NULL;
-			}
+			/* the rest keep their order, oldest first */
+			sim_origin_free(p->origin[pick]);
+			memmove(&p->origin[pick], &p->origin[pick + 1],
+				sizeof(p->origin[0]) * (size_t)(p->count - 1 - pick));
+			p->origin[p->count - 1] = NULL;
 			p->count--;
 			if (note) {
 				struct unmap_gone *gn = find_gone(g, iova);
