@@ -319,14 +319,15 @@ const struct sim_driver_fix *const *sim_driver_fixes(int *n)
 	return (const struct sim_driver_fix *const *)sorted;
 }
 
+/* (the section itself, unsorted: the models ask from any thread) */
 bool sim_driver_fixed(const char *id)
 {
 	const struct sim_driver_fix *const *f;
-	int n, i;
 
-	f = sim_driver_fixes(&n);
-	for (i = 0; i < n; i++)
-		if (!strcmp(f[i]->id, id))
+	if (!__start_sim_fixes)
+		return false;
+	for (f = __start_sim_fixes; f < __stop_sim_fixes; f++)
+		if (!strcmp((*f)->id, id))
 			return true;
 	return false;
 }
