@@ -445,6 +445,12 @@ static pthread_mutex_t guests_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus)
 {
+	return vap_guest_start_opts(h, name, uuid, vcpus, true);
+}
+
+int vap_guest_start_opts(struct vap_host *h, const char *name, const char *uuid, int vcpus,
+			 bool own_aqic)
+{
 	size_t i;
 	int rc;
 
@@ -457,7 +463,7 @@ int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int 
 	if (i == sizeof(h->guests) / sizeof(h->guests[0]))
 		return -ENOSPC;
 	if (h->kind == VAP_SIM)
-		rc = simhost_guest_start(name, uuid, vcpus, true);
+		rc = simhost_guest_start(name, uuid, vcpus, own_aqic);
 	else
 		rc = linux_guest_start(h, name, uuid, vcpus);
 	pthread_mutex_lock(&guests_mutex);

@@ -93,6 +93,11 @@ int vap_rmmod(struct vap_host *h);
 /* Guests: a VM with vCPUs whose VMM attaches the mdev.  -EOPNOTSUPP where
  * the backend cannot run one (the linux backend off s390x). */
 int vap_guest_start(struct vap_host *h, const char *name, const char *uuid, int vcpus);
+/* own_aqic false: the sim's vCPUs issue no PQAP(AQIC) of their own, so a
+ * machine answer injected for the next AQIC meets the caller's
+ * (vap_guest_pqap) */
+int vap_guest_start_opts(struct vap_host *h, const char *name, const char *uuid, int vcpus,
+			 bool own_aqic);
 int vap_guest_stop(struct vap_host *h, const char *name);
 /* The VMM closes the guest's vfio-ap device and opens it again (sim;
  * -EOPNOTSUPP on a real host for now). */

@@ -31,6 +31,45 @@ run() { # tree [san [outdir]]: builds and runs the selftests (the programs
 	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" \
 		${o:+OUTPUT="$o"} run_tests >"$out/tap" 2>&1
 }
+bugs_results() { # tap: "NAME ok|fail|skip SEEN" per test (older
+	# harnesses leave the name out of a SKIP's result line: the RUN lines
+	# name them); SEEN: "yes" when the test's output reports its own issue
+	# (kiN_...: a "known KI-N:" line) or the test died (a crash)
+	awk '/^#  RUN +bugs\./ { sub(/^#  RUN +bugs\./, ""); name[++n] = $1; seen = "no"
+		ki = $1; sub(/_.*/, "", ki); sub(/^ki/, "KI-", ki) }
+	     index($0, "known " ki ":") || /terminated unexpectedly by signal/ { seen = "yes" }
+	     /^(not )?ok [0-9]+ / { i = ($1 == "not") ? $3 : $2
+		r = ($1 == "not") ? "fail" : (/# SKIP/ ? "skip" : "ok"); print name[i], r, seen }' "$1"
+}
+bugs_check() { # tree kver: bugs against the driver as it is, then fixed
+	local t r n=0 fixed="$out/fixed-$2"
+	VFIO_AP_HOST=sim timeout 600 "$top/selftests/vfio_ap/bugs" >"$out/bugs" 2>&1
+	while read -r t r seen; do
+		n=$((n + 1))
+		case $r-$seen in
+		skip-*) tap_result skip "$2 bugs.$t on the driver as it is" "$(grep -m1 "# SKIP" "$out/bugs")" ;;
+		fail-yes) tap_result ok "$2 bugs.$t fails on the driver as it is, reporting its bug" ;;
+		fail-*) tap_result fail "$2 bugs.$t fails on the driver as it is, but not with its own bug" "$out/bugs" ;;
+		*) tap_result fail "$2 bugs.$t passes on the driver as it is, which has the bug" "$out/bugs" ;;
+		esac
+	done < <(bugs_results "$out/bugs")
+	[ $n -gt 0 ] || tap_result fail "$2 bugs ran no test" "$out/bugs"
+	mkdir -p "$fixed"
+	if ! MUTANT_SAN=0 MUTANT_TREE_OUT="$out/ftree" "$top/driver/fixes/build.sh" "$1" all >"$out/fbuild" 2>&1 ||
+		! make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$(cat "$out/ftree")" OUTPUT="$fixed" \
+			"$fixed/bugs" >>"$out/fbuild" 2>&1; then
+		tap_result fail "$2 bugs against the fixed driver (build)" "$out/fbuild"
+		return
+	fi
+	VFIO_AP_HOST=sim timeout 600 "$fixed/bugs" >"$out/bugs" 2>&1
+	r=$(bugs_results "$out/bugs" | grep -c ' ok \| skip ')
+	if prove --exec cat "$out/bugs" >"$out/prove" 2>&1 && ! bugs_results "$out/bugs" | grep -q ' fail ' &&
+		[ "$r" -eq "$n" ]; then
+		tap_result ok "$2 bugs on the driver with every fix: all $r passed or skipped, TAP valid"
+	else
+		tap_result fail "$2 bugs on the driver with every fix" "$out/bugs"
+	fi
+}
 mounted=
 for tree in "${trees[@]}"; do
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
@@ -41,6 +80,10 @@ for tree in "${trees[@]}"; do
 		cat "$out/prove" >>"$out/tap"
 		tap_result fail "$kver selftests" "$out/tap"
 	fi
+	# the known bugs' reproducers (bugs.c): on this driver every test
+	# whose bug it has fails, and with every fix of driver/fixes/ applied
+	# each passes (or skips where the driver lacks what it drives)
+	bugs_check "$tree" "$kver"
 	# bad input: one line naming it, exit status 2, before any test
 	[ -n "$mounted" ] || for bad in "VFIO_AP_HOST=bogus" "VFIO_AP_SIM_CONFIG=4x999" \
 		"VFIO_AP_TEST_APQNS=adapters=1" "VFIO_AP_TEST_CONFIG=/nonexistent"; do

@@ -22,6 +22,9 @@ done
 # long combinations (every fix, a mutant on top) by their digest
 [ ${#name} -le 80 ] || name="$(echo "$name" | cut -c1-40)-$(echo "$name" | sha256sum | cut -c1-10)"
 mtree="$top/build/mutants/$kver-$name"
+# MUTANT_TREE_OUT=FILE: the edited tree's path into FILE (a KSRC for the
+# selftests' build against the edited driver)
+[ -z "${MUTANT_TREE_OUT:-}" ] || echo "$mtree" >"$MUTANT_TREE_OUT"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 "$top/driver/mutants/apply.sh" "$tree" "$@" "$mtree" >"$log" 2>&1
