@@ -327,9 +327,7 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 		return 2;
 	}
 	if (linux_host) {
-		const char *j = getenv("VFIO_AP_JOURNAL");
-
-		snprintf(journal, sizeof(journal), "%s", j && *j ? j : "/var/tmp/vfio-ap-stress.journal");
+		snprintf(journal, sizeof(journal), "%s", vap_journal_path());
 		rc = vap_restore(h, journal, stdout);	/* what a dead case left */
 		if (rc < 0 || (rc = vap_journal_open(h, journal))) {
 			json_object_object_add(c, "error", json_object_new_string("cannot open the journal"));

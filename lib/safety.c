@@ -143,6 +143,13 @@ static void restore_on_signal(int sig)
 	raise(sig);
 }
 
+const char *vap_journal_path(void)
+{
+	const char *j = getenv("VFIO_AP_JOURNAL");
+
+	return j && *j ? j : "/var/tmp/vfio-ap-stress.journal";
+}
+
 int vap_journal_open(struct vap_host *h, const char *file)
 {
 	h->journal_fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);

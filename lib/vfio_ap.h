@@ -371,6 +371,9 @@ int vap_allowlist_parse(const char *text, struct vap_allow *a, char *err, size_t
  * journal's oldest value of each path back, newest first.
  */
 int vap_journal_open(struct vap_host *h, const char *file);
+/* The journal's file: $VFIO_AP_JOURNAL, else /var/tmp/vfio-ap-stress.journal
+ * (the one default of every tool, selftest and `make restore`). */
+const char *vap_journal_path(void);
 int vap_journal_write(struct vap_host *h, const char *path, const char *value);
 int vap_restore(struct vap_host *h, const char *file, FILE *out);
 

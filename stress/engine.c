@@ -1150,10 +1150,9 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		return 2;
 	}
 	if (linux_host) {
-		const char *j = getenv("VFIO_AP_JOURNAL");
 		int rc;
 
-		snprintf(journal, sizeof(journal), "%s", j && *j ? j : "/var/tmp/vfio-ap-stress.journal");
+		snprintf(journal, sizeof(journal), "%s", vap_journal_path());
 		/* a journal left by a case that died: put the host back first */
 		rc = vap_restore(host, journal, stdout);
 		if (rc < 0 || (rc = vap_journal_open(host, journal))) {

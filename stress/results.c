@@ -453,9 +453,7 @@ static void concat_logs(const char *dir, const char *host, char **ids, int n)
 	snprintf(path, sizeof(path), "%s/journal", dir);
 	o = fopen(path, "w");
 	if (o && !strcmp(host, "linux")) {
-		const char *j = getenv("VFIO_AP_JOURNAL");
-
-		in = fopen(j && *j ? j : "/var/tmp/vfio-ap-stress.journal", "r");
+		in = fopen(vap_journal_path(), "r");
 		while (in && (r = fread(buf, 1, sizeof(buf), in)) > 0)
 			fwrite(buf, 1, r, o);
 		if (in)

@@ -93,12 +93,10 @@ FIXTURE_SETUP(name)							\
 	if (!self->h)							\
 		SKIP(return, "no host: %s", err);			\
 	if (vap_kind(self->h) == VAP_LINUX) {				\
-		const char *j = getenv("VFIO_AP_JOURNAL");		\
-									\
 		rc = vap_allowlist(&allow, err, sizeof(err));		\
 		if (rc == 0)						\
 			SKIP(return, "destructive test on a real host: set VFIO_AP_TEST_APQNS=\"adapters=LIST domains=LIST\" (or VFIO_AP_TEST_CONFIG=FILE) to the adapters and domains it may take"); \
-		ASSERT_EQ(0, vap_journal_open(self->h, j && *j ? j : "/var/tmp/vfio-ap-stress.journal")); \
+		ASSERT_EQ(0, vap_journal_open(self->h, vap_journal_path())); \
 	} else {							\
 		memset(&allow, 0xff, sizeof(allow));			\
 	}								\
@@ -121,8 +119,7 @@ FIXTURE_TEARDOWN(name)							\
 	if (self->uuid[0])						\
 		vap_mdev_remove(self->h, self->uuid);			\
 	if (vap_kind(self->h) == VAP_LINUX)				\
-		vap_restore(self->h, getenv("VFIO_AP_JOURNAL") && *getenv("VFIO_AP_JOURNAL") ? \
-			    getenv("VFIO_AP_JOURNAL") : "/var/tmp/vfio-ap-stress.journal", NULL); \
+		vap_restore(self->h, vap_journal_path(), NULL);		\
 	vap_close(self->h);						\
 }
 

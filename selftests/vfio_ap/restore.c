@@ -15,7 +15,7 @@
 
 int main(int argc, char **argv)
 {
-	const char *file = getenv("VFIO_AP_JOURNAL");
+	const char *file = vap_journal_path();
 	struct vap_host *h;
 	char err[512];
 	int rc;
@@ -26,8 +26,6 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2)
 		file = argv[1];
-	if (!file || !*file)
-		file = "/var/tmp/vfio-ap-stress.journal";
 	if (access(file, F_OK)) {
 		printf("restore: no journal at %s: nothing to restore\n", file);
 		return 0;
