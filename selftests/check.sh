@@ -43,11 +43,11 @@ bugs_results() { # tap: "NAME ok|fail|skip SEEN" per test (older
 }
 bugs_check() { # tree kver: bugs against the driver as it is, then fixed
 	local t r n=0 fixed="$out/fixed-$2"
-	VFIO_AP_HOST=sim timeout 600 "$top/selftests/vfio_ap/bugs" >"$out/bugs" 2>&1
+	VFIO_AP_HOST=sim timeout 600 "$out/progs/bugs" >"$out/bugs" 2>&1
 	while read -r t r seen; do
 		n=$((n + 1))
 		case $r-$seen in
-		skip-*) tap_result skip "$2 bugs.$t on the driver as it is" "$(grep -m1 "# SKIP" "$out/bugs")" ;;
+		skip-*) tap_result skip "$2 bugs.$t on the driver as it is" "$(grep -m1 "# SKIP" "$out/bugs" | sed 's/.*# SKIP //')" ;;
 		fail-yes) tap_result ok "$2 bugs.$t fails on the driver as it is, reporting its bug" ;;
 		fail-*) tap_result fail "$2 bugs.$t fails on the driver as it is, but not with its own bug" "$out/bugs" ;;
 		*) tap_result fail "$2 bugs.$t passes on the driver as it is, which has the bug" "$out/bugs" ;;
@@ -70,10 +70,12 @@ bugs_check() { # tree kver: bugs against the driver as it is, then fixed
 		tap_result fail "$2 bugs on the driver with every fix" "$out/bugs"
 	fi
 }
-mounted=
-for tree in "${trees[@]}"; do
+native_of() { # tree: the programs against its driver (once, for the
+	# first tree: bad input, the FUSE-mounted sim, the copy in the tree)
+	local tree=$1 kver sim intree bad rc
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
-	run "$tree"
+	mkdir -p "$out/progs"
+	run "$tree" "" "$out/progs"
 	if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && ! grep -q '^not ok' "$out/tap"; then
 		tap_result ok "$kver selftests: $(grep -c '^# ok ' "$out/tap") tests passed, TAP valid (prove)"
 	else
@@ -85,9 +87,9 @@ for tree in "${trees[@]}"; do
 	# each passes (or skips where the driver lacks what it drives)
 	bugs_check "$tree" "$kver"
 	# bad input: one line naming it, exit status 2, before any test
-	[ -n "$mounted" ] || for bad in "VFIO_AP_HOST=bogus" "VFIO_AP_SIM_CONFIG=4x999" \
+	[ "$tree" = "$first" ] && for bad in "VFIO_AP_HOST=bogus" "VFIO_AP_SIM_CONFIG=4x999" \
 		"VFIO_AP_TEST_APQNS=adapters=1" "VFIO_AP_TEST_CONFIG=/nonexistent"; do
-		env "$bad" "$top/selftests/vfio_ap/matrix" >"$out/bad" 2>&1
+		env "$bad" "$out/progs/matrix" >"$out/bad" 2>&1
 		rc=$?
 		if [ $rc -eq 2 ] && [ "$(wc -l <"$out/bad")" -eq 1 ]; then
 			tap_result ok "$kver selftests: $bad: $(cat "$out/bad"), exit 2"
@@ -97,10 +99,9 @@ for tree in "${trees[@]}"; do
 		fi
 	done
 	# once: the linux backend against this tree's sim mounted with FUSE
-	[ -n "$mounted" ] && continue
-	mounted=1
+	[ "$tree" = "$first" ] || return 0
 	sim="$top/$(make -s --no-print-directory -C "$top" sim-one TREE="$tree" | tail -n1)/bin/vfio-ap-sim"
-	"$top/selftests/mount-check.sh" "$sim" "$top/selftests/vfio_ap" >"$out/mount" 2>&1
+	"$top/selftests/mount-check.sh" "$sim" "$out/progs" >"$out/mount" 2>&1
 	tap_fold "$out/mount" "$kver"
 	grep -q '^ok - \|^not ok - ' "$out/mount" || tap_result fail "$kver mount-check printed nothing" "$out/mount"
 	# copied into the kernel tree as tools/testing/selftests/vfio_ap
@@ -117,7 +118,7 @@ for tree in "${trees[@]}"; do
 		fi
 		rm -rf "$intree"
 	fi
-done
+}
 # the same programs built for s390x, run by qemu user emulation: the
 # driver's big-endian and bit-numbering idioms on the target's ISA (and
 # the guest's view of GR1, which only such a build has)
@@ -134,12 +135,13 @@ xrun() { # outdir program: its TAP in $out/tap
 	LD_LIBRARY_PATH="$sysroot/usr/lib/s390x-linux-gnu:$sysroot/lib/s390x-linux-gnu" \
 	VFIO_AP_HOST=sim timeout 600 qemu-s390x-static "$1/$2" >"$out/tap" 2>&1
 }
-for tree in "${trees[@]}"; do
+s390x_of() { # tree: the programs built for s390x, under qemu
+	local tree=$1 kver xout p
 	kver=$("$top/scripts/ksrc.sh" version "$tree")
 	xout="$top/build/selftests-s390x/$kver"
 	if ! xbuild "$tree" "$xout"; then
 		tap_result fail "$kver s390x selftests (build)" "$out/build"
-		continue
+		return
 	fi
 	for p in $xprogs; do
 		xrun "$xout" "$p"
@@ -150,7 +152,21 @@ for tree in "${trees[@]}"; do
 			tap_result fail "$kver s390x (qemu) selftests $p" "$out/tap"
 		fi
 	done
-done
+}
+first=${trees[0]:-}
+job() { # native:TREE or s390x:TREE
+	case $1 in
+	native:*) native_of "${1#native:}" ;;
+	s390x:*) s390x_of "${1#s390x:}" ;;
+	esac
+}
+items=()
+for tree in "${trees[@]}"; do items+=("native:$tree"); done
+for tree in "${trees[@]}"; do items+=("s390x:$tree"); done
+# the s390x sysroot set up once, before the jobs that use it
+[ ${#trees[@]} -eq 0 ] || "$top/scripts/s390x.sh" sysroot >/dev/null 2>&1
+[ ${#items[@]} -eq 0 ] || tap_jobs job "${items[@]}"
+
 # One tree's mutants, TAP on standard output (folded below); the trees
 # run side by side, as many as there are CPUs, each with a scratch folder
 # and the programs' build folder of its own.
