@@ -23,7 +23,6 @@
 #include <sim/fault.h>
 #include <sim/ap.h>
 #include <sim/core.h>
-#include <sim/kvm.h>
 #include <sim/report.h>
 
 #ifdef SIM_TREE_AP_ATTR_MUTEX
@@ -32,6 +31,7 @@
 #endif
 DEFINE_MUTEX(ap_perms_mutex);
 DEFINE_MUTEX(ap_scan_bus_mutex);
+void (*apbus_left_vfio)(int apqn, const char *why);
 struct ap_perms ap_perms;
 DEFINE_HASHTABLE(ap_queues, 8);
 DEFINE_SPINLOCK(ap_queues_lock);
@@ -193,7 +193,8 @@ static int ap_device_probe(struct device *dev)
 			hash_del(&aq->hnode);
 			spin_unlock_bh(&ap_queues_lock);
 			set_owner(aq->qid, AP_OWNER_NONE);
-			sim_kvm_assert_unreachable(aq->qid, "probe of the queue failed");
+			if (apbus_left_vfio)
+				apbus_left_vfio(aq->qid, "probe of the queue failed");
 		}
 		put_device(dev);
 		return rc;
@@ -220,8 +221,8 @@ static void ap_device_remove(struct device *dev)
 		spin_lock_bh(&ap_queues_lock);
 		hash_del(&aq->hnode);
 		spin_unlock_bh(&ap_queues_lock);
-		if (apbus_owner(aq->qid) == AP_OWNER_VFIO)
-			sim_kvm_assert_unreachable(aq->qid, "vfio_ap released the queue");
+		if (apbus_owner(aq->qid) == AP_OWNER_VFIO && apbus_left_vfio)
+			apbus_left_vfio(aq->qid, "vfio_ap released the queue");
 		set_owner(aq->qid, AP_OWNER_NONE);
 		/* ap_queue_remove: the bus resets the queue itself */
 		aphw_zapq(aq->qid, 0);

@@ -668,6 +668,12 @@ void sim_kvm_assert_unreachable(int apqn, const char *why)
 	pthread_mutex_unlock(&vms_lock);
 }
 
+/* the AP bus tells this model of every queue that leaves vfio_ap */
+__attribute__((constructor)) static void kvm_watch_apbus(void)
+{
+	apbus_left_vfio = sim_kvm_assert_unreachable;
+}
+
 int sim_kvm_reachable(struct kvm *kvm, char *buf, size_t len)
 {
 	struct sim_vm *vm = to_vm(kvm);

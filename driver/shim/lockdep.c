@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The lock validator: classes, the class dependency graph, cycle search on
- * every new dependency, recursive locking by class, locks held on return
- * from an operation, and the hung-task detector.  Reports follow the
+ * every new dependency, recursive locking by class, and locks held on
+ * return from an operation.  Reports follow the
  * kernel's wording so that people who read lockdep splats read these.
  *
  * Reads: the driver's rwsems are taken with down_read, a non-recursive
@@ -61,30 +61,6 @@ static struct lock_class classes[MAX_CLASSES];
 static int nr_classes;
 static struct dep deps[MAX_CLASSES][MAX_CLASSES];
 static bool overflow_reported;
-
-const char *sim_tree_path(const char *file, char *buf, size_t len)
-{
-	static const char *const kernel_dirs[] = {
-		"arch/", "drivers/", "fs/", "kernel/", "lib/", "mm/", "virt/"
-	};
-	const char *base = strrchr(file, '/');
-	size_t i;
-
-	base = base ? base + 1 : file;
-	/* already a kernel tree path: the model's stand-in for that code */
-	for (i = 0; i < sizeof(kernel_dirs) / sizeof(kernel_dirs[0]); i++)
-		if (!strncmp(file, kernel_dirs[i], strlen(kernel_dirs[i]))) {
-			snprintf(buf, len, "%s", file);
-			return buf;
-		}
-	if (!strncmp(base, "vfio_ap", 7) || !strncmp(base, "ap_bus", 6))
-		snprintf(buf, len, "drivers/s390/crypto/%s", base);
-	else if (!strncmp(file, "driver/", 7))
-		snprintf(buf, len, "%s", file);
-	else
-		snprintf(buf, len, "%s", base);
-	return buf;
-}
 
 /* "file:line" sites, with the file as in the kernel tree. */
 static const char *site_str(const char *site, char *buf, size_t len)
@@ -335,82 +311,4 @@ void sim_lockdep_dot(FILE *out)
 			}
 	fprintf(out, "}\n");
 	pthread_mutex_unlock(&graph_lock);
-}
-
-/* ------------------------------------------------------ hung-task detector */
-
-long sim_hung_task_ms = 120000;
-static pthread_t watchdog;
-static bool watchdog_on;
-
-struct hung_scan {
-	long now;
-	char *buf;
-	size_t len, n;
-	bool hung;
-};
-
-static void scan_task(struct task *t, void *arg)
-{
-	struct hung_scan *h = arg;
-
-	if (t->blocked_on && t->hung_check && h->now - t->blocked_since > sim_hung_task_ms) {
-		h->hung = true;
-		append(h->buf, h->len, &h->n,
-				 "INFO: task %s:%d blocked for more than %ld seconds.\n"
-				 "      blocked on %s\n", t->comm, t->pid,
-				 sim_hung_task_ms / 1000, t->blocked_on);
-	}
-}
-
-static void held_of_task(struct task *t, void *arg)
-{
-	struct hung_scan *h = arg;
-
-	if (t->lockdep_depth && h->n + 1 < h->len)
-		h->n += sim_lockdep_print_held(t, h->buf + h->n, h->len - h->n);
-}
-
-/* With the scheduler lock held: a task blocked past the deadline is
- * reported with every task's held locks, and the run ends. */
-void sim_hung_task_check(void)
-{
-	static char buf[16384];
-	struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
-
-	sim_for_each_task(scan_task, &h);
-	if (!h.hung)
-		return;
-	append(buf, h.len, &h.n, "\nShowing all locks held in the system:\n");
-	sim_for_each_task(held_of_task, &h);
-	sim_report("INFO: task hung", "%s", buf);
-	/* the simulated host is deadlocked: nothing it runs can finish */
-	sim_host_died();
-}
-
-static void *watchdog_fn(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		sched_lock();
-		sim_hung_task_check();
-		sched_unlock();
-		usleep(20000);
-	}
-	return NULL;
-}
-
-void sim_hung_task_start(void)
-{
-	const char *s = getenv("SIM_HUNG_TASK_SECS");
-
-	if (s && atol(s) > 0)
-		sim_hung_task_ms = atol(s) * 1000;
-	/* a task that spins never blocks: the other half of the watch */
-	sim_softlockup_start();
-	/* the deterministic scheduler checks whenever simulated time moves */
-	if (watchdog_on || sched_deterministic())
-		return;
-	if (!pthread_create(&watchdog, NULL, watchdog_fn, NULL))
-		watchdog_on = true;
 }

@@ -28,6 +28,10 @@
  *
  * Nothing in the shims or models blocks anywhere but here, so the callers
  * of sched_wait/sched_wake_* and sim_sleep_ms never know the mode.
+ *
+ * The two watchdogs over the tasks live here too, at the end: the
+ * soft-lockup watchdog (a task that never reaches a scheduling point) and
+ * the hung-task detector (a task blocked too long).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -1082,4 +1086,82 @@ void sim_softlockup_start(void)
 	sigaction(SIGUSR2, &sa, NULL);
 	if (!pthread_create(&th, NULL, softlockup_fn, NULL))
 		pthread_detach(th);
+}
+
+/* ------------------------------------------------------ hung-task detector */
+
+long sim_hung_task_ms = 120000;
+static pthread_t hung_watchdog;
+static bool hung_watchdog_on;
+
+struct hung_scan {
+	long now;
+	char *buf;
+	size_t len, n;
+	bool hung;
+};
+
+static void scan_task(struct task *t, void *arg)
+{
+	struct hung_scan *h = arg;
+
+	if (t->blocked_on && t->hung_check && h->now - t->blocked_since > sim_hung_task_ms) {
+		h->hung = true;
+		wd_append(h->buf, h->len, &h->n,
+				 "INFO: task %s:%d blocked for more than %ld seconds.\n"
+				 "      blocked on %s\n", t->comm, t->pid,
+				 sim_hung_task_ms / 1000, t->blocked_on);
+	}
+}
+
+static void held_of_task(struct task *t, void *arg)
+{
+	struct hung_scan *h = arg;
+
+	if (t->lockdep_depth && h->n + 1 < h->len)
+		h->n += sim_lockdep_print_held(t, h->buf + h->n, h->len - h->n);
+}
+
+/* With the scheduler lock held: a task blocked past the deadline is
+ * reported with every task's held locks, and the run ends. */
+void sim_hung_task_check(void)
+{
+	static char buf[16384];
+	struct hung_scan h = { .now = sim_now_ms(), .buf = buf, .len = sizeof(buf) - 256 };
+
+	sim_for_each_task(scan_task, &h);
+	if (!h.hung)
+		return;
+	wd_append(buf, h.len, &h.n, "\nShowing all locks held in the system:\n");
+	sim_for_each_task(held_of_task, &h);
+	sim_report("INFO: task hung", "%s", buf);
+	/* the simulated host is deadlocked: nothing it runs can finish */
+	sim_host_died();
+}
+
+static void *hung_watchdog_fn(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sched_lock();
+		sim_hung_task_check();
+		sched_unlock();
+		usleep(20000);
+	}
+	return NULL;
+}
+
+void sim_hung_task_start(void)
+{
+	const char *s = getenv("SIM_HUNG_TASK_SECS");
+
+	if (s && atol(s) > 0)
+		sim_hung_task_ms = atol(s) * 1000;
+	/* a task that spins never blocks: the other half of the watch */
+	sim_softlockup_start();
+	/* the deterministic scheduler checks whenever simulated time moves */
+	if (hung_watchdog_on || sched_deterministic())
+		return;
+	if (!pthread_create(&hung_watchdog, NULL, hung_watchdog_fn, NULL))
+		hung_watchdog_on = true;
 }

@@ -576,3 +576,29 @@ bool sim_data_describe(const void *addr, const void *driver_pc, size_t objsize, 
 	pthread_mutex_unlock(&dwfl_lock);
 	return found;
 }
+
+/* Driver file names as in the kernel tree (drivers/s390/crypto/...), the
+ * models' as in this repository. */
+const char *sim_tree_path(const char *file, char *buf, size_t len)
+{
+	static const char *const kernel_dirs[] = {
+		"arch/", "drivers/", "fs/", "kernel/", "lib/", "mm/", "virt/"
+	};
+	const char *base = strrchr(file, '/');
+	size_t i;
+
+	base = base ? base + 1 : file;
+	/* already a kernel tree path: the model's stand-in for that code */
+	for (i = 0; i < sizeof(kernel_dirs) / sizeof(kernel_dirs[0]); i++)
+		if (!strncmp(file, kernel_dirs[i], strlen(kernel_dirs[i]))) {
+			snprintf(buf, len, "%s", file);
+			return buf;
+		}
+	if (!strncmp(base, "vfio_ap", 7) || !strncmp(base, "ap_bus", 6))
+		snprintf(buf, len, "drivers/s390/crypto/%s", base);
+	else if (!strncmp(file, "driver/", 7))
+		snprintf(buf, len, "%s", file);
+	else
+		snprintf(buf, len, "%s", base);
+	return buf;
+}

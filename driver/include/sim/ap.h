@@ -33,6 +33,10 @@ void apbus_exit(void);
 /* Runs a bus scan now, as after a configuration change notification. */
 void apbus_scan(void);
 enum ap_owner apbus_owner(int apqn);
+/* Called when a queue leaves vfio_ap (released, or its probe failed), with
+ * why: the layer above (the KVM model) checks that no running guest can
+ * still reach it.  Set by that layer; none by default. */
+extern void (*apbus_left_vfio)(int apqn, const char *why);
 bool apbus_queue_exists(int apqn);
 bool apbus_bindings_complete(void);
 /* The bound/total queue counts by walking the bus (cross-check of the kept ones). */

@@ -31,15 +31,5 @@ void sim_lockdep_set_novalidate(struct lockdep_map *dep);
 void sim_lockdep_dot(FILE *out);
 /* Print a task's held locks as lockdep's "N locks held by" block. */
 int sim_lockdep_print_held(struct task *t, char *buf, size_t len);
-/* Driver file names as in the kernel tree. */
-const char *sim_tree_path(const char *file, char *buf, size_t len);
-
-/* Hung-task detector: a task blocked on a lock, a completion or a drain
- * for longer than this much simulated time is reported, and the run ends
- * (the watchdog runs until the process exits). */
-extern long sim_hung_task_ms;
-void sim_hung_task_start(void);
-/* One scan, with the scheduler lock held (the deterministic scheduler's). */
-void sim_hung_task_check(void);
 
 #endif

@@ -148,4 +148,12 @@ extern long sim_timescale;
  */
 void sim_softlockup_start(void);
 
+/* Hung-task detector: a task blocked on a lock, a completion or a drain
+ * for longer than this much simulated time is reported, and the run ends
+ * (the watchdog runs until the process exits). */
+extern long sim_hung_task_ms;
+void sim_hung_task_start(void);
+/* One scan, with the scheduler lock held (the deterministic scheduler's). */
+void sim_hung_task_check(void);
+
 #endif

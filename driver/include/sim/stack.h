@@ -61,4 +61,7 @@ bool sim_trace_anchor(const char *trace, char *fn, size_t len);
 bool sim_data_describe(const void *addr, const void *driver_pc, size_t objsize, size_t off,
 		       char *buf, size_t len);
 
+/* Driver file names as in the kernel tree. */
+const char *sim_tree_path(const char *file, char *buf, size_t len);
+
 #endif
