@@ -146,14 +146,15 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
-# The campaign tools (stress/, fault/) on lib/ and this sim (cross-built
-# against the sysroot's json-c, libkmod and libudev).
+# The campaign tools (stress/, fault/) on the campaign layer (campaign/),
+# lib/ and this sim (cross-built against the sysroot's json-c, libkmod and
+# libudev).
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
-ENGINE_SRCS := stress/engine.c stress/campaign.c stress/results.c stress/report.c stress/coverage.c stress/corpus.c \
+ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(wildcard campaign/*.c) \
 	$(wildcard lib/*.c)
-ENGINE_HDRS := stress/engine.h stress/report.h lib/vfio_ap.h lib/internal.h
+ENGINE_HDRS := stress/engine.h stress/options.h $(wildcard campaign/*.h) lib/vfio_ap.h lib/internal.h
 CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-Ilib -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
+	-Ilib -Icampaign -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
 TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) $(XLIB) -ljson-c -lkmod -ludev -lpthread -ldw
 
 TOOL_OBJS := $(patsubst %.c,$(OUT)/obj/tool/%.o,$(ENGINE_SRCS))

@@ -20,13 +20,12 @@
  * is the summary's "fail_nth".
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "engine.h"
+#include "options.h"
 
 static char self[4096];
 /* the host: the sim, or a real one within the allowlist (its first
@@ -50,37 +49,23 @@ static int stress_body(void *arg, struct json_object *c)
 	return stress_case(&sc->p, c);
 }
 
+/* the options of the run (the replays are made from them) */
+static struct tool_opts opts;
+
 /* the replay: vfio-ap-stress (beside this binary) with the same fault */
 static struct json_object *stress_argv(const struct stress_case *sc)
 {
-	struct json_object *a = json_object_new_array();
+	static struct tool_opts o;
 	char buf[4200], *slash;
 
+	o = opts;
+	o.p = sc->p;
+	o.p.fault = sc->fault;
 	snprintf(buf, sizeof(buf), "%s", self);
 	slash = strrchr(buf, '/');
 	if (slash)
 		snprintf(slash + 1, sizeof(buf) - (size_t)(slash + 1 - buf), "vfio-ap-stress");
-	json_object_array_add(a, json_object_new_string(buf));
-	if (sc->p.host && !strcmp(sc->p.host, "linux")) {
-		json_object_array_add(a, json_object_new_string("--host"));
-		json_object_array_add(a, json_object_new_string("linux"));
-	}
-#define ADD(...) do { snprintf(buf, sizeof(buf), __VA_ARGS__); \
-		      json_object_array_add(a, json_object_new_string(buf)); } while (0)
-	ADD("--seed"); ADD("%llu", sc->p.seed);
-	ADD("--ops"); ADD("%ld", sc->p.ops);
-	ADD("--threads"); ADD("%d", sc->p.threads);
-	ADD("--guests"); ADD("%d", sc->p.guests);
-	ADD("--vcpus"); ADD("%d", sc->p.vcpus);
-	ADD("--mix");
-	stress_format_mix(&sc->p, buf, sizeof(buf));
-	json_object_array_add(a, json_object_new_string(buf));
-	if (sc->p.det) {
-		ADD("--deterministic"); ADD("%s", sc->p.det);
-	}
-	ADD("--fault"); ADD("%s", sc->fault);
-#undef ADD
-	return a;
+	return tool_opts_replay(&o, OPT_STRESS, buf);
 }
 
 static int run_stress_fault(struct campaign *cp, const struct stress_params *base,
@@ -500,22 +485,12 @@ static unsigned long long sweep_seed = 1;
 
 static struct json_object *sweep_argv(const struct sweep_op *op)
 {
-	struct json_object *a = json_object_new_array();
+	static struct tool_opts o;
 
-	json_object_array_add(a, json_object_new_string(self));
-	if (!strcmp(host_kind, "linux")) {
-		json_object_array_add(a, json_object_new_string("--host"));
-		json_object_array_add(a, json_object_new_string("linux"));
-	}
-	json_object_array_add(a, json_object_new_string("--campaign"));
-	json_object_array_add(a, json_object_new_string("fail-nth"));
-	json_object_array_add(a, json_object_new_string("--only"));
-	json_object_array_add(a, json_object_new_string(op->name));
-	if (det_policy) {
-		json_object_array_add(a, json_object_new_string("--deterministic"));
-		json_object_array_add(a, json_object_new_string(det_policy));
-	}
-	return a;
+	o = opts;
+	o.campaign = "fail-nth";
+	o.only = op->name;
+	return tool_opts_replay(&o, OPT_FAULT, self);
 }
 
 /*
@@ -613,108 +588,33 @@ static int sweep_op(struct campaign *cp, size_t k, struct json_object *table)
 	return worst;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: vfio-ap-fault [--campaign all|failslab|fail-function|ap-response|fail-nth]\n"
-		"         [--seed N] [--seeds K] [--ops N] [--threads N] [--deterministic P]\n"
-		"         [--only NAME] [--timeout S] [--results DIR] [--quiet] [--coverage]\n"
-		"  --coverage    the driver's coverage into coverage.json (a COV=1 build)\n"
-		"  --only NAME   one sweep (NAME: its operation, exactly), or the stress\n"
-		"                cases whose id contains NAME\n");
-}
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "campaign", required_argument, NULL, 'c' }, { "seed", required_argument, NULL, 's' },
-		{ "seeds", required_argument, NULL, 'n' }, { "ops", required_argument, NULL, 'o' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "deterministic", required_argument, NULL, 'D' },
-		{ "only", required_argument, NULL, 'O' }, { "timeout", required_argument, NULL, 'T' },
-		{ "results", required_argument, NULL, 'r' }, { "quiet", no_argument, NULL, 'q' },
-		{ "host", required_argument, NULL, 'H' }, { "help", no_argument, NULL, 'h' },
-		{ "coverage", no_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static const unsigned int slab[][2] = { { 2, 1 }, { 10, 1 }, { 30, 3 } };
-	static struct stress_params p;
-	static struct campaign cp;
-	const char *campaign = "all", *results = NULL, *only = NULL;
-	unsigned long long first, seeds = 1, s;
+	struct stress_params p;
+	struct campaign cp;
+	const char *campaign, *only;
+	unsigned long long first, seeds, s;
 	struct json_object *sweep;
-	char *end, id[160], fault[160];
-	int c, li = 0, worst = 0;
+	char id[160], fault[160];
+	int c, worst = 0;
 	ssize_t n;
 	size_t k;
 
-	stress_defaults(&p);
+	tool_opts_init(&opts);
 	/* the fault in force is the case's: no per-step faults of the engine */
-	p.weights[OP_FAULT] = p.weights[OP_APCODE] = 0;
-	p.ops = 600;
-	opterr = 0;	/* our own one-line errors */
-	while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-		switch (c) {
-		case 'c':
-			if (strcmp(optarg, "all") && strcmp(optarg, "failslab") &&
-			    strcmp(optarg, "fail-function") && strcmp(optarg, "ap-response") &&
-			    strcmp(optarg, "fail-nth"))
-				goto bad_value;
-			campaign = optarg;
-			break;
-		case 's':
-			p.seed = strtoull(optarg, &end, 0);
-			if (*end || end == optarg || optarg[0] == '-')
-				goto bad_value;
-			break;
-		case 'n':
-			seeds = strtoull(optarg, &end, 0);
-			if (*end || !seeds || optarg[0] == '-')
-				goto bad_value;
-			break;
-		case 'o':
-			p.ops = strtol(optarg, &end, 0);
-			if (*end || p.ops < 1)
-				goto bad_value;
-			break;
-		case 't':
-			p.threads = (int)strtol(optarg, &end, 0);
-			if (*end || p.threads < 1 || p.threads > STRESS_MAX_THREADS)
-				goto bad_value;
-			break;
-		case 'D':
-			if (strcmp(optarg, "random") && strcmp(optarg, "pct"))
-				goto bad_value;
-			p.det = optarg;
-			break;
-		case 'O': only = optarg; break;
-		case 'T':
-			cp.timeout = (int)strtol(optarg, &end, 0);
-			if (*end || cp.timeout < 1)
-				goto bad_value;
-			break;
-		case 'r': results = optarg; break;
-		case 'q': cp.quiet = true; break;
-		case 'C': cp.coverage = true; break;
-		case 'H':
-			if (strcmp(optarg, "sim") && strcmp(optarg, "linux"))
-				goto bad_value;
-			host_kind = optarg;
-			break;
-		case 'h': usage(stdout); return 0;
-		default:
-			fprintf(stderr, "vfio-ap-fault: unknown option '%s'; see --help\n", argv[optind - 1]);
-			return 2;
-		}
-		continue;
-bad_value:
-		fprintf(stderr, "vfio-ap-fault: --%s '%s': bad value; see --help\n", opts[li].name, optarg);
-		return 2;
-	}
-	if (optind != argc) {
-		fprintf(stderr, "vfio-ap-fault: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	opts.p.weights[OP_FAULT] = opts.p.weights[OP_APCODE] = 0;
+	opts.p.ops = 600;
+	opts.campaign = "all";
+	c = tool_opts_parse(&opts, OPT_FAULT, "vfio-ap-fault", argc, argv);
+	if (c)
+		return c == 1 ? 0 : c;
+	p = opts.p;
+	cp = opts.cp;
+	campaign = opts.campaign;
+	only = opts.only;
+	host_kind = opts.host;
+	seeds = opts.seeds ? opts.seeds : 1;
 	if (!strcmp(host_kind, "linux")) {
 		int i;
 
@@ -737,7 +637,7 @@ bad_value:
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
 	snprintf(cp.host, sizeof(cp.host), "%s", host_kind);
-	if (campaign_init(&cp, "vfio-ap-fault", results, argc, argv))
+	if (campaign_init(&cp, "vfio-ap-fault", opts.results, argc, argv))
 		return 2;
 	/* made once the input is accepted: a refused one leaks nothing */
 	sweep = json_object_new_array();
@@ -785,8 +685,8 @@ bad_value:
 			}
 
 			for (i = 0; i < nf; i++) {
-				snprintf(fault, sizeof(fault), "fail-function:%s:20", names[i]);
-				snprintf(id, sizeof(id), "failfunc-%s-s%llu", names[i], s);
+				snprintf(fault, sizeof(fault), "fail-function:%.63s:20", names[i]);
+				snprintf(id, sizeof(id), "failfunc-%.63s-s%llu", names[i], s);
 				if (SELECTED(id) && !campaign_stopped() && run_stress_fault(&cp, &p, id, fault) == 2)
 					worst = 2;
 			}

@@ -323,7 +323,7 @@ mutants_of() { # tree
 elapsed "the mutants"
 # The campaign tools on the unmutated drivers (plain builds): clean but for
 # known driver bugs; shards that join to the unsharded run; results that
-# parse (summary.json) and validate (junit.xml against stress/junit.xsd).
+# parse (summary.json) and validate (junit.xml against campaign/junit.xsd).
 for bin in "${bins[@]}"; do
 	d=$(dirname "$bin")
 	# the campaigns run sanitized, as make run does
@@ -373,9 +373,9 @@ for bin in "${bins[@]}"; do
 	fi
 	if perl -MJSON::PP -e 'local $/; my $s = decode_json(<STDIN>); exit !($s->{schema} == 1 && $s->{cases} == 4)' \
 		<"$out/c/merged/summary.json" &&
-		xmllint --noout --schema "$top/stress/junit.xsd" "$out/c/merged/junit.xml" >"$out/log" 2>&1 &&
+		xmllint --noout --schema "$top/campaign/junit.xsd" "$out/c/merged/junit.xml" >"$out/log" 2>&1 &&
 		[ -s "$out/c/merged/report.html" ] && grep -q '^1\.\.4$' "$out/c/merged/tap.txt"; then
-		tap_result ok "$kv results: summary.json parses, junit.xml valid (stress/junit.xsd), tap.txt, report.html"
+		tap_result ok "$kv results: summary.json parses, junit.xml valid (campaign/junit.xsd), tap.txt, report.html"
 	else
 		tap_result fail "$kv results folder" "$out/log"
 	fi

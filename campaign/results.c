@@ -15,33 +15,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "engine.h"
+#include "campaign.h"
 #include "report.h"
-
-static const char *jstr(struct json_object *o, const char *key, const char *dflt)
-{
-	struct json_object *v;
-
-	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return dflt;
-}
-
-static double jnum(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o && json_object_object_get_ex(o, key, &v))
-		return json_object_get_double(v);
-	return 0;
-}
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -89,37 +64,6 @@ static int load_cases(const char *dir, struct json_object ***out, char ***ids)
 	*out = cases;
 	*ids = names;
 	return k;
-}
-
-static void xml_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '<')
-			fputs("&lt;", f);
-		else if (ch == '>')
-			fputs("&gt;", f);
-		else if (ch == '&')
-			fputs("&amp;", f);
-		else if (ch == '"')
-			fputs("&quot;", f);
-		else if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch >= 0x7f)
-			fputc('?', f);	/* not allowed in XML 1.0, or maybe not UTF-8 */
-		else
-			fputc(ch, f);
-	}
-}
-
-static void shell_quote(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	fputc('\'', f);
 }
 
 /* A case that did not pass for anything but known driver bugs (a known
@@ -261,23 +205,23 @@ static void write_repro(const char *dir, struct json_object *f, struct json_obje
 		char d[4096];
 
 		snprintf(d, sizeof(d), "%.*s", base ? (int)(base - bin) : 1, base ? bin : ".");
-		shell_quote(o, d);
+		shell_word(o, d);
 	}
 	fprintf(o, "\nbin=\"${VFIO_AP_BIN_DIR:-$dir}\"/");
-	shell_quote(o, base ? base + 1 : bin);
+	shell_word(o, base ? base + 1 : bin);
 	/* a cross build (its tools run by qemu user emulation) has a
 	 * wrapper beside each tool */
 	fprintf(o, "\nq=\"$(dirname \"$bin\")/qemu-$(basename \"$bin\")\"\n"
 		   "[ -x \"$q\" ] && bin=$q\n\"$bin\" ");
 	for (i = 1; i < json_object_array_length(argv); i++) {
-		shell_quote(o, json_object_get_string(json_object_array_get_idx(argv, i)));
+		shell_word(o, json_object_get_string(json_object_array_get_idx(argv, i)));
 		fputc(' ', o);
 	}
 	fprintf(o, "--quiet --results \"$out/r\" >\"$out/log\" 2>&1\n"
 		   "[ $? -le 1 ] || { cat \"$out/log\" >&2; exit 125; }\nexpect=");
-	shell_quote(o, title);
+	shell_word(o, title);
 	fprintf(o, "\nknown=");
-	shell_quote(o, jget(f, "known") ? jstr(f, "known", "") : "");
+	shell_word(o, jget(f, "known") ? jstr(f, "known", "") : "");
 	/* the same title with the same known id (a known bug of the same title
 	 * does not reproduce an unknown finding), or an unexpected answer */
 	fprintf(o, "\nif perl -MJSON::PP -e '\n"
@@ -312,7 +256,7 @@ static void write_tap(const char *dir, struct json_object **cases, int n)
 		bool failed = case_failed(c);
 
 		fprintf(o, "%sok %d - %s (%s, %.0f operations, %.2f s)\n", failed ? "not " : "", i + 1,
-			jstr(c, "id", "?"), jstr(c, "status", "?"), jnum(c, "operations"), jnum(c, "seconds"));
+			jstr(c, "id", "?"), jstr(c, "status", "?"), jnum_or(c, "operations", 0), jnum_or(c, "seconds", 0));
 		if (!fs && !un)
 			continue;
 		if ((fs && json_object_array_length(fs)) || (un && json_object_array_length(un)))
@@ -361,7 +305,7 @@ static void write_junit(const char *dir, struct json_object *sum, struct json_ob
 			campaigns[nc++] = cam;
 	}
 	fprintf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"%s\" tests=\"%d\" failures=\"%.0f\" time=\"%.3f\">\n",
-		jstr(sum, "tool", "vfio-ap-stress"), n, jnum(sum, "failed"), jnum(sum, "seconds"));
+		jstr(sum, "tool", "vfio-ap-stress"), n, jnum_or(sum, "failed", 0), jnum_or(sum, "seconds", 0));
 	for (k = 0; k < nc; k++) {
 		int tests = 0, failures = 0, errors = 0;
 		double t = 0;
@@ -373,15 +317,15 @@ static void write_junit(const char *dir, struct json_object *sum, struct json_ob
 				tests++;
 				failures += case_failed(cases[i]) && !strcmp(st, "fail");
 				errors += case_failed(cases[i]) && strcmp(st, "fail");
-				t += jnum(cases[i], "seconds");
+				t += jnum_or(cases[i], "seconds", 0);
 			}
 		fprintf(o, "  <testsuite name=\"%s.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\" time=\"%.3f\" timestamp=\"%s\" hostname=\"%s\">\n",
 			jstr(sum, "tool", ""), campaigns[k], tests, failures, errors, t, stamp,
 			jstr(sum, "host", "sim"));
 		fprintf(o, "    <properties>\n      <property name=\"kernel\" value=\"");
-		xml_escape(o, jstr(sum, "kernel", ""));
+		markup_escape(o, jstr(sum, "kernel", ""));
 		fprintf(o, "\"/>\n      <property name=\"command\" value=\"");
-		xml_escape(o, jstr(sum, "command", ""));
+		markup_escape(o, jstr(sum, "command", ""));
 		fprintf(o, "\"/>\n    </properties>\n");
 		for (i = 0; i < n; i++) {
 			struct json_object *c = cases[i], *fs = jget(c, "findings"), *un = jget(c, "unexpected");
@@ -391,31 +335,31 @@ static void write_junit(const char *dir, struct json_object *sum, struct json_ob
 			if (strcmp(jstr(c, "campaign", "stress"), campaigns[k]))
 				continue;
 			fprintf(o, "    <testcase classname=\"%s.%s\" name=\"", jstr(sum, "tool", ""), campaigns[k]);
-			xml_escape(o, jstr(c, "id", "?"));
-			fprintf(o, "\" time=\"%.3f\">\n", jnum(c, "seconds"));
+			markup_escape(o, jstr(c, "id", "?"));
+			fprintf(o, "\" time=\"%.3f\">\n", jnum_or(c, "seconds", 0));
 			if (case_failed(c)) {
 				struct json_object *f0 = fs && json_object_array_length(fs) ?
 					json_object_array_get_idx(fs, 0) : NULL;
 
 				fprintf(o, "      <%s message=\"", !strcmp(st, "fail") ? "failure" : "error");
-				xml_escape(o, f0 ? jstr(f0, "title", "") : un && json_object_array_length(un) ?
+				markup_escape(o, f0 ? jstr(f0, "title", "") : un && json_object_array_length(un) ?
 					   json_object_get_string(json_object_array_get_idx(un, 0)) : st);
 				fprintf(o, "\" type=\"%s\">", f0 ? jstr(f0, "kind", "bug") : st);
 				for (j = 0; fs && j < json_object_array_length(fs); j++) {
-					xml_escape(o, jstr(json_object_array_get_idx(fs, j), "report", ""));
+					markup_escape(o, jstr(json_object_array_get_idx(fs, j), "report", ""));
 					fputc('\n', o);
 				}
 				for (j = 0; un && j < json_object_array_length(un); j++) {
 					fputs("unexpected answer: ", o);
-					xml_escape(o, json_object_get_string(json_object_array_get_idx(un, j)));
+					markup_escape(o, json_object_get_string(json_object_array_get_idx(un, j)));
 					fputc('\n', o);
 				}
 				fprintf(o, "</%s>\n", !strcmp(st, "fail") ? "failure" : "error");
 			}
 			fprintf(o, "      <system-out>");
-			xml_escape(o, "replay: ");
+			markup_escape(o, "replay: ");
 			for (j = 0; jget(c, "argv") && j < json_object_array_length(jget(c, "argv")); j++) {
-				xml_escape(o, json_object_get_string(json_object_array_get_idx(jget(c, "argv"), j)));
+				markup_escape(o, json_object_get_string(json_object_array_get_idx(jget(c, "argv"), j)));
 				fputc(' ', o);
 			}
 			fprintf(o, "</system-out>\n    </testcase>\n");
@@ -610,8 +554,8 @@ static void sum_per_operation(struct json_object *into, struct json_object *from
 			json_object_object_add(t, "errnos", json_object_new_object());
 			json_object_object_add(into, op, t);
 		}
-		json_count(t, "done", (long)jnum(v, "done"));
-		json_count(t, "errors", (long)jnum(v, "errors"));
+		json_count(t, "done", (long)jnum_or(v, "done", 0));
+		json_count(t, "errors", (long)jnum_or(v, "errors", 0));
 		e = jget(v, "errnos");
 		if (e) {
 			json_object_object_foreach(e, name, cnt)
@@ -672,9 +616,9 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 			if (!f && !strcmp(jstr(cases[i], "status", ""), "crash"))
 				crashed_known++;
 		}
-		ops += (long)jnum(cases[i], "operations");
-		secs += jnum(cases[i], "seconds");
-		oracle += jnum(cases[i], "oracle_seconds");
+		ops += (long)jnum_or(cases[i], "operations", 0);
+		secs += jnum_or(cases[i], "seconds", 0);
+		oracle += jnum_or(cases[i], "oracle_seconds", 0);
 		if (jget(cases[i], "per_operation"))
 			sum_per_operation(per, jget(cases[i], "per_operation"));
 	}
@@ -693,7 +637,7 @@ int results_finalize(const char *dir, const char *tool, const char *command, boo
 	json_object_object_add(sum, "fixes", json_object_new_string(jstr(prev, "fixes", "")));
 	json_object_object_add(sum, "started", json_object_new_string(jstr(prev, "started", stamp)));
 	json_object_object_add(sum, "seconds", json_object_new_double(prev && jget(prev, "seconds") ?
-								     jnum(prev, "seconds") : secs));
+								     jnum_or(prev, "seconds", 0) : secs));
 	json_object_object_add(sum, "command", json_object_new_string(command));
 	json_object_object_add(sum, "shards", prev && jget(prev, "shards") ?
 				json_object_get(jget(prev, "shards")) : json_object_new_array());
@@ -960,7 +904,7 @@ int results_merge(const char *out, char *const *dirs, int n, const char *command
 			tool = tool_b;
 			json_object_object_add(sum, "started", json_object_new_string(jstr(s, "started", "")));
 		}
-		secs += jnum(s, "seconds");
+		secs += jnum_or(s, "seconds", 0);
 		sh = jget(s, "shards");
 		for (size_t k = 0; sh && k < json_object_array_length(sh); k++) {
 			const char *x = json_object_get_string(json_object_array_get_idx(sh, k));

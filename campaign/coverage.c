@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
-#include "engine.h"
+#include "campaign.h"
 
 #ifdef SIM_COVERAGE
 extern void __gcov_dump(void);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "json.h"
 #include "report.h"
 
 #define SERIES_POINTS	400		/* most points drawn of one series */
@@ -38,100 +39,7 @@ static const char *const palette[] = {
 };
 #define NCOLORS (sizeof(palette) / sizeof(palette[0]))
 
-/* ---- JSON access that tolerates anything ---- */
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object))
-		return NULL;
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;		/* NULL for a JSON null */
-}
-
-static struct json_object *jtyped(struct json_object *o, const char *key, enum json_type t)
-{
-	struct json_object *v = jget(o, key);
-
-	return v && json_object_is_type(v, t) ? v : NULL;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jtyped(o, key, json_type_string);
-
-	return v ? json_object_get_string(v) : NULL;
-}
-
-static bool isnum(struct json_object *v)
-{
-	return v && (json_object_is_type(v, json_type_int) ||
-		     json_object_is_type(v, json_type_double));
-}
-
-static bool jnum(struct json_object *o, const char *key, double *out)
-{
-	struct json_object *v = jget(o, key);
-
-	if (!isnum(v))
-		return false;
-	*out = json_object_get_double(v);
-	return true;
-}
-
-static double jnum_or(struct json_object *o, const char *key, double dflt)
-{
-	double v;
-
-	return jnum(o, key, &v) ? v : dflt;
-}
-
-static struct json_object *jarr(struct json_object *o, const char *key)
-{
-	return jtyped(o, key, json_type_array);
-}
-
-static struct json_object *jobj(struct json_object *o, const char *key)
-{
-	return jtyped(o, key, json_type_object);
-}
-
-static size_t alen(struct json_object *a)
-{
-	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-static struct json_object *aidx(struct json_object *a, size_t i)
-{
-	return json_object_array_get_idx(a, i);
-}
-
 /* ---- text ---- */
-
-static void esc(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		case '\r': break;
-		default:
-			if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-				fputc('?', f);
-			else
-				fputc(c, f);
-		}
-	}
-}
 
 /* At most max characters (UTF-8 aware), then an ellipsis. */
 static void esc_trunc(FILE *f, const char *s, int max)
@@ -149,7 +57,7 @@ static void esc_trunc(FILE *f, const char *s, int max)
 			buf[n++] = s[i];
 	}
 	buf[n] = 0;
-	esc(f, buf);
+	markup_escape(f, buf);
 	if (s[i])
 		fputs("\u2026", f);
 }
@@ -362,7 +270,7 @@ static enum status parse_status(const char *s)
 
 static const char *finding_id(struct json_object *fd, size_t i, char *buf, size_t len)
 {
-	const char *id = jstr(fd, "id");
+	const char *id = jstr(fd, "id", NULL);
 
 	if (id)
 		return id;
@@ -373,7 +281,7 @@ static const char *finding_id(struct json_object *fd, size_t i, char *buf, size_
 static void status_pill(FILE *f, const struct kase *k)
 {
 	fprintf(f, "<span class=\"pill st-%s\">", st_class[k->st]);
-	esc(f, k->status);
+	markup_escape(f, k->status);
 	fputs("</span>", f);
 }
 
@@ -383,7 +291,7 @@ static void meta_row(FILE *f, const char *label, const char *val)
 {
 	fprintf(f, "<tr><th>%s</th><td>", label);
 	if (val)
-		esc(f, val);
+		markup_escape(f, val);
 	else
 		fputs("<span class=\"muted\">\u2014</span>", f);
 	fputs("</td></tr>\n", f);
@@ -397,7 +305,7 @@ static void kpi(FILE *f, const char *label, const char *val, const char *cls)
 
 static void section_header(FILE *f, struct json_object *s, const struct kase *ks, int n)
 {
-	const char *verdict = jstr(s, "verdict");
+	const char *verdict = jstr(s, "verdict", NULL);
 	struct json_object *shards = jarr(s, "shards"), *fds = jarr(s, "findings");
 	double cases = n, passed = 0, failed = 0, ops = 0, secs, ops_s, v;
 	size_t i, nfd = alen(fds), nnew = 0;
@@ -415,7 +323,7 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 	failed = jnum_or(s, "failed", failed);
 	ops = jnum_or(s, "operations", ops);
 	for (i = 0; i < nfd; i++)
-		if (!jstr(aidx(fds, i), "known"))
+		if (!jstr(aidx(fds, i), "known", NULL))
 			nnew++;
 
 	fputs("<section id=\"summary\"><div class=\"head\"><div>", f);
@@ -426,7 +334,7 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 	else
 		vcls = "unknown";
 	fprintf(f, "<div class=\"verdict %s\">", vcls);
-	esc(f, verdict ? verdict : "no verdict");
+	markup_escape(f, verdict ? verdict : "no verdict");
 	fputs("</div><div class=\"kpis\">\n", f);
 
 	kpi(f, "cases", fmt_count(b, sizeof(b), cases), NULL);
@@ -442,13 +350,13 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 	if (ops_s >= 0)
 		kpi(f, "ops/s", fmt_count(b, sizeof(b), (double)(long long)(ops_s + 0.5)), NULL);
 	fputs("</div></div>\n<table class=\"meta\">\n", f);
-	meta_row(f, "tool", jstr(s, "tool"));
-	meta_row(f, "host", jstr(s, "host"));
-	meta_row(f, "kernel", jstr(s, "kernel"));
+	meta_row(f, "tool", jstr(s, "tool", NULL));
+	meta_row(f, "host", jstr(s, "host", NULL));
+	meta_row(f, "kernel", jstr(s, "kernel", NULL));
 	/* the fixes of driver/fixes/ the driver carried (make run FIXES=) */
-	if (jstr(s, "fixes") && *jstr(s, "fixes"))
-		meta_row(f, "driver fixes", jstr(s, "fixes"));
-	meta_row(f, "started", jstr(s, "started"));
+	if (jstr(s, "fixes", NULL) && *jstr(s, "fixes", NULL))
+		meta_row(f, "driver fixes", jstr(s, "fixes", NULL));
+	meta_row(f, "started", jstr(s, "started", NULL));
 	if (jnum(s, "seconds", &v)) {
 		snprintf(b, sizeof(b), "%.1f s", v);
 		meta_row(f, "seconds", b);
@@ -463,14 +371,14 @@ static void section_header(FILE *f, struct json_object *s, const struct kase *ks
 			if (i)
 				fputs(", ", f);
 			if (sh && json_object_is_type(sh, json_type_string))
-				esc(f, json_object_get_string(sh));
+				markup_escape(f, json_object_get_string(sh));
 		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n", f);
-	if (jstr(s, "command")) {
+	if (jstr(s, "command", NULL)) {
 		fputs("<div class=\"cmdlabel\">command</div><code class=\"cmd\">", f);
-		esc(f, jstr(s, "command"));
+		markup_escape(f, jstr(s, "command", NULL));
 		fputs("</code>\n", f);
 	}
 	fputs("</section>\n", f);
@@ -506,7 +414,7 @@ static int section_matrix(FILE *f, const struct kase *ks, int n)
 				ok += ks[i].st == ST_PASS || ks[i].st == ST_KNOWN;
 			}
 		fputs("<div class=\"grp\"><div class=\"glabel\">", f);
-		esc(f, camps[j]);
+		markup_escape(f, camps[j]);
 		fprintf(f, "<div class=\"muted small\">%d/%d passed</div></div><div class=\"cells\">",
 			ok, total);
 		for (i = 0; i < n; i++) {
@@ -527,12 +435,12 @@ static int section_matrix(FILE *f, const struct kase *ks, int n)
 				fputs("<span", f);
 			}
 			fprintf(f, " class=\"cell %s\" title=\"", st_class[k->st]);
-			esc(f, k->id);
+			markup_escape(f, k->id);
 			fputs(": ", f);
-			esc(f, k->status);
+			markup_escape(f, k->status);
 			if (k->finding) {
 				fputs(" \u2192 ", f);
-				esc(f, k->finding);
+				markup_escape(f, k->finding);
 			}
 			fputs("\">", f);
 			if (jnum(k->o, "seed", &seed) && seed >= 0 && seed < 10000 &&
@@ -562,12 +470,12 @@ static bool tl_point(struct json_object *p, double *t, double *ops, double *fnd)
 		return false;
 	a = aidx(p, 0);
 	b = aidx(p, 1);
-	if (!isnum(a) || !isnum(b))
+	if (!jisnum(a) || !jisnum(b))
 		return false;
 	*t = json_object_get_double(a);
 	*ops = json_object_get_double(b);
 	c = json_object_array_length(p) > 2 ? aidx(p, 2) : NULL;
-	*fnd = isnum(c) ? json_object_get_double(c) : 0;
+	*fnd = jisnum(c) ? json_object_get_double(c) : 0;
 	return true;
 }
 
@@ -642,9 +550,9 @@ static void plot_timeline(FILE *f, const struct kase *ks, int n)
 			k++;
 		}
 		fputs("\"><title>", f);
-		esc(f, ks[i].id);
+		markup_escape(f, ks[i].id);
 		fputs(" (", f);
-		esc(f, ks[i].status);
+		markup_escape(f, ks[i].status);
 		fputs(")</title></polyline>\n", f);
 		/* a red dot where the case's findings went up */
 		for (j = 0; j < len && marks < FINDING_MARKS; j++) {
@@ -653,7 +561,7 @@ static void plot_timeline(FILE *f, const struct kase *ks, int n)
 			if (prevf >= 0 && fd > prevf) {
 				fprintf(f, "<circle class=\"fmark\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>",
 					axis_map(&ax, t, x0, x1), axis_map(&ay, o, y1, y0));
-				esc(f, ks[i].id);
+				markup_escape(f, ks[i].id);
 				fprintf(f, ": finding %.0f at %.2f s</title></circle>\n", fd, t);
 				marks++;
 			}
@@ -684,7 +592,7 @@ static void plot_timeline(FILE *f, const struct kase *ks, int n)
 				esc_trunc(f, ks[i].id, 20);
 				if (ks[i].st != ST_PASS) {
 					fputs(" <tspan class=\"bad\">", f);
-					esc(f, ks[i].status);
+					markup_escape(f, ks[i].status);
 					fputs("</tspan>", f);
 				}
 				fputs("</text>\n", f);
@@ -736,7 +644,7 @@ static int agg_add(struct json_object *agg, struct json_object *po)
 		ae = jobj(a, "errnos");
 		if (se && ae) {
 			json_object_object_foreach(se, en, ev) {
-				if (isnum(ev))
+				if (jisnum(ev))
 					json_object_object_add(ae, en, json_object_new_double(
 						jnum_or(ae, en, 0) + json_object_get_double(ev)));
 			}
@@ -850,11 +758,11 @@ static void plot_ops_bars(FILE *f, const struct opstat *ops, int n)
 
 		fprintf(f, "<rect class=\"bar-done\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			"<title>", cx - bw - 1, yd, bw, y1 - yd);
-		esc(f, ops[i].name);
+		markup_escape(f, ops[i].name);
 		fprintf(f, ": %s done</title></rect>", fmt_count(b, sizeof(b), ops[i].done));
 		fprintf(f, "<rect class=\"bar-err\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			"<title>", cx + 1, ye, bw, y1 - ye);
-		esc(f, ops[i].name);
+		markup_escape(f, ops[i].name);
 		fprintf(f, ": %s errors</title></rect>\n", fmt_count(b, sizeof(b), ops[i].errors));
 		if (bw >= 14) {
 			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"val\">%s</text>"
@@ -939,13 +847,13 @@ static int apcb_events(struct json_object *o, struct apev **out)
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
 		struct json_object *e = aidx(ap, i);
-		const char *g = jstr(e, "guest");
+		const char *g = jstr(e, "guest", NULL);
 
 		if (!g || !jnum(e, "t", &ev[n].t))
 			continue;
 		ev[n].guest = g;
-		ev[n].a = hex_weight(jstr(e, "apm"));
-		ev[n].d = hex_weight(jstr(e, "aqm"));
+		ev[n].a = hex_weight(jstr(e, "apm", NULL));
+		ev[n].d = hex_weight(jstr(e, "aqm", NULL));
 		n++;
 	}
 	if (!n) {
@@ -1000,7 +908,7 @@ static int plot_apcb(FILE *f, const struct kase *k)
 	y1 = top + shown * lane;
 
 	fputs("<div class=\"apcase\"><h3>", f);
-	esc(f, k->id);
+	markup_escape(f, k->id);
 	fputs(" ", f);
 	status_pill(f, k);
 	fprintf(f, " <span class=\"muted small\">%d APCB changes, %d guest%s", nev, ng,
@@ -1054,7 +962,7 @@ static int plot_apcb(FILE *f, const struct kase *k)
 		}
 
 		fprintf(f, "<g><title>");
-		esc(f, guests[g]);
+		markup_escape(f, guests[g]);
 		fprintf(f, ": %d change%s, %d to %d APQNs</title>\n", changes, changes == 1 ? "" : "s",
 			cmin < 0 ? 0 : cmin, cmax);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"lane-name\">", lx, ytop + 20);
@@ -1104,7 +1012,7 @@ static int plot_apcb(FILE *f, const struct kase *k)
 
 				fprintf(f, "<circle class=\"mark\" stroke=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
 					"<title>", color, axis_map(&ax, e->t, x0, x1), y);
-				esc(f, guests[g]);
+				markup_escape(f, guests[g]);
 				fprintf(f, " t=%.3f s: %d adapter%s \u00d7 %d domain%s = %d APQNs</title>"
 					"</circle>", e->t, e->a, e->a == 1 ? "" : "s", e->d,
 					e->d == 1 ? "" : "s", e->a * e->d);
@@ -1172,34 +1080,34 @@ static void section_findings(FILE *f, struct json_object *s, const struct kase *
 	for (i = 0; i < nfd; i++) {
 		struct json_object *fd = aidx(fds, i), *cs = jarr(fd, "cases");
 		const char *id = finding_id(fd, i, idb, sizeof(idb));
-		const char *known = jstr(fd, "known"), *kind = jstr(fd, "kind");
-		const char *repro = jstr(fd, "repro"), *first = jstr(fd, "first");
-		const char *report = jstr(fd, "report");
+		const char *known = jstr(fd, "known", NULL), *kind = jstr(fd, "kind", NULL);
+		const char *repro = jstr(fd, "repro", NULL), *first = jstr(fd, "first", NULL);
+		const char *report = jstr(fd, "report", NULL);
 
 		fprintf(f, "<div class=\"finding%s\" id=\"", known ? " known" : "");
 		anchor(f, "finding-", id);
 		fputs("\"><div class=\"fhead\"><span class=\"fid\">", f);
-		esc(f, id);
+		markup_escape(f, id);
 		fputs("</span> <span class=\"ftitle\">", f);
-		esc(f, jstr(fd, "title") ? jstr(fd, "title") : "(untitled)");
+		markup_escape(f, jstr(fd, "title", NULL) ? jstr(fd, "title", NULL) : "(untitled)");
 		fputs("</span></div>\n<div class=\"fmeta\">", f);
 		if (known) {
 			fputs("<span class=\"pill known\">known ", f);
-			esc(f, known);
+			markup_escape(f, known);
 			fputs("</span>", f);
 		} else {
 			fputs("<span class=\"pill new\">new</span>", f);
 		}
 		if (kind) {
 			fputs(" <span class=\"pill kind\">", f);
-			esc(f, kind);
+			markup_escape(f, kind);
 			fputs("</span>", f);
 		}
 		if (repro) {
 			fputs(" <a class=\"repro\" href=\"", f);
-			esc(f, repro);
+			markup_escape(f, repro);
 			fputs("\">repro: ", f);
-			esc(f, repro);
+			markup_escape(f, repro);
 			fputs("</a>", f);
 		}
 		fputs("</div>\n", f);
@@ -1221,10 +1129,10 @@ static void section_findings(FILE *f, struct json_object *s, const struct kase *
 					fputs("<a href=\"#", f);
 					anchor(f, "case-", cid);
 					fputs("\">", f);
-					esc(f, cid);
+					markup_escape(f, cid);
 					fputs("</a>", f);
 				} else {
-					esc(f, cid);
+					markup_escape(f, cid);
 				}
 			}
 			if (alen(cs) > 40)
@@ -1233,12 +1141,12 @@ static void section_findings(FILE *f, struct json_object *s, const struct kase *
 		}
 		if (first) {
 			fputs("<div class=\"ffirst\"><code>", f);
-			esc(f, first);
+			markup_escape(f, first);
 			fputs("</code></div>\n", f);
 		}
 		if (report) {
 			fputs("<details><summary>full report</summary><pre>", f);
-			esc(f, report);
+			markup_escape(f, report);
 			fputs("</pre></details>\n", f);
 		}
 		fputs("</div>\n", f);
@@ -1256,8 +1164,8 @@ static void errno_list(FILE *f, struct json_object *en)
 			char b[32];
 
 			fputs(any ? ", " : "", f);
-			esc(f, name);
-			if (isnum(cnt))
+			markup_escape(f, name);
+			if (jisnum(cnt))
 				fprintf(f, " %s", fmt_count(b, sizeof(b), json_object_get_double(cnt)));
 			any = true;
 		}
@@ -1298,7 +1206,7 @@ static int section_errnos(FILE *f, const struct opstat *ops, int n)
 	      "<th class=\"n\">done</th><th class=\"n\">errors</th><th class=\"n\">error rate</th>", f);
 	for (c = 0; c < ncol; c++) {
 		fputs("<th class=\"n\">", f);
-		esc(f, cols[c]);
+		markup_escape(f, cols[c]);
 		fputs("</th>", f);
 	}
 	if (other)
@@ -1308,7 +1216,7 @@ static int section_errnos(FILE *f, const struct opstat *ops, int n)
 		double oth = 0;
 
 		fputs("<tr><td>", f);
-		esc(f, ops[i].name);
+		markup_escape(f, ops[i].name);
 		fprintf(f, "</td><td class=\"n\">%s</td>", fmt_count(b, sizeof(b), ops[i].done));
 		fprintf(f, "<td class=\"n%s\">%s</td>", ops[i].errors > 0 ? " bad" : "",
 			fmt_count(b, sizeof(b), ops[i].errors));
@@ -1334,7 +1242,7 @@ static int section_errnos(FILE *f, const struct opstat *ops, int n)
 
 				for (k = 0; k < ncol && strcmp(cols[k], name); k++)
 					;
-				if (k == ncol && isnum(cnt))
+				if (k == ncol && jisnum(cnt))
 					oth += json_object_get_double(cnt);
 			}
 		}
@@ -1377,7 +1285,7 @@ static void section_fail_nth(FILE *f, struct json_object *fn)
 		bool bad = alen(pr) || (hs && hc && clean < sites);
 
 		fprintf(f, "<tr%s><td>", bad ? " class=\"badrow\"" : "");
-		esc(f, jstr(r, "operation") ? jstr(r, "operation") : "?");
+		markup_escape(f, jstr(r, "operation", NULL) ? jstr(r, "operation", NULL) : "?");
 		fprintf(f, "</td><td class=\"n\">%s</td>", hs ? fmt_count(b, sizeof(b), sites) : "\u2014");
 		fprintf(f, "<td class=\"n%s\">%s</td><td>", hs && hc && clean < sites ? " bad" : "",
 			hc ? fmt_count(b, sizeof(b), clean) : "\u2014");
@@ -1392,9 +1300,9 @@ static void section_fail_nth(FILE *f, struct json_object *fn)
 
 				fputs("<li>", f);
 				if (p && json_object_is_type(p, json_type_string))
-					esc(f, json_object_get_string(p));
+					markup_escape(f, json_object_get_string(p));
 				else
-					esc(f, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
+					markup_escape(f, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
 				fputs("</li>", f);
 			}
 			fputs("</ul>", f);
@@ -1439,7 +1347,7 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 		FILE *src;
 
 		fprintf(f, "<h3>");
-		esc(f, file);
+		markup_escape(f, file);
 		fprintf(f, "</h3>\n<p>%.1f%% of lines (%s of %s), %.0f of %.0f functions, %.1f%% of branches</p>\n",
 			jnum_or(t, "lines", 0) ? 100 * jnum_or(t, "lines_hit", 0) / jnum_or(t, "lines", 1) : 0,
 			fmt_count(b1, sizeof(b1), jnum_or(t, "lines_hit", 0)),
@@ -1456,11 +1364,11 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 		      "<th class=\"n\">line</th><th class=\"n\">lines run</th><th class=\"n\">branches taken</th>"
 		      "</tr></thead><tbody>\n", f);
 		for (i = 0; i < nf; i++) {
-			const char *name = jstr(fns[i], "name") ? jstr(fns[i], "name") : "?";
+			const char *name = jstr(fns[i], "name", NULL) ? jstr(fns[i], "name", NULL) : "?";
 
 			fprintf(f, "<tr%s><td><a href=\"#cov-%s-%.0f\">", jnum_or(fns[i], "lines_hit", 0) ? "" :
 				" class=\"badrow\"", file, jnum_or(fns[i], "first_line", 0));
-			esc(f, name);
+			markup_escape(f, name);
 			fprintf(f, "</a></td><td class=\"n\">%.0f</td><td class=\"n\">%.0f / %.0f</td>"
 				"<td class=\"n\">%.0f / %.0f</td></tr>\n", jnum_or(fns[i], "first_line", 0),
 				jnum_or(fns[i], "lines_hit", 0), jnum_or(fns[i], "lines", 0),
@@ -1468,7 +1376,7 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 		}
 		fputs("</tbody></table></div>\n", f);
 		free(fns);
-		src = jstr(fc, "source") ? fopen(jstr(fc, "source"), "r") : NULL;
+		src = jstr(fc, "source", NULL) ? fopen(jstr(fc, "source", NULL), "r") : NULL;
 		if (!src) {
 			fputs("<p class=\"muted\">The source is not at hand (coverage.json names where it was "
 			      "built).</p>\n", f);
@@ -1489,7 +1397,7 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 				fprintf(f, "<span id=\"cov-%s-%d\" class=\"%s\">%5d %8s  ", file, ln,
 					!c ? "" : json_object_get_int64(c) ? "hit" : "miss", ln,
 					!c ? "" : fmt_count(b1, sizeof(b1), (double)json_object_get_int64(c)));
-				esc(f, line);
+				markup_escape(f, line);
 				fputs("</span>\n", f);
 			}
 		}
@@ -1500,29 +1408,19 @@ static void section_coverage(FILE *f, struct json_object *cov, const char *dir)
 	json_object_put(counts);
 }
 
-/* a word of argv for a shell: quoted when it needs to be */
-static void shell_word(FILE *f, const char *w)
+/* a word of argv for a shell (quoted when it needs to be), as HTML */
+static void shell_word_html(FILE *f, const char *w)
 {
-	const char *p;
-	bool plain = *w != 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
 
-	for (p = w; *p && plain; p++)
-		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			       "-_./=:,+@%", *p) != NULL;
-	if (plain) {
-		esc(f, w);
+	if (!m)
 		return;
-	}
-	fputc('\'', f);
-	for (p = w; *p; p++) {
-		char c[2] = { *p, 0 };
-
-		if (*p == '\'')
-			fputs("'\\''", f);
-		else
-			esc(f, c);
-	}
-	fputc('\'', f);
+	shell_word(m, w);
+	fclose(m);
+	markup_escape(f, buf);
+	free(buf);
 }
 
 static void section_cases(FILE *f, const struct kase *ks, int n)
@@ -1551,9 +1449,9 @@ static void section_cases(FILE *f, const struct kase *ks, int n)
 		fputs("<tr id=\"", f);
 		anchor(f, "case-", k->id);
 		fputs("\"><td class=\"id\">", f);
-		esc(f, k->id);
+		markup_escape(f, k->id);
 		fputs("</td><td>", f);
-		esc(f, k->campaign);
+		markup_escape(f, k->campaign);
 		fputs("</td><td class=\"n\">", f);
 		if (jnum(k->o, "seed", &v))
 			fputs(fmt_count(b, sizeof(b), v), f);
@@ -1567,7 +1465,7 @@ static void section_cases(FILE *f, const struct kase *ks, int n)
 			fputs(fmt_count(b, sizeof(b), v), f);
 		fputs("</td><td>", f);
 		for (j = 0; j < alen(fds) && j < 5; j++) {
-			const char *t = jstr(aidx(fds, j), "title");
+			const char *t = jstr(aidx(fds, j), "title", NULL);
 
 			fputs(j ? "<br>" : "", f);
 			esc_trunc(f, t ? t : "?", 80);
@@ -1592,7 +1490,7 @@ static void section_cases(FILE *f, const struct kase *ks, int n)
 				if (j)
 					fputc(' ', f);
 				if (a && json_object_is_type(a, json_type_string))
-					shell_word(f, json_object_get_string(a));
+					shell_word_html(f, json_object_get_string(a));
 			}
 			fputs("</code></details>", f);
 		}
@@ -1725,17 +1623,17 @@ static int section_lockgraph(FILE *f, const char *dir)
 
 static void section_background(FILE *f, struct json_object *bg)
 {
-	const char *cmd = jstr(bg, "command"), *met = jstr(bg, "metrics");
+	const char *cmd = jstr(bg, "command", NULL), *met = jstr(bg, "metrics", NULL);
 
 	fputs("<section id=\"background\"><h2>Background load</h2>\n", f);
 	if (cmd) {
 		fputs("<div class=\"cmdlabel\">command</div><code class=\"cmd\">", f);
-		esc(f, cmd);
+		markup_escape(f, cmd);
 		fputs("</code>\n", f);
 	}
 	if (met) {
 		fputs("<div class=\"cmdlabel\">metrics</div><pre>", f);
-		esc(f, met);
+		markup_escape(f, met);
 		fputs("</pre>\n", f);
 	}
 	if (!cmd && !met)
@@ -1873,7 +1771,7 @@ static void section_edges(FILE *f, struct json_object *e)
 		      "<th class=\"n\">weight</th></tr></thead><tbody>\n", f);
 		json_object_object_foreachC(mix, it) {
 			fputs("<tr><td>", f);
-			esc(f, it.key);
+			markup_escape(f, it.key);
 			fprintf(f, "</td><td class=\"n\">%.2fx</td></tr>\n", json_object_get_double(it.val));
 		}
 		fputs("</tbody></table>\n", f);
@@ -1904,9 +1802,9 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<title>vfio-ap-stress report", f);
-	if (jstr(s, "started")) {
+	if (jstr(s, "started", NULL)) {
 		fputs(" \u2014 ", f);
-		esc(f, jstr(s, "started"));
+		markup_escape(f, jstr(s, "started", NULL));
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 	fputs("<header class=\"top\"><h1>vfio-ap-stress report</h1><nav>"
@@ -1948,7 +1846,7 @@ static int write_page(FILE *f, const char *dir, struct json_object *s,
 		section_cases(f, ks, n);
 	if (!err) {
 		fputs("</main>\n<footer>written by ", f);
-		esc(f, jstr(s, "tool") ? jstr(s, "tool") : "vfio-ap-stress");
+		markup_escape(f, jstr(s, "tool", NULL) ? jstr(s, "tool", NULL) : "vfio-ap-stress");
 		fprintf(f, " at %s from summary.json and cases/*.json</footer>\n</body>\n</html>\n", when);
 	}
 	free(ops);
@@ -1977,20 +1875,20 @@ int report_write(const char *dir, struct json_object *summary,
 		struct kase *c = &ks[i];
 
 		c->o = cases[i] && json_object_is_type(cases[i], json_type_object) ? cases[i] : NULL;
-		c->id = jstr(c->o, "id");
+		c->id = jstr(c->o, "id", NULL);
 		if (!c->id) {
 			snprintf(c->idbuf, sizeof(c->idbuf), "case-%d", i + 1);
 			c->id = c->idbuf;
 		}
-		c->campaign = jstr(c->o, "campaign") ? jstr(c->o, "campaign") : "(no campaign)";
-		c->status = jstr(c->o, "status") ? jstr(c->o, "status") : "?";
-		c->st = parse_status(jstr(c->o, "status"));
+		c->campaign = jstr(c->o, "campaign", NULL) ? jstr(c->o, "campaign", NULL) : "(no campaign)";
+		c->status = jstr(c->o, "status", NULL) ? jstr(c->o, "status", NULL) : "?";
+		c->st = parse_status(jstr(c->o, "status", NULL));
 		if (c->st == ST_FAIL || c->st == ST_CRASH) {
 			struct json_object *cf = jarr(c->o, "findings");
 			bool all_known = alen(cf) > 0 && !alen(jarr(c->o, "unexpected"));
 
 			for (j = 0; j < alen(cf); j++)
-				if (!jstr(aidx(cf, j), "known"))
+				if (!jstr(aidx(cf, j), "known", NULL))
 					all_known = false;
 			if (all_known)
 				c->st = ST_KNOWN;

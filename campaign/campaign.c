@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "engine.h"
+#include "campaign.h"
 
 /* The operations of the running case, in memory the child shares with
  * the campaign: a case that dies still has its count. */
