@@ -131,8 +131,8 @@ bench: sim
 # /var/tmp/vfio-ap-stress.journal).  Needs only gcc and libkmod.
 restore:
 	@mkdir -p build/bin && \
-	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Ilib -Idriver/include \
-		selftests/vfio_ap/restore.c lib/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Iabi -Ilib -Idriver/include \
+		selftests/vfio_ap/restore.c lib/*.c abi/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
 	VFIO_AP_HOST=linux build/bin/vfio-ap-restore
 
 clean:

@@ -111,8 +111,12 @@ int case_add_findings(struct vap_host *h, struct json_object *c, const char *ora
 		if (!host_report && len && strncmp(line, "known ", 6) && colon) {
 			char title[128];
 
-			/* "isolation: mdev X: ..." -> title "isolation: mdev X" */
-			snprintf(title, sizeof(title), "%.*s", (int)(colon - line), line);
+			/* an invariant's "TITLE: instance" -> TITLE; else what
+			 * comes before the first ": " */
+			if (vap_inv_title_of(line))
+				snprintf(title, sizeof(title), "%s", vap_inv_title_of(line));
+			else
+				snprintf(title, sizeof(title), "%.*s", (int)(colon - line), line);
 			if (!strcmp(title, "log"))
 				snprintf(title, sizeof(title), "%.120s", colon + 2);
 			json_object_array_add(arr, finding_obj(title, NULL, NULL, NULL, line));

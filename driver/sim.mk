@@ -26,7 +26,7 @@ VCODE := $(shell echo $$(( ($(V1) << 16) + ($(V2) << 8) + ($(V3) > 255 ? 255 : $
 DRIVER_FILES := vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h vfio_ap_debug.h ap_bus.h
 SRC := $(OUT)/src
 
-INC := -Idriver/include -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
+INC := -Idriver/include -Iabi -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
 # what the tree's driver has (driver/features.sh), seen by every object
 DEFS := -include $(SRC)/sim_tree.h -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
 # frame pointers: the allocation ledger saves a stack per allocation; no
@@ -83,8 +83,11 @@ CFLAGS_DRV := -std=gnu11 $(OPT) $(COVFLAGS) $(UNINIT) $(RACE) -DSIM_DRIVER_UNIT 
 
 OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/kvm/*.c) driver/sim/host.c driver/sim/known.c
 OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
+# the bottom floor (formats, invariants): in the sim's library, so that
+# lib/ and the tools linked with it have it too
+ABI_OBJS := $(patsubst abi/%.c,$(OUT)/obj/abi/%.o,$(wildcard abi/*.c))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
-HDRS := $(wildcard driver/include/*/*.h)
+HDRS := $(wildcard driver/include/*/*.h) abi/abi.h
 
 all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/bin/shim-families $(OUT)/lib/libvfioapsim.a \
 	$(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim $(OUT)/bin/qemu-vfio-ap-stress $(OUT)/bin/qemu-vfio-ap-fault)
@@ -116,11 +119,15 @@ $(OUT)/obj/%.o: driver/%.c $(HDRS) $(SRC)/.hsum
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
 
+$(OUT)/obj/abi/%.o: abi/%.c abi/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OWN) -c $< -o $@
+
 $(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(SRC)/sim_tree.h $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_DRV) -c $(SRC)/vfio_ap_$*.c -o $@
 
-$(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
+$(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(ABI_OBJS) $(DRV_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
@@ -152,9 +159,9 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
 ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(wildcard campaign/*.c) \
 	$(wildcard lib/*.c)
-ENGINE_HDRS := stress/engine.h stress/options.h $(wildcard campaign/*.h) lib/vfio_ap.h lib/internal.h
+ENGINE_HDRS := stress/engine.h stress/options.h $(wildcard campaign/*.h) abi/abi.h lib/vfio_ap.h lib/internal.h
 CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-Ilib -Icampaign -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
+	-Iabi -Ilib -Icampaign -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
 TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) $(XLIB) -ljson-c -lkmod -ludev -lpthread -ldw
 
 TOOL_OBJS := $(patsubst %.c,$(OUT)/obj/tool/%.o,$(ENGINE_SRCS))

@@ -74,22 +74,21 @@ static int finding(FILE *out, const char *fmt, ...)
 	return 1;
 }
 
-/* The same APQNs (adapters x domains): an adapter without a domain
- * gives none, whatever the masks say. */
-static bool same_apqns(const struct vap_matrix *x, const struct vap_matrix *y)
+static bool bound_test(void *ctx, int a, int d)
 {
-	int a, d;
+	const unsigned char *bound = ctx;
 
-	for (a = 0; a < VAP_BITS; a++)
-		for (d = 0; d < VAP_BITS; d++)
-			if (vap_matrix_has(x, a, d) != vap_matrix_has(y, a, d))
-				return false;
-	return true;
+	return bound[(a * VAP_BITS + d) / 8] >> ((a * VAP_BITS + d) % 8) & 1;
 }
 
-static bool bound_test(const unsigned char *bound, int a, int d)
+/* a violation as the oracle's line: its title, then the instance (the
+ * sim reports the same under the same title: one finding) */
+static void violation_line(void *arg, const char *title, const char *line)
 {
-	return bound[(a * VAP_BITS + d) / 8] >> ((a * VAP_BITS + d) % 8) & 1;
+	FILE *out = arg;
+
+	if (out)
+		fprintf(out, "%s: %s\n", title, line);
 }
 
 int vap_check(struct vap_host *h, size_t mark, FILE *out)
@@ -97,7 +96,7 @@ int vap_check(struct vap_host *h, size_t mark, FILE *out)
 	unsigned char *bound;
 	struct vap_matrix m[64], g;
 	char **uuids;
-	int n, i, j, a, d, bad = 0;
+	int n, i, a, d, bad = 0;
 	size_t k;
 	char *log;
 
@@ -131,18 +130,8 @@ int vap_check(struct vap_host *h, size_t mark, FILE *out)
 			memset(&m[i], 0, sizeof(m[i]));
 			continue;
 		}
-		/* consistency: guest_matrix within matrix */
-		if (!vap_mask_subset(&g.apm, &m[i].apm) || !vap_mask_subset(&g.aqm, &m[i].aqm))
-			bad += finding(out, "consistency: mdev %s: guest_matrix not within matrix", uuids[i]);
-		/* isolation: everything the guest may be given is bound to vfio_ap */
-		for (a = 0; a < VAP_BITS; a++) {
-			if (!vap_mask_test(&g.apm, a))
-				continue;
-			for (d = 0; d < VAP_BITS; d++)
-				if (vap_mask_test(&g.aqm, d) && !bound_test(bound, a, d))
-					bad += finding(out, "isolation: mdev %s: guest_matrix has %02x.%04x, not bound to vfio_ap",
-						       uuids[i], a, d);
-		}
+		bad += vap_inv_guest_within(uuids[i], &m[i], &g, NULL, violation_line, out);
+		bad += vap_inv_guest_bound(uuids[i], &g, bound_test, bound, violation_line, out);
 		/* a running guest reaches exactly its guest_matrix */
 		for (k = 0; k < sizeof(h->guests) / sizeof(h->guests[0]); k++) {
 			struct vap_matrix r;
@@ -151,32 +140,12 @@ int vap_check(struct vap_host *h, size_t mark, FILE *out)
 			if (!h->guests[k].name[0] || strcmp(h->guests[k].uuid, uuids[i]))
 				continue;
 			rc = vap_guest_reach(h, h->guests[k].name, &r);
-			if (rc == -EOPNOTSUPP)
-				continue;
-			if (rc || !same_apqns(&r, &g))
-			{
-				char ga[67], gq[67], ra[67], rq[67];
-
-				vap_mask_format(&g.apm, ga, sizeof(ga));
-				vap_mask_format(&g.aqm, gq, sizeof(gq));
-				vap_mask_format(&r.apm, ra, sizeof(ra));
-				vap_mask_format(&r.aqm, rq, sizeof(rq));
-				bad += finding(out, "consistency: guest %s reaches other APQNs than guest_matrix of %s (rc %d): guest_matrix apm %.10s aqm %.10s, reached apm %.10s aqm %.10s",
-					       h->guests[k].name, uuids[i], rc, ga, gq, ra, rq);
-			}
+			if (rc != -EOPNOTSUPP)
+				bad += vap_inv_guest_reach(h->guests[k].name, uuids[i], rc, &r, &g,
+							   violation_line, out);
 		}
 	}
-	/* exclusivity: no APQN in two mdevs */
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			for (a = 0; a < VAP_BITS; a++) {
-				if (!vap_mask_test(&m[i].apm, a) || !vap_mask_test(&m[j].apm, a))
-					continue;
-				for (d = 0; d < VAP_BITS; d++)
-					if (vap_mask_test(&m[i].aqm, d) && vap_mask_test(&m[j].aqm, d))
-						bad += finding(out, "exclusivity: %02x.%04x in mdevs %s and %s",
-							       a, d, uuids[i], uuids[j]);
-			}
+	bad += vap_inv_exclusive(n, uuids, m, violation_line, out);
 	vap_free_list(uuids);
 	free(bound);
 	/* the host's own checks, then the kernel log */

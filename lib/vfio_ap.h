@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "abi.h"
 
 #define VAP_MATRIX_DIR "/sys/devices/vfio_ap/matrix"
 #define VAP_TYPE_DIR VAP_MATRIX_DIR "/mdev_supported_types/vfio_ap-passthrough"
@@ -203,48 +204,6 @@ struct vap_values_ctx {
 char *vap_value_text(const struct vap_value *v, const struct vap_values_ctx *c);
 /* 0 when rc (0 or -errno) is the expected answer; else 1 and why. */
 int vap_value_judge(const struct vap_value *v, int rc, char *why, size_t len);
-
-/* ---------------------------------------------------- the kernel's formats */
-
-#define VAP_BITS 256
-#define VAP_LONGS (VAP_BITS / (8 * sizeof(unsigned long)))
-
-/* A 256-bit mask in the AP bus's numbering (bit 0 = adapter/domain 0). */
-struct vap_mask {
-	unsigned long w[VAP_LONGS];
-};
-
-struct vap_matrix {
-	struct vap_mask apm, aqm, adm;
-};
-
-static inline void vap_mask_set(struct vap_mask *m, int i)
-{
-	m->w[i / (8 * sizeof(long))] |= 1UL << (i % (8 * sizeof(long)));
-}
-
-static inline bool vap_mask_test(const struct vap_mask *m, int i)
-{
-	return m->w[i / (8 * sizeof(long))] >> (i % (8 * sizeof(long))) & 1;
-}
-
-int vap_mask_weight(const struct vap_mask *m);
-bool vap_mask_subset(const struct vap_mask *a, const struct vap_mask *b);
-/* The kernel's "0x" + 64 hex digits form (apmask, aqmask, ap_masks):
- * the leftmost bit is number 0. */
-int vap_mask_parse(const char *s, struct vap_mask *m);
-void vap_mask_format(const struct vap_mask *m, char *buf, size_t len);
-
-/* "aa.dddd" (hex): an APQN; -EINVAL unless both parts are in range. */
-int vap_apqn_parse(const char *s, int *adapter, int *domain);
-/*
- * The mdev's matrix/guest_matrix format: one line per APQN ("aa.dddd"),
- * or "aa." lines (adapters without domains) and ".dddd" lines (domains
- * without adapters).  Fills apm and aqm; an empty text is an empty matrix.
- */
-int vap_matrix_parse(const char *text, struct vap_matrix *m);
-/* The APQNs of a matrix: adapters x domains. */
-bool vap_matrix_has(const struct vap_matrix *m, int adapter, int domain);
 
 /* ----------------------------------------------------------- AP and mdevs */
 

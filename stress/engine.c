@@ -60,7 +60,7 @@ static volatile int round_over;
  * took an adapter or domain out of the configuration (its queues answer
  * 01 until the bus scan that follows removes them; a reset in between
  * ends in EIO, as one after an injected 01 does) */
-static volatile int ap_injected;
+static volatile int ap_abnormal;
 static int guests_running;
 
 void stress_defaults(struct stress_params *p)
@@ -151,7 +151,7 @@ static void judge(struct worker *w, enum op op, int rc, const int *ok, const cha
 	/* a queue that answered deconfigured or checkstopped is not probed,
 	 * nor reset: an operation that probes or resets queues may say so
 	 * once a code was injected */
-	if (ap_injected && rc == -EIO && op_reaches_queues(op))
+	if (ap_abnormal && rc == -EIO && op_reaches_queues(op))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
@@ -297,7 +297,7 @@ static void op_config(struct step_ctx *c)
 
 	/* before the change: another worker's reset may meet it at once */
 	if (!on)
-		ap_injected = 1;
+		ap_abnormal = 1;
 	rc = vap_ap_config(host, adapter, id, on);
 	judge_step(c, rc, "configuration change");
 }
@@ -363,7 +363,7 @@ static void op_apcode(struct step_ctx *c)
 
 	rc = vap_ap_inject(host, code->insn, c->a, c->d, code->rc, 1 + pick(c->w, 3), 0);
 	if (!rc)
-		ap_injected = 1;
+		ap_abnormal = 1;
 	judge_step(c, rc, "%s answers %s on %02x.%04x", code->insn, code->name, c->a, c->d);
 }
 

@@ -29,6 +29,7 @@
 #include <sim/lockdep.h>
 #include <sim/ref.h>
 #include <sim/slab.h>
+#include "abi.h"
 #include <sim/fault.h>
 #include <sim/stack.h>
 #include <sim/sysfs.h>
@@ -862,37 +863,6 @@ void simhost_settle(void)
 
 /* ---------------------------------------------------------------- check */
 
-struct apqn_set {
-	DECLARE_BITMAP(apm, 256);
-	DECLARE_BITMAP(aqm, 256);
-};
-
-/* Parses "%02x.%04x" / "%02x." / ".%04x" lines into the two masks. */
-static void parse_matrix(const char *s, struct apqn_set *m)
-{
-	memset(m, 0, sizeof(*m));
-	while (*s) {
-		unsigned int a, q;
-		char line[32];
-		size_t n = strcspn(s, "\n");
-
-		/* one line at a time: %x would skip a newline and read the
-		 * next line's adapter as this one's domain ("00.\n02.") */
-		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), s);
-		if (sscanf(line, "%x.%x", &a, &q) == 2) {
-			set_bit_inv(a & 0xff, m->apm);
-			set_bit_inv(q & 0xff, m->aqm);
-		} else if (line[0] == '.' && sscanf(line + 1, "%x", &q) == 1) {
-			set_bit_inv(q & 0xff, m->aqm);
-		} else if (sscanf(line, "%x.", &a) == 1) {
-			set_bit_inv(a & 0xff, m->apm);
-		}
-		s += n;
-		if (*s)
-			s++;
-	}
-}
-
 /* A violated invariant: reported under a title without the instance's
  * names (so that a campaign counts one kind once), the details in the body. */
 static int finding(FILE *out, const char *title, const char *fmt, ...)
@@ -911,92 +881,72 @@ static int finding(FILE *out, const char *title, const char *fmt, ...)
 	return 1;
 }
 
+/* abi/'s invariants report here: the host's own report */
+static void violation(void *arg, const char *title, const char *line)
+{
+	sim_report(title, "%s\n", line);
+}
+
+static bool bound_to_vfio(void *ctx, int a, int d)
+{
+	return apbus_owner(AP_MKQID(a, d)) == AP_OWNER_VFIO;
+}
+
 #define MDEV_DIR "/sys/devices/vfio_ap/matrix"
 
-static int check_mdevs(FILE *out)
+/* an mdev's matrix or guest_matrix as its file answers: 0, or -1 */
+static int read_matrix(const char *uuid, const char *attr, struct vap_matrix *m)
 {
 	static char buf[65536];
-	struct apqn_set seen_a[64];
-	char seen_n[64][40];
+	char path[256];
+
+	snprintf(path, sizeof(path), MDEV_DIR "/%s/%s", uuid, attr);
+	if (sysfs_read(path, buf, sizeof(buf)) < 0 || vap_matrix_parse(buf, m))
+		return -1;
+	return 0;
+}
+
+/* a kernel bitmap (bit n as set_bit_inv numbers it) as abi/'s mask */
+static void mask_of(const unsigned long *bits, struct vap_mask *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < VAP_BITS; i++)
+		if (test_bit_inv(i, bits))
+			vap_mask_set(m, i);
+}
+
+/* The invariants of abi/ over the mdevs' files, with what only the sim
+ * knows: the host's configuration and who owns each queue. */
+static void check_mdevs(void)
+{
+	static struct vap_matrix matrix[64];
+	static char *uuids[64];
+	struct vap_matrix cfg, gm;
 	char **names = NULL;
-	int n, i, j, nm = 0, bad = 0;
-	struct ap_config_info_wrap {
-		DECLARE_BITMAP(apm, 256);
-		DECLARE_BITMAP(aqm, 256);
-	} cfg;
+	int n, i, nm = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < VAP_BITS; i++) {
 		if (aphw_adapter_configured(i))
-			set_bit_inv(i, cfg.apm);
+			vap_mask_set(&cfg.apm, i);
 		if (aphw_domain_configured(i))
-			set_bit_inv(i, cfg.aqm);
+			vap_mask_set(&cfg.aqm, i);
 	}
 	n = sysfs_list(MDEV_DIR, &names);
 	for (i = 0; i < n; i++) {
-		char path[256];
-		struct apqn_set matrix, gm;
-		unsigned long apid, apqi;
-
-		if (strlen(names[i]) != 36)
-			goto next;
-		snprintf(path, sizeof(path), MDEV_DIR "/%s/matrix", names[i]);
-		if (sysfs_read(path, buf, sizeof(buf)) < 0)
-			goto next;
-		parse_matrix(buf, &matrix);
-		snprintf(path, sizeof(path), MDEV_DIR "/%s/guest_matrix", names[i]);
-		if (sysfs_read(path, buf, sizeof(buf)) < 0)
-			goto next;
-		parse_matrix(buf, &gm);
-		/* guest_matrix is within matrix and the host configuration */
-		for_each_set_bit_inv(apid, gm.apm, 256)
-			if (!test_bit_inv(apid, matrix.apm) || !test_bit_inv(apid, cfg.apm))
-				bad += finding(out, "consistency: an adapter in guest_matrix but not in matrix and host configuration",
-					"consistency: mdev %s: adapter %02lx in guest_matrix but not in matrix and host configuration",
-					       names[i], apid);
-		for_each_set_bit_inv(apqi, gm.aqm, 256)
-			if (!test_bit_inv(apqi, matrix.aqm) || !test_bit_inv(apqi, cfg.aqm))
-				bad += finding(out, "consistency: a domain in guest_matrix but not in matrix and host configuration",
-					"consistency: mdev %s: domain %04lx in guest_matrix but not in matrix and host configuration",
-					       names[i], apqi);
-		/* every queue of the guest's APCB is bound to vfio_ap */
-		for_each_set_bit_inv(apid, gm.apm, 256)
-			for_each_set_bit_inv(apqi, gm.aqm, 256)
-				if (apbus_owner(AP_MKQID(apid, apqi)) != AP_OWNER_VFIO)
-					bad += finding(out, "consistency: an APQN in guest_matrix whose queue is not bound to vfio_ap",
-					"consistency: mdev %s: %02lx.%04lx in guest_matrix but its queue is not bound to vfio_ap",
-						       names[i], apid, apqi);
-		/* exclusivity of assignments */
-		for (j = 0; j < nm; j++) {
-			struct apqn_set x;
-
-			if (bitmap_and(x.apm, matrix.apm, seen_a[j].apm, 256) &&
-			    bitmap_and(x.aqm, matrix.aqm, seen_a[j].aqm, 256))
-				bad += finding(out, "exclusivity: two mdevs share an APQN",
-					"exclusivity: mdevs %s and %s share APQN %02lx.%04lx",
-					       names[i], seen_n[j], find_first_bit_inv(x.apm, 256),
-					       find_first_bit_inv(x.aqm, 256));
+		if (strlen(names[i]) != 36 || nm == 64 || read_matrix(names[i], "matrix", &matrix[nm]) ||
+		    read_matrix(names[i], "guest_matrix", &gm)) {
+			free(names[i]);
+			continue;
 		}
-		if (nm < 64) {
-			seen_a[nm] = matrix;
-			snprintf(seen_n[nm], sizeof(seen_n[nm]), "%s", names[i]);
-			nm++;
-		}
-next:
-		free(names[i]);
+		vap_inv_guest_within(names[i], &matrix[nm], &gm, &cfg, violation, NULL);
+		vap_inv_guest_bound(names[i], &gm, bound_to_vfio, NULL, violation, NULL);
+		uuids[nm++] = names[i];
 	}
+	vap_inv_exclusive(nm, uuids, matrix, violation, NULL);
+	for (i = 0; i < nm; i++)
+		free(uuids[i]);
 	free(names);
-	return bad;
-}
-
-static bool subset(const unsigned long *a, const unsigned long *b)
-{
-	int i;
-
-	for (i = 0; i < 256 / BITS_PER_LONG; i++)
-		if (a[i] & ~b[i])
-			return false;
-	return true;
 }
 
 /*
@@ -1036,15 +986,14 @@ static int check_told(FILE *out, struct guest *g)
 
 static int check_guests(FILE *out)
 {
-	static char buf[65536];
 	int i, j, bad = 0;
 	unsigned long am[MAX_GUESTS][4], qm[MAX_GUESTS][4], dm[4];
 
 	mutex_lock(&guests_lock);
 	for (i = 0; i < MAX_GUESTS; i++) {
 		struct guest *g = guests[i];
-		struct apqn_set gm, mm;
-		char path[256];
+		struct vap_matrix gm, mm;
+		struct vap_mask ca, cq;
 
 		if (!g)
 			continue;
@@ -1057,25 +1006,23 @@ static int check_guests(FILE *out)
 			continue;
 		}
 		bad += check_told(out, g);
-		snprintf(path, sizeof(path), MDEV_DIR "/%s/guest_matrix", g->uuid);
-		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+		if (read_matrix(g->uuid, "guest_matrix", &gm))
 			continue;
-		parse_matrix(buf, &gm);
+		mask_of(am[i], &ca);
+		mask_of(qm[i], &cq);
 		/* 7.x: a request clears the guest's masks while the device is
 		 * still open, until the VMM lets it go */
 		if (__atomic_load_n(&g->requested, __ATOMIC_ACQUIRE) &&
 		    bitmap_empty(am[i], 256) && bitmap_empty(qm[i], 256))
 			continue;
-		if (!bitmap_equal(gm.apm, am[i], 256) || !bitmap_equal(gm.aqm, qm[i], 256))
+		if (memcmp(&gm.apm, &ca, sizeof(ca)) || memcmp(&gm.aqm, &cq, sizeof(cq)))
 			bad += finding(out, "consistency: crycb differs from guest_matrix",
 					"consistency: guest %s: crycb differs from guest_matrix of %s",
 				       g->name, g->uuid);
 		/* isolation: the guest reaches nothing its mdev does not have */
-		snprintf(path, sizeof(path), MDEV_DIR "/%s/matrix", g->uuid);
-		if (sysfs_read(path, buf, sizeof(buf)) < 0)
+		if (read_matrix(g->uuid, "matrix", &mm))
 			continue;
-		parse_matrix(buf, &mm);
-		if (!subset(am[i], mm.apm) || !subset(qm[i], mm.aqm))
+		if (!vap_mask_subset(&ca, &mm.apm) || !vap_mask_subset(&cq, &mm.aqm))
 			bad += finding(out, "isolation: a guest reaches APQNs not assigned to its mdev",
 					"isolation: guest %s reaches APQNs not assigned to %s",
 				       g->name, g->uuid);
@@ -1119,7 +1066,7 @@ int simhost_check(FILE *out, int *nknown)
 	t->no_fault = true;
 	simhost_settle();
 	check_bus_counts();
-	check_mdevs(NULL);
+	check_mdevs();
 	check_guests(NULL);
 	t->no_fault = false;
 	n = sim_nr_findings();

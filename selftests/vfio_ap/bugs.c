@@ -42,11 +42,6 @@ static int all_reports(FIXTURE_DATA(bugs) *self)
 	return n;
 }
 
-static void queue_path(char *buf, size_t len, int a, int d)
-{
-	snprintf(buf, len, "%02x.%04x", a, d);
-}
-
 /*
  * KI-6: a queue unlinked from an mdev while its adapter is filtered out of
  * the guest's APCB keeps its pointer to the mdev; once the mdev is gone,
@@ -61,8 +56,8 @@ VAP_TEST(bugs, ki6_queue_outlives_mdev)
 	struct vap_matrix m;
 	char q0[16], q1[16];
 
-	queue_path(q0, sizeof(q0), a, d0);
-	queue_path(q1, sizeof(q1), a, d1);
+	vap_apqn_format(a, d0, q0, sizeof(q0));
+	vap_apqn_format(a, d1, q1, sizeof(q1));
 	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
 	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
 	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d0));
@@ -140,7 +135,7 @@ static void pqap_case(struct __test_metadata *_metadata, FIXTURE_DATA(bugs) *sel
 	int a = self->p.a[0], d0 = self->p.d[0], d1 = self->p.d[1], rc, i;
 	char q1[16];
 
-	queue_path(q1, sizeof(q1), a, d1);
+	vap_apqn_format(a, d1, q1, sizeof(q1));
 	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
 	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
 	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d0));

@@ -52,7 +52,7 @@ VAP_TEST(dynamic, unbind_and_bind)
 	ASSERT_EQ(0, rc);
 	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
 	EXPECT_TRUE(vap_matrix_has(&r, a, d));
-	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, d);
+	vap_apqn_format(a, d, apqn, sizeof(apqn));
 	ASSERT_EQ(0, vap_write(self->h, VAP_DRV_DIR "/unbind", apqn));
 	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
 	/* the adapter goes from the guest (the kernel unplugs by adapter) */
@@ -97,7 +97,7 @@ VAP_TEST(dynamic, stop_racing_unbind)
 	rc = start(_metadata, self);
 	SKIP_IF_NO_GUESTS(rc);
 	ASSERT_EQ(0, rc);
-	snprintf(apqn, sizeof(apqn), "%02x.%04x", self->p.a[1], self->p.d[1]);
+	vap_apqn_format(self->p.a[1], self->p.d[1], apqn, sizeof(apqn));
 	if (vap_kind(self->h) == VAP_SIM) {
 		/* the sim is this process: race from a thread of it */
 		struct race arg = { self->h, apqn, 0 };
