@@ -547,20 +547,201 @@ static void assertion(char *line)
 	}
 }
 
+/* ------------------------------------------------------ the commands */
+
+/* an answer of 0 or -errno: "ok" or "error: NAME (...)" */
+static void emit_rc(long rc)
+{
+	if (rc < 0)
+		emit_err(rc);
+	else
+		emit("ok\n");
+}
+
+static void cmd_write(int argc, char **argv)
+{
+	/* the value is the rest of the line, spaces included (run_line
+	 * joined it); without one, an empty line, as `echo > FILE` */
+	emit_rc(simhost_write(argv[1], argc > 2 ? argv[2] : ""));
+}
+
+static void cmd_read(int argc, char **argv)
+{
+	static char buf[8192];
+	long rc = simhost_read(argv[1], buf, sizeof(buf));
+
+	if (rc < 0)
+		emit_err(rc);
+	else
+		emit("%s", buf);
+}
+
+static void cmd_ls(int argc, char **argv)
+{
+	char **names;
+	int n = simhost_ls(argv[1], &names), i;
+
+	if (n < 0) {
+		emit_err(n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		emit("%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void cmd_hw(int argc, char **argv)
+{
+	if (simhost_hw(argv[1], parse_int(argv[2], "hw id")) == -EINVAL)
+		script_error("usage: hw remove-adapter|add-adapter|remove-domain|add-domain N");
+	emit("ok\n");
+}
+
+static void cmd_modprobe(int argc, char **argv) { emit_rc(simhost_modprobe()); }
+static void cmd_rmmod(int argc, char **argv) { emit_rc(simhost_rmmod()); }
+
+static void cmd_bg_write(int argc, char **argv)
+{
+	if (bg.active)
+		script_error("bg: a background write is already running");
+	snprintf(bg.path, sizeof(bg.path), "%s", argv[2]);
+	snprintf(bg.value, sizeof(bg.value), "%s", argv[3]);
+	bg.active = true;
+	bg.task = sim_thread_start("bg-write", bg_fn, &bg);
+	if (!bg.task)
+		script_error("bg: cannot start a thread");
+	emit("started\n");
+}
+
+static void cmd_wait(int argc, char **argv)
+{
+	if (!bg.active)
+		script_error("wait: no background write");
+	sim_thread_join(bg.task);
+	bg.active = false;
+	emit_rc(bg.rc);
+}
+
+static void cmd_running(int argc, char **argv)
+{
+	/* whether the background write is still blocked, after a grace
+	 * period of 200 ms of real time in the threaded mode */
+	simhost_sleep_ms(200 * sim_timescale);
+	emit("%s\n", bg.active && !sim_thread_exited(bg.task) ? "running" : "finished");
+}
+
+static void cmd_lockgraph(int argc, char **argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	simhost_lockgraph(f);
+	fclose(f);
+	emit("%s", buf);
+	free(buf);
+}
+
+static void cmd_sleep(int argc, char **argv)
+{
+	char *end;
+	long ms = strtol(argv[1], &end, 10);
+
+	if (*end || end == argv[1] || ms < 0 || ms > 3600000)
+		script_error("sleep: '%s' is not a number of milliseconds (0..3600000)", argv[1]);
+	simhost_sleep_ms(ms);
+	emit("ok\n");
+}
+
+static void cmd_settle(int argc, char **argv)
+{
+	simhost_settle();
+	emit("ok\n");
+}
+
+static void cmd_check(int argc, char **argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int known, n = simhost_check(f, &known);
+
+	fclose(f);
+	/* known driver bugs are listed first; "ok" ends a clean check */
+	emit("%s%s", buf, n ? "" : "ok\n");
+	free(buf);
+}
+
+static void cmd_sweep(int argc, char **argv)
+{
+	if (argc == 7 && strcmp(argv[4], "undo"))
+		script_error("usage: sweep write PATH VALUE [undo PATH VALUE]");
+	sweep_fail_nth(argv[2], argv[3], argc == 7 ? argv[5] : NULL, argc == 7 ? argv[6] : NULL);
+}
+
+static void cmd_log(int argc, char **argv)
+{
+	char *t = simhost_log();
+
+	emit("%s", t);
+	free(t);
+}
+
+static void cmd_uevents(int argc, char **argv)
+{
+	char *t = simhost_uevents();
+
+	emit("%s", t);
+	free(t);
+}
+
+/*
+ * The command language, one row a command: its first word, the second
+ * word it needs (NULL: any), how many words it takes (the command's own
+ * included), what runs it and its synopsis.  The first row that fits a
+ * line runs it; a line no row fits is a script error.
+ */
+static const struct command {
+	const char *name, *sub;
+	int min, max;
+	void (*run)(int argc, char **argv);
+	const char *synopsis;
+} commands[] = {
+	{ "write", NULL, 2, 16, cmd_write, "write PATH [VALUE...]" },
+	{ "read", NULL, 2, 2, cmd_read, "read PATH" },
+	{ "ls", NULL, 2, 2, cmd_ls, "ls PATH" },
+	{ "guest", NULL, 2, 16, cmd_guest, "guest start|stop|kill|show|events|irq-info|pqap|ioctl|dma|pins|attach|reopen ..." },
+	{ "hw", "inject", 3, 16, cmd_inject, "hw inject tapq|zapq|aqic|all APQN|any CODE [times=N] [probability=P] | hw inject clear" },
+	{ "hw", "reset-model", 2, 16, cmd_reset_model, "hw reset-model [ms=N] [effects=start|end]" },
+	{ "hw", NULL, 3, 3, cmd_hw, "hw remove-adapter|add-adapter|remove-domain|add-domain N" },
+	{ "modprobe", "vfio_ap", 2, 2, cmd_modprobe, "modprobe vfio_ap" },
+	{ "rmmod", "vfio_ap", 2, 2, cmd_rmmod, "rmmod vfio_ap" },
+	{ "bg", "write", 4, 4, cmd_bg_write, "bg write PATH VALUE" },
+	{ "wait", NULL, 1, 1, cmd_wait, "wait" },
+	{ "running", NULL, 1, 1, cmd_running, "running" },
+	{ "lockgraph", NULL, 1, 1, cmd_lockgraph, "lockgraph" },
+	{ "sleep", NULL, 2, 2, cmd_sleep, "sleep MS" },
+	{ "settle", NULL, 1, 1, cmd_settle, "settle" },
+	{ "check", NULL, 1, 1, cmd_check, "check" },
+	{ "sweep", "write", 4, 7, cmd_sweep, "sweep write PATH VALUE [undo PATH VALUE]" },
+	{ "log", NULL, 1, 1, cmd_log, "log" },
+	{ "uevents", NULL, 1, 1, cmd_uevents, "uevents" },
+};
+
 static void run_line(char *line)
 {
 	char *argv[16];
-	int argc = 0;
-	char *p = line, *rest = NULL;
-	long rc;
+	int argc = 0, i;
+	char *p = line;
+	size_t k;
 
 	while (*p && argc < 16) {
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p)
 			break;
-		if (argc == 2 && !strcmp(argv[0], "write"))
-			rest = p;
 		argv[argc++] = p;
 		p += strcspn(p, " \t");
 		if (*p)
@@ -568,140 +749,25 @@ static void run_line(char *line)
 	}
 	if (!argc)
 		return;
+	/* write's value is the rest of the line, spaces included */
+	if (!strcmp(argv[0], "write") && argc > 3) {
+		for (i = 3; i < argc; i++)
+			argv[i][-1] = ' ';
+		argc = 3;
+	}
 	outlen = 0;
 	out[0] = 0;
-	if (!strcmp(argv[0], "write")) {
-		if (argc < 2)
-			script_error("usage: write PATH [VALUE]");
-		/* the value is the rest of the line, spaces included */
-		if (rest && argc > 3) {
-			int i;
+	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+		const struct command *c = &commands[k];
 
-			for (i = 3; i < argc; i++)
-				argv[i][-1] = ' ';
-		}
-		/* without a value: an empty line, as `echo > FILE` */
-		rc = simhost_write(argv[1], argc > 2 ? argv[2] : "");
-		if (rc < 0)
-			emit_err(rc);
-		else
-			emit("ok\n");
-	} else if (!strcmp(argv[0], "read") && argc == 2) {
-		static char buf[8192];
-
-		rc = simhost_read(argv[1], buf, sizeof(buf));
-		if (rc < 0)
-			emit_err(rc);
-		else
-			emit("%s", buf);
-	} else if (!strcmp(argv[0], "ls") && argc == 2) {
-		char **names;
-		int n, i;
-
-		n = simhost_ls(argv[1], &names);
-		if (n < 0) {
-			emit_err(n);
-		} else {
-			for (i = 0; i < n; i++) {
-				emit("%s\n", names[i]);
-				free(names[i]);
-			}
-			free(names);
-		}
-	} else if (!strcmp(argv[0], "guest")) {
-		cmd_guest(argc, argv);
-	} else if (!strcmp(argv[0], "hw") && argc >= 3 && !strcmp(argv[1], "inject")) {
-		cmd_inject(argc, argv);
-	} else if (!strcmp(argv[0], "hw") && argc >= 2 && !strcmp(argv[1], "reset-model")) {
-		cmd_reset_model(argc, argv);
-	} else if (!strcmp(argv[0], "hw") && argc == 3) {
-		rc = simhost_hw(argv[1], parse_int(argv[2], "hw id"));
-		if (rc == -EINVAL)
-			script_error("usage: hw remove-adapter|add-adapter|remove-domain|add-domain N");
-		emit("ok\n");
-	} else if (!strcmp(argv[0], "modprobe") && argc == 2 && !strcmp(argv[1], "vfio_ap")) {
-		rc = simhost_modprobe();
-		if (rc < 0)
-			emit_err(rc);
-		else
-			emit("ok\n");
-	} else if (!strcmp(argv[0], "rmmod") && argc == 2 && !strcmp(argv[1], "vfio_ap")) {
-		rc = simhost_rmmod();
-		if (rc < 0)
-			emit_err(rc);
-		else
-			emit("ok\n");
-	} else if (!strcmp(argv[0], "bg") && argc >= 4 && !strcmp(argv[1], "write")) {
-		if (bg.active)
-			script_error("bg: a background write is already running");
-		snprintf(bg.path, sizeof(bg.path), "%s", argv[2]);
-		snprintf(bg.value, sizeof(bg.value), "%s", argv[3]);
-		bg.active = true;
-		bg.task = sim_thread_start("bg-write", bg_fn, &bg);
-		if (!bg.task)
-			script_error("bg: cannot start a thread");
-		emit("started\n");
-	} else if (!strcmp(argv[0], "wait") && argc == 1) {
-		if (!bg.active)
-			script_error("wait: no background write");
-		sim_thread_join(bg.task);
-		bg.active = false;
-		if (bg.rc < 0)
-			emit_err(bg.rc);
-		else
-			emit("ok\n");
-	} else if (!strcmp(argv[0], "running") && argc == 1) {
-		/* whether the background write is still blocked, after a grace
-		 * period of 200 ms of real time in the threaded mode */
-		simhost_sleep_ms(200 * sim_timescale);
-		emit("%s\n", bg.active && !sim_thread_exited(bg.task) ? "running" : "finished");
-	} else if (!strcmp(argv[0], "lockgraph") && argc == 1) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-
-		simhost_lockgraph(f);
-		fclose(f);
-		emit("%s", buf);
-		free(buf);
-	} else if (!strcmp(argv[0], "sleep") && argc == 2) {
-		char *end;
-		long ms = strtol(argv[1], &end, 10);
-
-		if (*end || end == argv[1] || ms < 0 || ms > 3600000)
-			script_error("sleep: '%s' is not a number of milliseconds (0..3600000)", argv[1]);
-		simhost_sleep_ms(ms);
-		emit("ok\n");
-	} else if (!strcmp(argv[0], "settle") && argc == 1) {
-		simhost_settle();
-		emit("ok\n");
-	} else if (!strcmp(argv[0], "check") && argc == 1) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		int known, n = simhost_check(f, &known);
-
-		fclose(f);
-		/* known driver bugs are listed first; "ok" ends a clean check */
-		emit("%s%s", buf, n ? "" : "ok\n");
-		free(buf);
-	} else if (!strcmp(argv[0], "sweep") && argc >= 4 && !strcmp(argv[1], "write") &&
-		   (argc == 4 || (argc == 7 && !strcmp(argv[4], "undo")))) {
-		sweep_fail_nth(argv[2], argv[3], argc == 7 ? argv[5] : NULL,
-			       argc == 7 ? argv[6] : NULL);
-	} else if (!strcmp(argv[0], "log") && argc == 1) {
-		char *s = simhost_log();
-
-		emit("%s", s);
-		free(s);
-	} else if (!strcmp(argv[0], "uevents") && argc == 1) {
-		char *s = simhost_uevents();
-
-		emit("%s", s);
-		free(s);
-	} else {
-		script_error("unknown command or wrong arguments: %s", argv[0]);
+		if (strcmp(argv[0], c->name) || argc < c->min || argc > c->max ||
+		    (c->sub && (argc < 2 || strcmp(argv[1], c->sub))))
+			continue;
+		c->run(argc, argv);
+		break;
 	}
+	if (k == sizeof(commands) / sizeof(commands[0]))
+		script_error("unknown command or wrong arguments: %s", argv[0]);
 	fputs(out, stdout);
 	fflush(stdout);
 }
@@ -725,6 +791,9 @@ static void usage(FILE *f)
 		   "                 campaign would: 'KI-n: TITLE' (a known driver bug) or 'new: TITLE'\n"
 		   "Driver source: kernel %s (build with KSRC=<tree> for another)\n",
 		SIM_KNOWN_DEFAULT, simhost_kernel_version());
+	fprintf(f, "Commands, a line each (driver/README.md); '? ok|error E|contains T|lacks T|equals T|empty' checks the answer:\n");
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		fprintf(f, "  %s\n", commands[k].synopsis);
 }
 
 static void print_sched_stats(void)
