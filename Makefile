@@ -111,7 +111,7 @@ check: deps
 		bins+=("$$out/bin/qemu-vfio-ap-sim"); \
 		$(MAKE) -s --no-print-directory sim-one TREE="$$tree" SAN=1 COV=1 >/dev/null; \
 	done; \
-	driver/tests/run.sh "$${bins[@]}" --mutants "$${trees[@]}"
+	scripts/check.sh "$${bins[@]}" --trees "$${trees[@]}"
 
 bench: sim
 	@bin=$$(readlink -f build/bin/vfio-ap-sim) && \
@@ -132,7 +132,7 @@ bench: sim
 restore:
 	@mkdir -p build/bin && \
 	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Iabi -Ilib -Idriver/include \
-		selftests/vfio_ap/restore.c lib/*.c abi/*.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
+		selftests/vfio_ap/restore.c lib/*.c abi/formats.c abi/invariants.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
 	VFIO_AP_HOST=linux build/bin/vfio-ap-restore
 
 clean:

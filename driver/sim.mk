@@ -85,7 +85,7 @@ OWN_SRCS := $(wildcard driver/shim/*.c driver/apbus/*.c driver/vfio/*.c driver/k
 OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 # the bottom floor (formats, invariants): in the sim's library, so that
 # lib/ and the tools linked with it have it too
-ABI_OBJS := $(patsubst abi/%.c,$(OUT)/obj/abi/%.o,$(wildcard abi/*.c))
+ABI_OBJS := $(patsubst abi/%.c,$(OUT)/obj/abi/%.o,$(filter-out abi/unit.c,$(wildcard abi/*.c)))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
 HDRS := $(wildcard driver/include/*/*.h) abi/abi.h
 
@@ -144,7 +144,7 @@ $(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_moun
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) $(FUSE_LIBS) -lpthread -ldw
 
-# the shim families used beyond the driver's call sites (tests/run.sh)
+# the shim families used beyond the driver's call sites (tests/scenarios.sh)
 $(OUT)/bin/shim-families: driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
@@ -156,8 +156,9 @@ $(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
 # The campaign tools (stress/, fault/) on the campaign layer (campaign/),
 # lib/ and this sim (cross-built against the sysroot's json-c, libkmod and
 # libudev).
-all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault
-ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(wildcard campaign/*.c) \
+all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault $(OUT)/bin/vfio-ap-verify \
+	$(OUT)/bin/unit-abi $(OUT)/bin/unit-campaign $(OUT)/bin/unit-options
+ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(filter-out campaign/verify.c campaign/unit.c,$(wildcard campaign/*.c)) \
 	$(wildcard lib/*.c)
 ENGINE_HDRS := stress/engine.h stress/options.h $(wildcard campaign/*.h) abi/abi.h lib/vfio_ap.h lib/internal.h
 CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
@@ -178,5 +179,26 @@ $(OUT)/bin/vfio-ap-stress: $(OUT)/obj/tool/stress/main.o $(TOOL_OBJS) $(OUT)/lib
 $(OUT)/bin/vfio-ap-fault: $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TOOL) $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
+
+# make check's checks of a results folder (json-c and the layer's
+# accessors only)
+$(OUT)/bin/vfio-ap-verify: campaign/verify.c campaign/json.c campaign/json.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TOOL) campaign/verify.c campaign/json.c -o $@ $(LDSAN) $(XLIB) -ljson-c
+
+# the layers' own tests (kselftest harness of the tree): abi/, campaign/'s
+# JSON and escapes, the tools' option table
+UNIT_CFLAGS := $(CFLAGS_TOOL) -Wno-sign-compare -Wno-clobbered -I$(K)/tools/testing/selftests
+$(OUT)/bin/unit-abi: abi/unit.c $(ABI_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) abi/unit.c $(ABI_OBJS) -o $@ $(LDSAN) $(XLIB)
+
+$(OUT)/bin/unit-campaign: campaign/unit.c campaign/json.c campaign/json.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) campaign/unit.c campaign/json.c -o $@ $(LDSAN) $(XLIB) -ljson-c
+
+$(OUT)/bin/unit-options: stress/unit.c $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) stress/unit.c $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
 
 .PHONY: all

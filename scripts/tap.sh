@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP for the test runners (driver/tests/run.sh, selftests/check.sh), sourced.
+# TAP for the test runners (scripts/check.sh and the layer scripts it runs), sourced.
 #   tap_result ok|skip|fail NAME [DETAIL]   one test point (fail: DETAIL is a
 #                                          file shown as comments; skip: the reason)
 #   tap_fold FILE [PREFIX]                  the "ok ... - NAME" / "not ok ... - NAME"
@@ -8,6 +8,8 @@
 #   tap_jobs FN ITEM...                     FN ITEM for each item side by side, TAP folded
 #   tap_end                                 the plan and "N passed, N failed, N skipped";
 #                                          its status is the verdict
+#   args_split FLAG ARG...                  a runner's words: those before FLAG into
+#                                          the array args_a, those after it into args_b
 tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
 tap_log=$(mktemp)
 trap 'rm -f "$tap_log"' EXIT
@@ -56,5 +58,20 @@ tap_jobs() {
 	wait
 	for ((j = 0; j < i; j++)); do
 		tap_fold "$out/job-$fn-$j.tap"
+	done
+}
+
+args_split() {
+	local flag=$1
+	shift
+	args_a=() args_b=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = "$flag" ]; then
+			shift
+			args_b=("$@")
+			return
+		fi
+		args_a+=("$1")
+		shift
 	done
 }

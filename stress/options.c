@@ -338,7 +338,7 @@ int tool_opts_parse(struct tool_opts *o, unsigned int tool, const char *name, in
 						   options[i].arg ? required_argument : no_argument,
 						   NULL, 256 + (int)i };
 	opterr = 0;	/* our own one-line errors */
-	optind = 1;
+	optind = 0;	/* getopt starts afresh (a second parse in one process) */
 	while ((c = getopt_long(argc, argv, "h", lo, &li)) != -1) {
 		const struct tool_option *t;
 

@@ -15,7 +15,7 @@
 # and of all fixes together, per tree:
 #   - a deterministic stress campaign (seeds 1..4, 2000 operations each)
 #     finds nothing new;
-#   - the fixed driver passes driver/tests/run.sh (every scenario, the
+#   - the fixed driver passes driver/tests/scenarios.sh (every scenario, the
 #     matcher, the command line), its fixed issues' tests turned to
 #     "runs clean" and their saved reports to new;
 # and on the newest tree given, each upstream report's patch
@@ -146,7 +146,7 @@ fixes_of() { # tree
 	esac
 	all=$(cut -d' ' -f1 "$out/used" | sort -u -t- -k2n | paste -sd' ')
 	campaign "$bin" 4 2000 KI- "$kver all fixes ($all): stress campaign"
-	"$top/driver/tests/run.sh" "$bin" >"$out/run" 2>&1
+	"$top/driver/tests/scenarios.sh" "$bin" >"$out/run" 2>&1
 	tap_fold "$out/run" "all fixes:"
 }
 # the newest tree given

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# What the test runners share (driver/tests/run.sh, driver/fixes/check.sh),
+# What the test runners share (driver/tests/scenarios.sh, driver/fixes/check.sh),
 # sourced after scripts/tap.sh, with $out a scratch folder:
 #   vercmp_ge A B                  A >= B (x.y[.z])
 #   script_on BIN SCRIPT           the script as it must run on BIN's driver

@@ -3,7 +3,7 @@
  * The shim API families, used beyond today's call sites: each member the
  * way a driver would call it, with what the kernel's own does; and the
  * rules of the reference ledger the leak checks stand on.  Built with
- * every sim (driver/sim.mk) and run by driver/tests/run.sh; exits 1 and
+ * every sim (driver/sim.mk) and run by driver/tests/scenarios.sh; exits 1 and
  * names the first member that misbehaves.
  */
 #include <stdio.h>
