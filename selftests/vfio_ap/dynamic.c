@@ -41,6 +41,20 @@ static int start(struct __test_metadata *_metadata, FIXTURE_DATA(dynamic) *self)
 	return vap_guest_start(self->h, "g1", self->uuid, 2);
 }
 
+/* every APQN of the picked adapters and domains in m (the guest's reach
+ * or guest_matrix), but those of adapter `gone` (-1: none) */
+static void expect_apqns(struct __test_metadata *_metadata, FIXTURE_DATA(dynamic) *self,
+			 const struct vap_matrix *m, int gone)
+{
+	int i, k;
+
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < 2; k++)
+			EXPECT_EQ(self->p.a[i] != gone,
+				  vap_matrix_has(m, self->p.a[i], self->p.d[k]));
+	EXPECT_EQ(gone < 0 ? 2 : 1, vap_mask_weight(&m->apm));
+}
+
 VAP_TEST(dynamic, unbind_and_bind)
 {
 	char apqn[16];
@@ -51,23 +65,70 @@ VAP_TEST(dynamic, unbind_and_bind)
 	SKIP_IF_NO_GUESTS(rc);
 	ASSERT_EQ(0, rc);
 	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
-	EXPECT_TRUE(vap_matrix_has(&r, a, d));
+	expect_apqns(_metadata, self, &r, -1);
 	vap_apqn_format(a, d, apqn, sizeof(apqn));
 	ASSERT_EQ(0, vap_write(self->h, VAP_DRV_DIR "/unbind", apqn));
+	/* the whole adapter goes from the guest and from guest_matrix (the
+	 * kernel unplugs by adapter), the other stays */
 	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
-	/* the adapter goes from the guest (the kernel unplugs by adapter) */
-	EXPECT_FALSE(vap_matrix_has(&r, a, d));
+	expect_apqns(_metadata, self, &r, a);
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &r));
+	expect_apqns(_metadata, self, &r, a);
 	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	/* bound again, the adapter is plugged back in */
 	ASSERT_EQ(0, vap_write(self->h, VAP_DRV_DIR "/bind", apqn));
 	vap_settle(self->h);
 	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
-	EXPECT_TRUE(vap_matrix_has(&r, a, d));
+	expect_apqns(_metadata, self, &r, -1);
 	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
 	EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 }
 
+/* A queue the default driver owns (its adapter and its domain both in the
+ * masks) cannot be bound to vfio_ap: the driver core answers EBUSY for a
+ * queue that has its driver; nothing changes for the running guest. */
+VAP_TEST(dynamic, bind_default_queue_refused)
+{
+	int a = self->p.a[0], d = self->p.d[0], b = self->p.a[1], e = self->p.d[1], rc;
+	char apqn[16], path[128];
+	struct vap_matrix r;
+	bool guest;
+
+	ASSERT_EQ(0, vap_mdev_create(self->h, self->uuid));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	rc = vap_guest_start(self->h, "g1", self->uuid, 2);
+	if (rc != -EOPNOTSUPP)
+		ASSERT_EQ(0, rc);
+	guest = rc == 0;
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "+%d", e));
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", b));
+	vap_settle(self->h);
+	ASSERT_FALSE(vap_queue_bound(self->h, b, e));
+	vap_apqn_format(b, e, apqn, sizeof(apqn));
+	rc = vap_write(self->h, VAP_DRV_DIR "/bind", apqn);
+	snprintf(path, sizeof(path), "/sys/bus/ap/devices/%s/driver", apqn);
+	if (vap_exists(self->h, path)) {
+		EXPECT_EQ(-EBUSY, rc);
+	} else {
+		/* no default driver loaded: vfio_ap's probe refuses it */
+		EXPECT_NE(0, rc);
+	}
+	EXPECT_FALSE(vap_queue_bound(self->h, b, e));
+	if (guest) {
+		ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+		EXPECT_TRUE(vap_matrix_has(&r, a, d));
+		EXPECT_EQ(1, vap_mask_weight(&r.apm));
+		EXPECT_EQ(1, vap_mask_weight(&r.aqm));
+	}
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	if (guest)
+		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
+}
+
 VAP_TEST(dynamic, apmask_in_use_refused)
 {
+	struct vap_matrix r;
 	int rc;
 
 	rc = start(_metadata, self);
@@ -77,6 +138,10 @@ VAP_TEST(dynamic, apmask_in_use_refused)
 	 * and its domain are in the masks: the domain first (no queue
 	 * moves yet), then the adapter, refused while assigned */
 	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "+%d", self->p.d[0]));
+	vap_settle(self->h);
+	/* the adapters still released keep every queue: the guest as it was */
+	ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+	expect_apqns(_metadata, self, &r, -1);
 	EXPECT_EQ(-EBUSY, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", self->p.a[0]));
 	EXPECT_TRUE(vap_queue_bound(self->h, self->p.a[0], self->p.d[0]));
 	/* unassigned, it may go */

@@ -24,8 +24,9 @@ static void out_and_back(struct __test_metadata *_metadata, FIXTURE_DATA(hwconfi
 {
 	int id = adapter ? self->p.a[1] : self->p.d[1], keep = adapter ? self->p.a[0] : self->p.d[0];
 	struct vap_matrix m, r;
+	char path[64];
 	bool guest;
-	int rc;
+	int rc, i;
 
 	setup_mdev(_metadata, self);
 	rc = vap_guest_start(self->h, "g1", self->uuid, 2);
@@ -48,6 +49,16 @@ static void out_and_back(struct __test_metadata *_metadata, FIXTURE_DATA(hwconfi
 	if (guest) {
 		ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
 		EXPECT_FALSE(vap_mask_test(adapter ? &r.apm : &r.aqm, id));
+		EXPECT_TRUE(vap_matrix_has(&r, self->p.a[0], self->p.d[0]));
+	}
+	if (vap_kind(self->h) == VAP_SIM) {
+		/* out of the configuration, its queues leave the bus (on a
+		 * real host a deconfigured adapter's may stay, config 0) */
+		for (i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "/sys/bus/ap/devices/%02x.%04x",
+				 adapter ? id : self->p.a[i], adapter ? self->p.d[i] : id);
+			EXPECT_FALSE(vap_exists(self->h, path));
+		}
 	}
 	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
 	ASSERT_EQ(0, vap_ap_config(self->h, adapter, id, true));
@@ -57,6 +68,9 @@ static void out_and_back(struct __test_metadata *_metadata, FIXTURE_DATA(hwconfi
 	if (guest) {
 		ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
 		EXPECT_TRUE(vap_matrix_has(&r, self->p.a[1], self->p.d[1]));
+		EXPECT_TRUE(vap_matrix_has(&r, self->p.a[0], self->p.d[0]));
+		/* and exactly guest_matrix again */
+		EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
 		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 	}
 }

@@ -28,23 +28,39 @@ VAP_TEST(matrix, assign_and_unassign)
 	EXPECT_EQ(1, vap_mask_weight(&m.aqm));
 	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
 	EXPECT_TRUE(vap_matrix_has(&m, a, d));
+	EXPECT_EQ(1, vap_mask_weight(&m.apm));
+	EXPECT_EQ(1, vap_mask_weight(&m.aqm));
 	ASSERT_EQ(0, vap_mdev_unassign(self->h, self->uuid, "adapter", a));
 	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
 	EXPECT_EQ(0, vap_mask_weight(&m.apm));
 	EXPECT_FALSE(vap_matrix_has(&m, a, d));
 }
 
-/* An APQN whose queue the default driver owns cannot be assigned. */
+/* A queue is vfio_ap's as soon as its adapter or its domain is released
+ * from the default drivers; an APQN whose queue the default driver owns
+ * cannot be assigned. */
 VAP_TEST(matrix, owned_by_default_driver)
 {
 	struct vap_matrix m;
+	char buf[64];
 	int a = self->p.a[0], d = self->p.d[0];
 
+	/* released by the fixture: vfio_ap probed and bound the queue */
+	EXPECT_TRUE(vap_queue_bound(self->h, a, d));
+	if (vap_kind(self->h) == VAP_SIM) {
+		/* every other queue of the sim has its default driver: the bus
+		 * reports all of its queues bound */
+		ASSERT_LT(0, vap_read(self->h, "/sys/bus/ap/bindings", buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "(complete)"));
+	}
 	mdev_with(_metadata, self);
-	/* a queue is the default driver's when both its adapter and its
-	 * domain are in apmask and aqmask: give both back */
-	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", a));
+	/* a queue is the default driver's only when both its adapter and
+	 * its domain are in apmask and aqmask: with the domain given back
+	 * the adapter still keeps it for vfio_ap; with both, it goes */
 	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "+%d", d));
+	vap_settle(self->h);
+	EXPECT_TRUE(vap_queue_bound(self->h, a, d));
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/apmask", "+%d", a));
 	vap_settle(self->h);
 	EXPECT_FALSE(vap_queue_bound(self->h, a, d));
 	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
@@ -84,6 +100,68 @@ VAP_TEST(matrix, exclusive)
 	ASSERT_EQ(0, vap_mdev_assign(self->h, other, "domain", d));
 	EXPECT_EQ(-EADDRINUSE, vap_mdev_assign(self->h, other, "adapter", a));
 	EXPECT_EQ(0, vap_mdev_remove(self->h, other));
+}
+
+/*
+ * A domain outside the host's AP configuration (on the sim one past the
+ * domains it configures; on a real host an allowlisted domain no queue
+ * has) may be assigned once aqmask releases it: matrix shows it, but
+ * guest_matrix and the guest do not, as the kernel filters the guest's
+ * APCB by the configuration.
+ */
+VAP_TEST(matrix, domain_outside_configuration)
+{
+	struct vap_mask configured = { 0 };
+	struct vap_allow allow;
+	struct vap_matrix m, r;
+	char err[512], buf[32], **names;
+	int a = self->p.a[0], d = self->p.d[0], out = -1, max, n, i, qa, qd, rc;
+	bool guest;
+
+	if (vap_kind(self->h) == VAP_SIM)
+		memset(&allow, 0xff, sizeof(allow));
+	else
+		ASSERT_EQ(1, vap_allowlist(&allow, err, sizeof(err)));
+	ASSERT_LT(0, vap_read(self->h, "/sys/bus/ap/ap_max_domain_id", buf, sizeof(buf)));
+	max = atoi(buf);
+	n = vap_list(self->h, "/sys/bus/ap/devices", &names);
+	ASSERT_LE(0, n);
+	for (i = 0; i < n; i++)
+		if (!vap_apqn_parse(names[i], &qa, &qd))
+			vap_mask_set(&configured, qd);
+	vap_free_list(names);
+	for (i = 0; i <= max && i < VAP_BITS && out < 0; i++)
+		if (vap_mask_test(&allow.domains, i) && !vap_mask_test(&configured, i))
+			out = i;
+	if (out < 0)
+		SKIP(return, "no allowed domain outside this host's AP configuration");
+
+	mdev_with(_metadata, self);
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "adapter", a));
+	ASSERT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", d));
+	rc = vap_guest_start(self->h, "g1", self->uuid, 3);
+	if (rc != -EOPNOTSUPP)
+		ASSERT_EQ(0, rc);
+	guest = rc == 0;
+	ASSERT_EQ(0, vap_writef(self->h, "/sys/bus/ap/aqmask", "-%d", out));
+	vap_settle(self->h);
+	EXPECT_EQ(0, vap_mdev_assign(self->h, self->uuid, "domain", out));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "matrix", &m));
+	EXPECT_TRUE(vap_matrix_has(&m, a, out));
+	EXPECT_TRUE(vap_matrix_has(&m, a, d));
+	ASSERT_EQ(0, vap_mdev_matrix(self->h, self->uuid, "guest_matrix", &m));
+	EXPECT_FALSE(vap_mask_test(&m.aqm, out));
+	EXPECT_TRUE(vap_matrix_has(&m, a, d));
+	EXPECT_EQ(1, vap_mask_weight(&m.aqm));
+	if (guest) {
+		ASSERT_EQ(0, vap_guest_reach(self->h, "g1", &r));
+		EXPECT_FALSE(vap_mask_test(&r.aqm, out));
+		EXPECT_TRUE(vap_matrix_has(&r, a, d));
+		EXPECT_EQ(1, vap_mask_weight(&r.aqm));
+	}
+	EXPECT_EQ(0, vap_check(self->h, self->mark, stderr));
+	if (guest)
+		EXPECT_EQ(0, vap_guest_stop(self->h, "g1"));
 }
 
 /* A guest reaches what guest_matrix shows, and follows a new assignment. */
