@@ -27,6 +27,9 @@ all: sim
 deps:
 	@scripts/deps.sh
 
+# lib/'s flags (make restore builds lib/ without a sim)
+include lib/flags.mk
+
 # The tree: KSRC if given (must be a kernel tree), else Debian's package.
 ksrc = $(if $(KSRC),$(KSRC),$(shell scripts/ksrc.sh tree $(1) || echo /nonexistent))
 
@@ -131,8 +134,8 @@ bench: sim
 # /var/tmp/vfio-ap-stress.journal).  Needs only gcc and libkmod.
 restore:
 	@mkdir -p build/bin && \
-	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Iabi -Ilib -Idriver/include \
-		selftests/vfio_ap/restore.c lib/*.c abi/formats.c abi/invariants.c lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
+	$(CC) $(LIB_CFLAGS) -O1 selftests/vfio_ap/restore.c lib/*.c abi/formats.c abi/invariants.c \
+		lib/nosim/sim_none.c -o build/bin/vfio-ap-restore -lkmod -ludev && \
 	VFIO_AP_HOST=linux build/bin/vfio-ap-restore
 
 clean:

@@ -26,7 +26,7 @@ VCODE := $(shell echo $$(( ($(V1) << 16) + ($(V2) << 8) + ($(V3) > 255 ? 255 : $
 DRIVER_FILES := vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h vfio_ap_debug.h ap_bus.h
 SRC := $(OUT)/src
 
-INC := -Idriver/include -Iabi -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
+INC := -Idriver/include -Idriver/public -Iabi -I$(SRC) -I$(K)/arch/s390/include/uapi -I$(K)/include/uapi
 # what the tree's driver has (driver/features.sh), seen by every object
 DEFS := -include $(SRC)/sim_tree.h -D__EXPORTED_HEADERS__ -DLINUX_VERSION_CODE=$(VCODE) -DKERNEL_RELEASE=$(KREL) -D_GNU_SOURCE
 # frame pointers: the allocation ledger saves a stack per allocation; no
@@ -87,9 +87,10 @@ OWN_OBJS := $(patsubst driver/%.c,$(OUT)/obj/%.o,$(OWN_SRCS))
 # lib/ and the tools linked with it have it too
 ABI_OBJS := $(patsubst abi/%.c,$(OUT)/obj/abi/%.o,$(filter-out abi/unit.c,$(wildcard abi/*.c)))
 DRV_OBJS := $(OUT)/obj/vfio_ap_ops.o $(OUT)/obj/vfio_ap_drv.o
-HDRS := $(wildcard driver/include/*/*.h) abi/abi.h
+HDRS := $(wildcard driver/include/*/*.h driver/public/*/*.h) abi/abi.h
 
 all: $(OUT)/bin/vfio-ap-sim $(OUT)/bin/vfio-ap-bench $(OUT)/bin/shim-families $(OUT)/lib/libvfioapsim.a \
+	$(OUT)/lib/libvapabi.a $(OUT)/lib/libvfioap.a $(OUT)/lib/libvfioap-guests.a \
 	$(if $(CROSS),$(OUT)/bin/qemu-vfio-ap-sim $(OUT)/bin/qemu-vfio-ap-stress $(OUT)/bin/qemu-vfio-ap-fault)
 
 # for a cross build: the sim and the campaign tools under qemu user
@@ -127,10 +128,19 @@ $(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(SRC)/sim_tree.h $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_DRV) -c $(SRC)/vfio_ap_$*.c -o $@
 
-$(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(ABI_OBJS) $(DRV_OBJS)
+$(OUT)/lib/libvfioapsim.a: $(OWN_OBJS) $(DRV_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
+
+# the bottom floor, an archive of its own: the sim and lib/ both use it
+$(OUT)/lib/libvapabi.a: $(ABI_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+# the sim's programs: its library, then the floor below it
+SIM_LIBS := $(OUT)/lib/libvfioapsim.a $(OUT)/lib/libvapabi.a
 
 ifeq ($(CROSS),s390x)
 FUSE_CFLAGS := -I$(SYSROOT)/usr/include/fuse3
@@ -140,30 +150,48 @@ FUSE_CFLAGS := $(shell pkg-config --cflags fuse3)
 FUSE_LIBS := $(shell pkg-config --libs fuse3)
 endif
 
-$(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_mount.h $(OUT)/lib/libvfioapsim.a $(HDRS)
+$(OUT)/bin/vfio-ap-sim: driver/sim/main.c driver/sim/fuse.c driver/sim/fuse_mount.h $(SIM_LIBS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) $(FUSE_LIBS) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) $(FUSE_CFLAGS) -DSIM_KNOWN_DEFAULT=\"$(abspath driver/known-issues.txt)\" driver/sim/main.c driver/sim/fuse.c $(SIM_LIBS) -o $@ $(LDSAN) $(XLIB) $(FUSE_LIBS) -lpthread -ldw
 
 # the shim families used beyond the driver's call sites (tests/scenarios.sh)
-$(OUT)/bin/shim-families: driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+$(OUT)/bin/shim-families: driver/tests/shim-families.c $(SIM_LIBS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) driver/tests/shim-families.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) driver/tests/shim-families.c $(SIM_LIBS) -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
 
-$(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(OUT)/lib/libvfioapsim.a $(HDRS)
+$(OUT)/bin/vfio-ap-bench: driver/bench/bench.c $(SIM_LIBS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(OUT)/lib/libvfioapsim.a -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
+	$(CC) $(CFLAGS_OWN) driver/bench/bench.c $(SIM_LIBS) -o $@ $(LDSAN) $(XLIB) -lpthread -ldw
+
+# lib/ (libvfioap), compiled once for every consumer of this sim: the
+# campaign tools, the unit programs, the selftests (selftests/vfio_ap/
+# Makefile links the archives), with its one set of flags (lib/flags.mk:
+# the sim's public headers, driver/public, on their own include path; the
+# kernel shims of driver/include are not lib's).  guest_linux.c is an
+# archive of its own: an s390x selftests build links the KVM guests of
+# the tree's KVM library instead.
+include lib/flags.mk
+LIB_OBJS := $(patsubst %.c,$(OUT)/obj/tool/%.o,$(filter-out lib/guest_linux.c,$(wildcard lib/*.c)))
+$(OUT)/lib/libvfioap.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/lib/libvfioap-guests.a: $(OUT)/obj/tool/lib/guest_linux.o
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
 
 # The campaign tools (stress/, fault/) on the campaign layer (campaign/),
 # lib/ and this sim (cross-built against the sysroot's json-c, libkmod and
 # libudev).
 all: $(OUT)/bin/vfio-ap-stress $(OUT)/bin/vfio-ap-fault $(OUT)/bin/vfio-ap-verify \
 	$(OUT)/bin/unit-abi $(OUT)/bin/unit-campaign $(OUT)/bin/unit-options
-ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(filter-out campaign/verify.c campaign/unit.c,$(wildcard campaign/*.c)) \
-	$(wildcard lib/*.c)
+ENGINE_SRCS := stress/engine.c stress/corpus.c stress/options.c $(filter-out campaign/verify.c campaign/unit.c,$(wildcard campaign/*.c))
 ENGINE_HDRS := stress/engine.h stress/options.h $(wildcard campaign/*.h) abi/abi.h lib/vfio_ap.h lib/internal.h
-CFLAGS_TOOL := -std=gnu11 $(OPT) $(COVDEF) -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-Iabi -Ilib -Icampaign -Istress -Idriver/include -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
-TOOL_LIBS := $(OUT)/lib/libvfioapsim.a $(LDSAN) $(XLIB) -ljson-c -lkmod -ludev -lpthread -ldw
+CFLAGS_TOOL := $(LIB_CFLAGS) $(OPT) $(COVDEF) -Icampaign -Istress -DVAP_KNOWN_ISSUES=\"$(abspath driver/known-issues.txt)\" $(XINC)
+LIBS_TOOL := $(OUT)/lib/libvfioap.a $(OUT)/lib/libvfioap-guests.a $(SIM_LIBS)
+TOOL_LIBS := $(LIBS_TOOL) $(LDSAN) $(XLIB) -ljson-c -lkmod -ludev -lpthread -ldw
 
 TOOL_OBJS := $(patsubst %.c,$(OUT)/obj/tool/%.o,$(ENGINE_SRCS))
 
@@ -172,11 +200,11 @@ $(OUT)/obj/tool/%.o: %.c $(ENGINE_HDRS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TOOL) -c $< -o $@
 
-$(OUT)/bin/vfio-ap-stress: $(OUT)/obj/tool/stress/main.o $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
+$(OUT)/bin/vfio-ap-stress: $(OUT)/obj/tool/stress/main.o $(TOOL_OBJS) $(LIBS_TOOL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TOOL) $(OUT)/obj/tool/stress/main.o $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
 
-$(OUT)/bin/vfio-ap-fault: $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
+$(OUT)/bin/vfio-ap-fault: $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) $(LIBS_TOOL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TOOL) $(OUT)/obj/tool/fault/fault.o $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
 
@@ -189,15 +217,15 @@ $(OUT)/bin/vfio-ap-verify: campaign/verify.c campaign/json.c campaign/json.h
 # the layers' own tests (kselftest harness of the tree): abi/, campaign/'s
 # JSON and escapes, the tools' option table
 UNIT_CFLAGS := $(CFLAGS_TOOL) -Wno-sign-compare -Wno-clobbered -I$(K)/tools/testing/selftests
-$(OUT)/bin/unit-abi: abi/unit.c $(ABI_OBJS)
+$(OUT)/bin/unit-abi: abi/unit.c $(OUT)/lib/libvapabi.a
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) abi/unit.c $(ABI_OBJS) -o $@ $(LDSAN) $(XLIB)
+	$(CC) $(UNIT_CFLAGS) abi/unit.c $(OUT)/lib/libvapabi.a -o $@ $(LDSAN) $(XLIB)
 
 $(OUT)/bin/unit-campaign: campaign/unit.c campaign/json.c campaign/json.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) campaign/unit.c campaign/json.c -o $@ $(LDSAN) $(XLIB) -ljson-c
 
-$(OUT)/bin/unit-options: stress/unit.c $(TOOL_OBJS) $(OUT)/lib/libvfioapsim.a
+$(OUT)/bin/unit-options: stress/unit.c $(TOOL_OBJS) $(LIBS_TOOL)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) stress/unit.c $(TOOL_OBJS) -o $@ $(TOOL_LIBS)
 

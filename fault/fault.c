@@ -30,7 +30,7 @@
 static char self[4096];
 /* the host: the sim, or a real one within the allowlist (its first
  * allowed adapter and domain stand for the sweep's adapter 1, domain 5) */
-static const char *host_kind = "sim";
+static const char *host_kind;
 static struct vap_allow allow;
 static int sweep_a = 1, sweep_d = 5;
 
@@ -302,6 +302,8 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 	size_t olen = 0;
 	FILE *mem;
 
+	if (!linux_host)
+		vap_sim_seed(seed);
 	if (det && vap_sim_deterministic(det, seed)) {
 		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
 		return 2;
@@ -609,6 +611,8 @@ int main(int argc, char **argv)
 	c = tool_opts_parse(&opts, OPT_FAULT, "vfio-ap-fault", argc, argv);
 	if (c)
 		return c == 1 ? 0 : c;
+	if (opts.which_host)
+		return printf("%s\n", opts.host) < 0 ? 2 : 0;
 	p = opts.p;
 	cp = opts.cp;
 	campaign = opts.campaign;

@@ -128,6 +128,15 @@ static bool s390_with_vfio_ap(void)
 	       (access("/sys/module/vfio_ap", F_OK) == 0 || access("/sys/bus/ap", F_OK) == 0);
 }
 
+const char *vap_host_default(void)
+{
+	const char *kind = getenv("VFIO_AP_HOST");
+
+	if (kind && *kind)
+		return kind;
+	return s390_with_vfio_ap() ? "linux" : "sim";
+}
+
 struct vap_host *vap_open(const char *kind, char *err, size_t errlen)
 {
 	struct vap_host *h = calloc(1, sizeof(*h));
@@ -139,10 +148,8 @@ struct vap_host *vap_open(const char *kind, char *err, size_t errlen)
 	}
 	h->kmsg_fd = -1;
 	h->journal_fd = -1;
-	if (!kind)
-		kind = getenv("VFIO_AP_HOST");
 	if (!kind || !*kind)
-		kind = s390_with_vfio_ap() ? "linux" : "sim";
+		kind = vap_host_default();
 	if (!strcmp(kind, "sim")) {
 		rc = sim_open(h, err, errlen);
 	} else if (!strcmp(kind, "linux")) {
@@ -612,6 +619,11 @@ int vap_sim_deterministic(const char *policy, unsigned long long seed)
 	if (strcmp(policy, "random") && strcmp(policy, "pct"))
 		return -EINVAL;
 	return simhost_deterministic(!strcmp(policy, "pct"), seed) ? -EINVAL : 0;
+}
+
+void vap_sim_seed(unsigned long long seed)
+{
+	simhost_seed(seed);
 }
 
 struct vap_thread *vap_thread_start(struct vap_host *h, const char *name,

@@ -34,12 +34,16 @@ struct vap_host;
 enum vap_kind { VAP_SIM, VAP_LINUX };
 
 /*
- * Opens a host.  `kind` NULL: $VFIO_AP_HOST (sim|linux), else linux on an
- * s390x machine whose kernel has vfio_ap, else sim.  The linux backend's
+ * Opens a host.  `kind` NULL: the default rule, vap_host_default().  The linux backend's
  * sysfs root is $VFIO_AP_SYSFS_ROOT (default "/").  NULL on error, with a
  * one-line reason in err.
  */
 struct vap_host *vap_open(const char *kind, char *err, size_t errlen);
+/* The suite's one rule for which host to drive when none is named (the
+ * tools' --host, make run, the selftests): $VFIO_AP_HOST if set, else
+ * "linux" on an s390x machine with the AP bus (its destructive tests then
+ * need the allowlist, VFIO_AP_TEST_APQNS), else "sim". */
+const char *vap_host_default(void);
 void vap_close(struct vap_host *h);
 /* $VFIO_AP_SIM_CONFIG ("AxD", each 1..256) if set: 0, or -EINVAL with the
  * reason in err (a program checks it before touching anything). */
@@ -55,6 +59,11 @@ const char *vap_kind_name(const struct vap_host *h);
  * "pct"); 0 or -EINVAL.
  */
 int vap_sim_deterministic(const char *policy, unsigned long long seed);
+/* The sim's fault-injection draws (failslab's and fail_function's
+ * probabilities, the AP answers' probability) as a function of the case's
+ * seed, whatever the scheduler: a campaign calls it for every case (the
+ * deterministic scheduler seeds them as well). */
+void vap_sim_seed(unsigned long long seed);
 /* The driver's edges, hashed, counted into MAP (VAP_EDGE_MAP_SIZE bytes;
  * NULL: stop): false when this sim's driver is not instrumented (a COV=1
  * build is).  The sim's edges only: a caller on another host passes no

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh BINDIR DURATION: the main job (`make run`).  The host: this
-# machine's kernel (`linux`) where vfio_ap is loaded and VFIO_AP_TEST_APQNS
-# allows some adapters and domains (or VFIO_AP_HOST says so), else the
-# simulated host.  The stress campaign for DURATION seconds, then the fault
+# run.sh BINDIR DURATION: the main job (`make run`).  The host: as lib/
+# chooses it for every tool (vfio-ap-stress --which-host): VFIO_AP_HOST if
+# set, else this machine's kernel (`linux`) on an s390x machine with the AP
+# bus, where VFIO_AP_TEST_APQNS must name the adapters and domains it may
+# use, else the simulated host.  The stress campaign for DURATION seconds, then the fault
 # campaigns, joined into one results folder; on the sim everything runs
 # under the deterministic scheduler, so that every finding replays from its
 # seed, and on the sim the driver's coverage is counted (a COV=1 build)
@@ -19,14 +20,8 @@ esac
 for b in vfio-ap-stress vfio-ap-fault vfio-ap-sim; do
 	[ -x "$bindir/$b" ] || { echo "make run: $bindir/$b is not built" >&2; exit 2; }
 done
-host=${VFIO_AP_HOST:-}
-if [ -z "$host" ]; then
-	if [ -d /sys/bus/ap/drivers/vfio_ap ] && [ -n "${VFIO_AP_TEST_APQNS:-}" ]; then
-		host=linux
-	else
-		host=sim
-	fi
-fi
+# the suite's one rule (lib/'s vap_host_default), as the tools apply it
+host=$("$bindir/vfio-ap-stress" --which-host) || exit 2
 case $host in
 sim)
 	kernel=$("$bindir/vfio-ap-sim" --version 2>/dev/null | awk '{print $NF}')

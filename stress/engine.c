@@ -961,6 +961,8 @@ int stress_case(const struct stress_params *params, struct json_object *c)
 		for (i = 0; i < ndomains; i++)
 			domains[i] = i;
 	}
+	if (!linux_host)
+		vap_sim_seed(p.seed);
 	if (p.det && vap_sim_deterministic(p.det, p.seed)) {
 		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
 		return 2;

@@ -188,6 +188,8 @@ int main(int argc, char **argv)
 		usage_tail(stdout);
 	if (rc)
 		return rc == 1 ? 0 : rc;
+	if (o.which_host)
+		return printf("%s\n", o.host) < 0 ? 2 : 0;
 	seeds = o.seeds;
 	o.p.host = o.host;
 	if (!strcmp(o.host, "linux")) {

@@ -75,6 +75,7 @@ static void replay_host(const struct tool_opts *o, struct json_object *a)
 }
 
 static int set_ksrc(struct tool_opts *o, const char *v) { o->ksrc = v; return 0; }
+static int set_which_host(struct tool_opts *o, const char *v) { o->which_host = true; return 0; }
 
 static int set_seed(struct tool_opts *o, const char *v)
 {
@@ -277,7 +278,9 @@ static int set_quiet(struct tool_opts *o, const char *v) { o->cp.quiet = true; r
 #define BOTH (OPT_STRESS | OPT_FAULT)
 static const struct tool_option options[] = {
 	{ "host", "sim|linux", "the host (the linux host: the running kernel, within\n"
-	  "VFIO_AP_TEST_APQNS)", BOTH, set_host, replay_host },
+	  "VFIO_AP_TEST_APQNS); default: $VFIO_AP_HOST, else linux\n"
+	  "on an s390x machine with the AP bus, else sim", BOTH, set_host, replay_host },
+	{ "which-host", NULL, "print the host the default picks, and exit", BOTH, set_which_host, NULL },
 	{ "ksrc", "TREE", "check that this build simulates TREE's driver", OPT_STRESS, set_ksrc, NULL },
 	{ "seed", "N", "first seed (1)", BOTH, set_seed, replay_seed },
 	{ "seeds", "K", "cases: seeds N..N+K-1 (1; vfio-ap-stress: unbounded\n"
@@ -320,7 +323,7 @@ void tool_opts_init(struct tool_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	stress_defaults(&o->p);
-	o->host = "sim";
+	o->host = vap_host_default();
 	o->nshards = 1;
 }
 
@@ -361,6 +364,11 @@ int tool_opts_parse(struct tool_opts *o, unsigned int tool, const char *name, in
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", name, argv[optind]);
+		return 2;
+	}
+	if (strcmp(o->host, "sim") && strcmp(o->host, "linux")) {
+		/* the default's: $VFIO_AP_HOST */
+		fprintf(stderr, "%s: VFIO_AP_HOST='%s': expected sim or linux\n", name, o->host);
 		return 2;
 	}
 	return 0;

@@ -25,7 +25,7 @@ struct tool_opts {
 	const char *results, *ksrc, *corpus, *program;
 	const char *campaign, *only;	/* vfio-ap-fault's */
 	unsigned long long seeds;	/* 0: not given */
-	bool seed_given, background;
+	bool seed_given, background, which_host;
 	int shard, nshards;
 	/* the program file that a case's replay names ("" for none) */
 	char prog_file[4600];
@@ -45,7 +45,8 @@ struct tool_option {
 /* the defaults (stress_defaults, the sim, no shard) */
 void tool_opts_init(struct tool_opts *o);
 /* getopt_long over the options of TOOL (OPT_*), messages as NAME's:
- * 0, 1 when --help was printed (exit 0), or 2 after a one-line error */
+ * 0, 1 when --help was printed (exit 0), or 2 after a one-line error.
+ * With --which-host, o->which_host: the tool prints o->host and exits. */
 int tool_opts_parse(struct tool_opts *o, unsigned int tool, const char *name, int argc,
 		    char **argv);
 /* the option rows of --help */

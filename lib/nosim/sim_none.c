@@ -35,6 +35,7 @@ int simhost_hw(const char *op, int id) { return -EOPNOTSUPP; }
 void *simhost_thread_start(const char *name, void *(*fn)(void *), void *arg) { return NULL; }
 void *simhost_thread_join(void *thread) { return NULL; }
 int simhost_deterministic(bool pct, unsigned long long seed) { return -1; }
+void simhost_seed(unsigned long long seed) { }
 int simhost_guest_reopen(const char *name) { return -EOPNOTSUPP; }
 int simhost_nr_findings(void) { return 0; }
 const char *simhost_finding(int i, const char **body, const char **known) { return NULL; }
