@@ -13,8 +13,6 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 export SIM_SOFTLOCKUP_SECS=${SIM_SOFTLOCKUP_SECS:-5}
 for bin in "$@"; do

@@ -19,8 +19,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/tap.sh"
 args_split --trees "$@"
 bins=("${args_a[@]}") trees=("${args_b[@]}")
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 
 layer() { # name script args...: its TAP folded into ours, its time said
 	local name=$1 t0=$SECONDS

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP for the test runners (scripts/check.sh and the layer scripts it runs), sourced.
+# TAP for the test runners (scripts/check.sh and the layer scripts it runs),
+# sourced: it makes the runner's scratch folder $out.
 #   tap_result ok|skip|fail NAME [DETAIL]   one test point (fail: DETAIL is a
 #                                          file shown as comments; skip: the reason)
 #   tap_fold FILE [PREFIX]                  the "ok ... - NAME" / "not ok ... - NAME"
@@ -11,8 +12,10 @@
 #   args_split FLAG ARG...                  a runner's words: those before FLAG into
 #                                          the array args_a, those after it into args_b
 tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+# every runner's scratch folder ($out) and failure log, gone at its exit
+out=$(mktemp -d)
 tap_log=$(mktemp)
-trap 'rm -f "$tap_log"' EXIT
+trap 'rm -rf "$out" "$tap_log"' EXIT
 
 tap_result() {
 	tap_n=$((tap_n + 1))

@@ -8,8 +8,6 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 
 for bin in "$@"; do
 	[[ $bin == *-s390x/* ]] && continue

@@ -9,19 +9,9 @@
 # "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-trees=() mtrees=()
-while [ $# -gt 0 ]; do
-	if [ "$1" = --mutants ]; then
-		shift
-		mtrees=("$@")
-		break
-	fi
-	trees+=("$1")
-	shift
-done
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
+args_split --mutants "$@"
+trees=("${args_a[@]}") mtrees=("${args_b[@]}")
 run() { # tree [san [outdir]]: builds and runs the selftests (the programs
 	# in outdir if given, else beside their sources); TAP in $out/tap
 	local o=${3:-}

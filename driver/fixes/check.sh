@@ -24,8 +24,6 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here="$top/driver/fixes"
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 . "$top/driver/tests/lib.sh"
 
 # every scenario that expects known issue ID, run on BIN (with its fix):

@@ -11,8 +11,6 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 
 # A mutant that spins (spin-loop) is reported after 5 s, not the default
 # 20 (the selftests against the mutants set the same).

@@ -13,8 +13,6 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$top/scripts/tap.sh"
-out=$(mktemp -d)
-trap 'rm -rf "$out" "$tap_log"' EXIT
 
 # vercmp_ge, script_on, run_script
 . "$here/lib.sh"
