@@ -21,23 +21,27 @@ run() { # tree [san [outdir]]: builds and runs the selftests (the programs
 	VFIO_AP_HOST=sim timeout 600 make -s --no-print-directory -C "$top/selftests/vfio_ap" KSRC="$1" SAN="${2:-}" \
 		${o:+OUTPUT="$o"} run_tests >"$out/tap" 2>&1
 }
-bugs_results() { # tap: "NAME ok|fail|skip SEEN" per test (older
+bugs_results() { # tap: "NAME ok|fail|skip SEEN [WHY]" per test (older
 	# harnesses leave the name out of a SKIP's result line: the RUN lines
 	# name them); SEEN: "yes" when the test's output reports its own issue
-	# (kiN_...: a "known KI-N:" line) or the test died (a crash)
-	awk '/^#  RUN +bugs\./ { sub(/^#  RUN +bugs\./, ""); name[++n] = $1; seen = "no"
+	# (kiN_...: a "known KI-N:" line) or the test died (a crash); WHY: a
+	# skipped test's own reason (its result line's, or its SKIP line's)
+	awk '/^#  RUN +bugs\./ { sub(/^#  RUN +bugs\./, ""); name[++n] = $1; seen = "no"; why = ""
 		ki = $1; sub(/_.*/, "", ki); sub(/^ki/, "KI-", ki) }
 	     index($0, "known " ki ":") || /terminated unexpectedly by signal/ { seen = "yes" }
+	     /^# +SKIP +/ { why = $0; sub(/^# +SKIP +/, "", why) }
 	     /^(not )?ok [0-9]+ / { i = ($1 == "not") ? $3 : $2
-		r = ($1 == "not") ? "fail" : (/# SKIP/ ? "skip" : "ok"); print name[i], r, seen }' "$1"
+		r = ($1 == "not") ? "fail" : (/# SKIP/ ? "skip" : "ok")
+		if (r == "skip" && index($0, "# SKIP ")) why = substr($0, index($0, "# SKIP ") + 7)
+		print name[i], r, seen, (r == "skip" ? why : "") }' "$1"
 }
 bugs_check() { # tree kver: bugs against the driver as it is, then fixed
 	local t r n=0 fixed="$out/fixed-$2"
 	VFIO_AP_HOST=sim timeout 600 "$out/progs/bugs" >"$out/bugs" 2>&1
-	while read -r t r seen; do
+	while read -r t r seen why; do
 		n=$((n + 1))
 		case $r-$seen in
-		skip-*) tap_result skip "$2 bugs.$t on the driver as it is" "$(grep -m1 "# SKIP" "$out/bugs" | sed 's/.*# SKIP //')" ;;
+		skip-*) tap_result skip "$2 bugs.$t on the driver as it is" "${why:-no reason given}" ;;
 		fail-yes) tap_result ok "$2 bugs.$t fails on the driver as it is, reporting its bug" ;;
 		fail-*) tap_result fail "$2 bugs.$t fails on the driver as it is, but not with its own bug" "$out/bugs" ;;
 		*) tap_result fail "$2 bugs.$t passes on the driver as it is, which has the bug" "$out/bugs" ;;
