@@ -157,16 +157,19 @@ static int check_coverage(int argc, char **argv)
 	m = load_in(argv[1], "coverage.json");
 	s = load_in(argv[0], "summary.json");
 	t = jobj(jobj(s, "coverage"), "vfio_ap_ops.c");
-	if (a && m && t && jnum_or(t, "lines_hit", 0) > jnum_or(t, "lines", 0) / 2 &&
+	if (a && m && t && json_object_is_type(a, json_type_object) && jnum_or(t, "lines_hit", 0) > jnum_or(t, "lines", 0) / 2 &&
 	    jnum_or(jobj(jobj(t, "by_function"), "vfio_ap_mdev_probe"), "lines_hit", 0) > 0) {
 		rc = 0;
+		/* a line the merge lacks counts 0 */
 		json_object_object_foreach(a, file, fa) {
 			struct json_object *la = jobj(fa, "lines"), *lm = jobj(jobj(m, file), "lines");
 
+			if (!la)
+				continue;
 			json_object_object_foreach(la, line, n) {
-				if (jnum_or(lm, line, -1) != json_object_get_double(n)) {
+				if (jnum_or(lm, line, 0) != json_object_get_double(n)) {
 					fprintf(stderr, "# %s:%s: %g, merged %g\n", file, line,
-						json_object_get_double(n), jnum_or(lm, line, -1));
+						json_object_get_double(n), jnum_or(lm, line, 0));
 					rc = 1;
 				}
 			}

@@ -120,9 +120,10 @@ $(OUT)/obj/%.o: driver/%.c $(HDRS) $(SRC)/.hsum
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
 
-$(OUT)/obj/abi/%.o: abi/%.c abi/abi.h
+# (with lib/'s flags: the floor sees no kernel shim and no tree)
+$(OUT)/obj/abi/%.o: abi/%.c abi/abi.h lib/flags.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OWN) -c $< -o $@
+	$(CC) $(LIB_CFLAGS) $(OPT) $(XINC) -c $< -o $@
 
 $(OUT)/obj/vfio_ap_%.o: $(SRC)/.copied $(SRC)/sim_tree.h $(HDRS)
 	@mkdir -p $(dir $@)

@@ -147,15 +147,32 @@ s390x_of() { # tree: the programs built for s390x, under qemu
 		fi
 	done
 }
+# The programs on the sanitized sim, built with ASan+UBSan themselves
+# (lib/ and the sim's archives of the SAN=1 build): a use-after-free in
+# the driver, the models or our code is seen where it happens.
+san_of() { # tree
+	local tree=$1 kver
+	kver=$("$top/scripts/ksrc.sh" version "$tree")
+	mkdir -p "$out/progs-san"
+	run "$tree" 1 "$out/progs-san"
+	if prove --exec cat "$out/tap" >"$out/prove" 2>&1 && ! grep -q '^not ok' "$out/tap"; then
+		tap_result ok "$kver asan+ubsan selftests: $(grep -c '^# ok ' "$out/tap") tests passed, TAP valid (prove)"
+	else
+		cat "$out/prove" >>"$out/tap"
+		tap_result fail "$kver asan+ubsan selftests" "$out/tap"
+	fi
+}
 first=${trees[0]:-}
-job() { # native:TREE or s390x:TREE
+job() { # native:TREE, san:TREE or s390x:TREE
 	case $1 in
 	native:*) native_of "${1#native:}" ;;
+	san:*) san_of "${1#san:}" ;;
 	s390x:*) s390x_of "${1#s390x:}" ;;
 	esac
 }
 items=()
 for tree in "${trees[@]}"; do items+=("native:$tree"); done
+for tree in "${trees[@]}"; do items+=("san:$tree"); done
 for tree in "${trees[@]}"; do items+=("s390x:$tree"); done
 # the s390x sysroot set up once, before the jobs that use it
 [ ${#trees[@]} -eq 0 ] || "$top/scripts/s390x.sh" sysroot >/dev/null 2>&1

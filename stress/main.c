@@ -2,8 +2,9 @@
 /*
  * vfio-ap-stress: the parallel hammer, as a campaign of cases.  A case is
  * one seed on a freshly booted host (engine.c), run in a process of its
- * own (campaign.c); the results folder is written from the cases
- * (results.c).  `vfio-ap-stress merge --results OUT DIR...` joins shards.
+ * own (campaign/campaign.c); the results folder is written from the cases
+ * (campaign/results.c).  `vfio-ap-stress merge --results OUT DIR...` joins
+ * shards.  The options are options.c's table.
  */
 #include <errno.h>
 #include <fcntl.h>

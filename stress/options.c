@@ -68,10 +68,11 @@ static int set_host(struct tool_opts *o, const char *v)
 	return 0;
 }
 
+/* always: the default depends on the machine and $VFIO_AP_HOST, and a
+ * sim case replayed on an s390x host must not drive the real one */
 static void replay_host(const struct tool_opts *o, struct json_object *a)
 {
-	if (o->host && strcmp(o->host, "sim"))
-		addf(a, "--host", "%s", o->host);
+	addf(a, "--host", "%s", o->host);
 }
 
 static int set_ksrc(struct tool_opts *o, const char *v) { o->ksrc = v; return 0; }
@@ -279,43 +280,56 @@ static int set_quiet(struct tool_opts *o, const char *v) { o->cp.quiet = true; r
 static const struct tool_option options[] = {
 	{ "host", "sim|linux", "the host (the linux host: the running kernel, within\n"
 	  "VFIO_AP_TEST_APQNS); default: $VFIO_AP_HOST, else linux\n"
-	  "on an s390x machine with the AP bus, else sim", BOTH, set_host, replay_host },
-	{ "which-host", NULL, "print the host the default picks, and exit", BOTH, set_which_host, NULL },
-	{ "ksrc", "TREE", "check that this build simulates TREE's driver", OPT_STRESS, set_ksrc, NULL },
-	{ "seed", "N", "first seed (1)", BOTH, set_seed, replay_seed },
+	  "on an s390x machine with the AP bus, else sim", BOTH,
+	  set_host, replay_host, "sim or linux" },
+	{ "which-host", NULL, "print the host the default picks, and exit", BOTH,
+	  set_which_host, NULL, NULL },
+	{ "ksrc", "TREE", "check that this build simulates TREE's driver", OPT_STRESS,
+	  set_ksrc, NULL, NULL },
+	{ "seed", "N", "first seed (1)", BOTH, set_seed, replay_seed, "a whole number" },
 	{ "seeds", "K", "cases: seeds N..N+K-1 (1; vfio-ap-stress: unbounded\n"
-	  "with --duration)", BOTH, set_seeds, NULL },
-	{ "duration", "T", "run cases until T has passed (s, m or h suffix)", OPT_STRESS, set_duration, NULL },
-	{ "shard", "I/N", "only the seeds s with (s - first) % N == I", OPT_STRESS, set_shard, NULL },
-	{ "ops", "N", "operations per case, all workers (2000; vfio-ap-fault 600)", BOTH, set_ops, replay_ops },
-	{ "threads", "N", "worker threads (2)", BOTH, set_threads, replay_threads },
-	{ "config", "AxD", "adapters x domains of the host (the sim's 4x16)", OPT_STRESS, set_config,
-	  replay_config },
-	{ "guests", "N", "most guests running at once (4; 0: none)", BOTH, set_guests, replay_guests },
-	{ "no-guests", NULL, "the same as --guests 0", OPT_STRESS, set_no_guests, NULL },
-	{ "vcpus", "N", "a guest has 1..N vCPUs (2)", BOTH, set_vcpus, replay_vcpus },
+	  "with --duration)", BOTH, set_seeds, NULL, "a whole number > 0" },
+	{ "duration", "T", "run cases until T has passed (s, m or h suffix)", OPT_STRESS,
+	  set_duration, NULL, "seconds > 0, or with an s, m or h suffix" },
+	{ "shard", "I/N", "only the seeds s with (s - first) % N == I", OPT_STRESS,
+	  set_shard, NULL, "I/N with 0 <= I < N" },
+	{ "ops", "N", "operations per case, all workers (2000; vfio-ap-fault 600)", BOTH,
+	  set_ops, replay_ops, "a number >= 1" },
+	{ "threads", "N", "worker threads (2)", BOTH, set_threads, replay_threads, "1..16" },
+	{ "config", "AxD", "adapters x domains of the host (the sim's 4x16)", OPT_STRESS,
+	  set_config,
+	  replay_config, "AxD, each 1..256" },
+	{ "guests", "N", "most guests running at once (4; 0: none)", BOTH,
+	  set_guests, replay_guests, "0..16" },
+	{ "no-guests", NULL, "the same as --guests 0", OPT_STRESS, set_no_guests, NULL, NULL },
+	{ "vcpus", "N", "a guest has 1..N vCPUs (2)", BOTH, set_vcpus, replay_vcpus, "1..8" },
 	{ "mix", "op=w,...", "operation weights, 0..1000 (stress/README.md says what each\n"
-	  "does)", OPT_STRESS, set_mix, replay_mix },
-	{ "deterministic", "P", "the replayable scheduler: random or pct", BOTH, set_det, replay_det },
+	  "does)", OPT_STRESS,
+	  set_mix, replay_mix, "op=weight,... with operations of --help and weights 0..1000" },
+	{ "deterministic", "P", "the replayable scheduler: random or pct", BOTH,
+	  set_det, replay_det, "random or pct" },
 	{ "fault", "F", "failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P", OPT_STRESS, set_fault,
-	  replay_fault },
+	  replay_fault, "failslab:P:I, fail-function:FUNC:P or ap:INSN:RC:P" },
 	{ "campaign", "C", "all, failslab, fail-function, ap-response or fail-nth (all)", OPT_FAULT,
-	  set_campaign, replay_campaign },
+	  set_campaign, replay_campaign, "all, failslab, fail-function, ap-response or fail-nth" },
 	{ "only", "NAME", "one sweep (NAME: its operation, exactly), or the stress\n"
-	  "cases whose id contains NAME", OPT_FAULT, set_only, replay_only },
+	  "cases whose id contains NAME", OPT_FAULT, set_only, replay_only, NULL },
 	{ "background-load", NULL, "stress-ng alongside, its metrics in the summary", OPT_STRESS,
-	  set_background, NULL },
+	  set_background, NULL, NULL },
 	{ "coverage", NULL, "the driver's line, branch and function coverage into\n"
-	  "coverage.json and the summary (a COV=1 build)", BOTH, set_coverage, NULL },
+	  "coverage.json and the summary (a COV=1 build)", BOTH, set_coverage, NULL, NULL },
 	{ "corpus", "DIR", "guided: keep the cases that reach new driver edges in\n"
 	  "DIR (and results/corpus), derive new cases from them;\n"
-	  "DIR's entries are replayed first (a COV=1 build)", OPT_STRESS, set_corpus, NULL },
+	  "DIR's entries are replayed first (a COV=1 build)", OPT_STRESS, set_corpus, NULL, NULL },
 	{ "program", "FILE", "run FILE's program (a corpus entry, or a case's\n"
-	  "programs/<id>.json) instead of the seed's own", OPT_STRESS, set_program, replay_program },
-	{ "timeout", "S", "a case's time limit (600)", BOTH, set_timeout, replay_timeout },
-	{ "results", "DIR", "the results folder (results/<time>-<host>-<kernel>)", BOTH, set_results, NULL },
-	{ "quiet", NULL, "no progress line, no summary", BOTH, set_quiet, NULL },
-	{ "help", NULL, "this text", BOTH, NULL, NULL },
+	  "programs/<id>.json) instead of the seed's own", OPT_STRESS,
+	  set_program, replay_program, NULL },
+	{ "timeout", "S", "a case's time limit (600)", BOTH,
+	  set_timeout, replay_timeout, "seconds >= 1" },
+	{ "results", "DIR", "the results folder (results/<time>-<host>-<kernel>)", BOTH,
+	  set_results, NULL, NULL },
+	{ "quiet", NULL, "no progress line, no summary", BOTH, set_quiet, NULL, NULL },
+	{ "help", NULL, "this text", BOTH, NULL, NULL, NULL },
 };
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -358,7 +372,8 @@ int tool_opts_parse(struct tool_opts *o, unsigned int tool, const char *name, in
 			return 1;
 		}
 		if (t->set(o, optarg)) {
-			fprintf(stderr, "%s: --%s '%s': bad value; see --help\n", name, t->name, optarg);
+			fprintf(stderr, "%s: --%s '%s': %s%s; see --help\n", name, t->name, optarg,
+				t->expects ? "expected " : "bad value", t->expects ? t->expects : "");
 			return 2;
 		}
 	}

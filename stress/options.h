@@ -40,6 +40,8 @@ struct tool_option {
 	int (*set)(struct tool_opts *o, const char *val);
 	/* its words in the replay argv (NULL: none) */
 	void (*replay)(const struct tool_opts *o, struct json_object *argv);
+	/* what a bad value is told it should be (NULL: see --help) */
+	const char *expects;
 };
 
 /* the defaults (stress_defaults, the sim, no shard) */

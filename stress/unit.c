@@ -55,6 +55,8 @@ TEST(stress_replay_parses_back)
 
 	ASSERT_EQ(0, parse(&o, OPT_STRESS, args));
 	a = tool_opts_replay(&o, OPT_STRESS, "vfio-ap-stress");
+	/* the host always: the default is the machine's */
+	EXPECT_TRUE(has_word(a, "--host"));
 	words_of(a, w, 64);
 	ASSERT_EQ(0, parse(&r, OPT_STRESS, w));
 	EXPECT_EQ(o.p.seed, r.p.seed);
@@ -66,6 +68,7 @@ TEST(stress_replay_parses_back)
 	EXPECT_EQ(0, memcmp(o.p.weights, r.p.weights, sizeof(o.p.weights)));
 	EXPECT_STREQ(o.p.det, r.p.det);
 	EXPECT_STREQ(o.p.fault, r.p.fault);
+	EXPECT_STREQ(o.host, r.host);
 	EXPECT_EQ(42, r.cp.timeout);
 	/* a replay is one case: no --seeds, no --quiet */
 	EXPECT_EQ(0, r.seeds);

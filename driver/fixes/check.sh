@@ -44,7 +44,7 @@ repros() { # bin kver id name
 campaign() { # bin seeds ops id name
 	local st
 	rm -rf "$out/camp"
-	timeout 600 "$(dirname "$1")/vfio-ap-stress" --seed 1 --seeds "$2" --ops "$3" --deterministic random \
+	timeout 600 "$(dirname "$1")/vfio-ap-stress" --host sim --seed 1 --seeds "$2" --ops "$3" --deterministic random \
 		--quiet --results "$out/camp" >"$out/camp.log" 2>&1
 	st=$?
 	if [ $st -eq 0 ] && grep -q "\"fixes\": *\"[^\"]*$4\\b" "$out/camp/summary.json"; then

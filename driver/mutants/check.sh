@@ -58,8 +58,8 @@ mutants_of() { # tree
 		# caught when an unknown finding has the expected title
 		camp_caught=
 		cf=$(sed -n 's/^campaign-fault: *//p' "$m")
-		for tool in "vfio-ap-stress --seed 1 --seeds 4 --ops 2000${cf:+ --fault $cf}" \
-			"vfio-ap-fault --campaign fail-nth"; do
+		for tool in "vfio-ap-stress --host sim --seed 1 --seeds 4 --ops 2000${cf:+ --fault $cf}" \
+			"vfio-ap-fault --host sim --campaign fail-nth"; do
 			rm -rf "$out/camp"
 			timeout 300 "$(dirname "$mbin")"/$qp$tool --deterministic random --results "$out/camp" \
 				>"$out/camp.log" 2>&1
@@ -99,7 +99,7 @@ mutants_of() { # tree
 		if grep -q '^bounded: *yes' "$m"; then
 			rm -rf "$out/camp"
 			t0=$(date +%s)
-			timeout 300 "$(dirname "$mbin")"/vfio-ap-stress --duration 10 --seed 1 --deterministic random \
+			timeout 300 "$(dirname "$mbin")"/vfio-ap-stress --host sim --duration 10 --seed 1 --deterministic random \
 				--quiet --results "$out/camp" >"$out/camp.log" 2>&1
 			st=$? secs=$(($(date +%s) - t0))
 			if [ $st -eq 1 ] && [ $secs -le 45 ] && grep -q 'soft lockup' "$out/camp/summary.json"; then

@@ -676,7 +676,7 @@ static void cmd_check(int argc, char **argv)
 
 static void cmd_sweep(int argc, char **argv)
 {
-	if (argc == 7 && strcmp(argv[4], "undo"))
+	if (argc != 4 && (argc != 7 || strcmp(argv[4], "undo")))
 		script_error("usage: sweep write PATH VALUE [undo PATH VALUE]");
 	sweep_fail_nth(argv[2], argv[3], argc == 7 ? argv[5] : NULL, argc == 7 ? argv[6] : NULL);
 }
