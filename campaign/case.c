@@ -74,10 +74,48 @@ struct json_object *finding_obj(const char *title, const char *known, const char
 	return f;
 }
 
+/* the kernel log's reports, to name the oracle's "log: TITLE" lines */
+struct log_report {
+	char *title, *report;
+};
+
+struct log_reports {
+	struct log_report r[64];
+	int n;
+};
+
+static void keep_report(const char *title, const char *report, void *arg)
+{
+	struct log_reports *lr = arg;
+
+	if (lr->n < 64) {
+		lr->r[lr->n].title = strdup(title);
+		lr->r[lr->n].report = strdup(report);
+		lr->n++;
+	}
+}
+
+/* A report of the kernel log (a real host's, or a mounted sim's) is
+ * known when its own text matches a known issue, as the sim's are: its
+ * report, and the known issue it is, or the line alone. */
+static const char *log_report(const struct log_reports *lr, const char *title, const char **known)
+{
+	for (int i = 0; i < lr->n; i++)
+		if (lr->r[i].title && !strcmp(lr->r[i].title, title)) {
+			*known = vap_known_match(title, lr->r[i].report);
+			return lr->r[i].report;
+		}
+	*known = NULL;
+	return NULL;
+}
+
 /* The host's reports (with their stacks), then the oracle's own lines
- * that are not a host report ("isolation: ...", "consistency: ..."). */
+ * that are not a host report ("isolation: ...", "consistency: ...",
+ * "log: ..." for a report of the kernel log). */
 int case_add_findings(struct vap_host *h, struct json_object *c, const char *oracle_text)
 {
+	struct log_reports lr = { .n = 0 };
+	char *klog = NULL;
 	struct json_object *arr;
 	struct vap_finding *f;
 	int n, i, unknown = 0;
@@ -117,13 +155,29 @@ int case_add_findings(struct vap_host *h, struct json_object *c, const char *ora
 				snprintf(title, sizeof(title), "%s", vap_inv_title_of(line));
 			else
 				snprintf(title, sizeof(title), "%.*s", (int)(colon - line), line);
-			if (!strcmp(title, "log"))
+			if (!strcmp(title, "log")) {
+				const char *known, *report;
+
 				snprintf(title, sizeof(title), "%.120s", colon + 2);
-			json_object_array_add(arr, finding_obj(title, NULL, NULL, NULL, line));
-			unknown++;
+				if (!klog) {
+					klog = vap_log_since(h, 0);
+					vap_log_reports(klog, keep_report, &lr);
+				}
+				report = log_report(&lr, title, &known);
+				json_object_array_add(arr, finding_obj(title, known, NULL, NULL, report ? report : line));
+				unknown += !known;
+			} else {
+				json_object_array_add(arr, finding_obj(title, NULL, NULL, NULL, line));
+				unknown++;
+			}
 		}
 		free(line);
 	}
+	for (i = 0; i < lr.n; i++) {
+		free(lr.r[i].title);
+		free(lr.r[i].report);
+	}
+	free(klog);
 	vap_findings_free(f, n);
 	return unknown;
 }
