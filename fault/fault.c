@@ -28,10 +28,12 @@
 #include "options.h"
 
 static char self[4096];
-/* the host: the sim, or a real one within the allowlist (its first
- * allowed adapter and domain stand for the sweep's adapter 1, domain 5) */
-static const char *host_kind;
+/* the host (opts.host): the sim, or a real one within the allowlist (its
+ * first allowed adapter and domain stand for the sweep's adapter 1,
+ * domain 5) */
 static struct vap_allow allow;
+/* the options of the run (the replays are made from them) */
+static struct tool_opts opts;
 static int sweep_a = 1, sweep_d = 5;
 
 /* ------------------------------------------------ stress-based campaigns */
@@ -49,8 +51,6 @@ static int stress_body(void *arg, struct json_object *c)
 	return stress_case(&sc->p, c);
 }
 
-/* the options of the run (the replays are made from them) */
-static struct tool_opts opts;
 
 /* the replay: vfio-ap-stress (beside this binary) with the same fault */
 static struct json_object *stress_argv(const struct stress_case *sc)
@@ -105,7 +105,7 @@ static int injectable(char names[][64], int max)
 		if (n <= 0)
 			_exit(1);
 		buf[n] = 0;
-		if (!strcmp(host_kind, "linux")) {
+		if (!strcmp(opts.host, "linux")) {
 			r = vap_open("linux", err, sizeof(err));
 			m = r ? vap_read(r, "/sys/kernel/debug/fail_function/injectable", real,
 					 sizeof(real) - 1) : -1;
@@ -295,7 +295,7 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 	struct json_object *problems = json_object_new_array(), *arr = json_object_new_array();
 	char err[256], nb[16], left[32], *oracle = NULL;
 	int nth, sites = 0, clean = 0, i, rc, before;
-	bool documented, linux_host = !strcmp(host_kind, "linux");
+	bool documented, linux_host = !strcmp(opts.host, "linux");
 	static char journal[4096];
 	size_t mark = 0;
 	struct vap_host *h;
@@ -308,7 +308,7 @@ static int sweep_one(const struct sweep_op *op, int start, const char *det,
 		json_object_object_add(c, "error", json_object_new_string("bad --deterministic"));
 		return 2;
 	}
-	h = vap_open(host_kind, err, sizeof(err));
+	h = vap_open(opts.host, err, sizeof(err));
 	if (!h) {
 		json_object_object_add(c, "error", json_object_new_string(err));
 		return 2;
@@ -617,9 +617,8 @@ int main(int argc, char **argv)
 	cp = opts.cp;
 	campaign = opts.campaign;
 	only = opts.only;
-	host_kind = opts.host;
 	seeds = opts.seeds ? opts.seeds : 1;
-	if (!strcmp(host_kind, "linux")) {
+	if (!strcmp(opts.host, "linux")) {
 		int i;
 
 		if (p.det) {
@@ -640,7 +639,7 @@ int main(int argc, char **argv)
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = 0;
-	snprintf(cp.host, sizeof(cp.host), "%s", host_kind);
+	snprintf(cp.host, sizeof(cp.host), "%s", opts.host);
 	if (campaign_init(&cp, "vfio-ap-fault", opts.results, argc, argv))
 		return 2;
 	/* made once the input is accepted: a refused one leaks nothing */
@@ -656,7 +655,7 @@ int main(int argc, char **argv)
 			if (campaign_stopped())
 				break;
 			/* a real host keeps its module loaded (every mdev hangs on it) */
-			if (!strcmp(host_kind, "linux") && (!strcmp(sweep_ops[k].op.path, "rmmod") ||
+			if (!strcmp(opts.host, "linux") && (!strcmp(sweep_ops[k].op.path, "rmmod") ||
 							    !strcmp(sweep_ops[k].op.path, "modprobe")))
 				continue;
 			if ((!only || !strcmp(only, sweep_ops[k].name)) && sweep_op(&cp, k, sweep) == 2)
@@ -677,7 +676,7 @@ int main(int argc, char **argv)
 			static char names[64][64];
 			int nf = injectable(names, 64), i;
 
-			if (nf <= 0 && !strcmp(host_kind, "linux")) {
+			if (nf <= 0 && !strcmp(opts.host, "linux")) {
 				/* none of the driver's callees is ALLOW_ERROR_INJECTION
 				 * in the kernels we know */
 				if (s == first && !cp.quiet)
@@ -695,7 +694,7 @@ int main(int argc, char **argv)
 					worst = 2;
 			}
 		}
-		if (WANT("ap-response") && !strcmp(host_kind, "linux")) {
+		if (WANT("ap-response") && !strcmp(opts.host, "linux")) {
 			if (s == first && !cp.quiet)
 				printf("vfio-ap-fault: ap-response: a real machine answers what it answers (sim only), skipped\n");
 		} else if (WANT("ap-response"))
